@@ -1,0 +1,206 @@
+package dev.deltaeval.checkpoints;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A checkpoint directory in Hugging Face layout, opened and validated: config with fla's defaults, the detected
+ * layout, every expected tensor present with the expected shape. Weights are served under canonical names, so the
+ * forward pass never sees layouts. Opening reads only headers; tensor bytes are memory-mapped when asked for.
+ */
+public final class Checkpoint {
+    public static final String CONFIG_FILE = "config.json";
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+
+    private final Path dir;
+    private final ModelConfig config;
+    private final CheckpointLayout layout;
+    private final TensorStore store;
+    private final Map<String, WeightSchema.Spec> specs;
+    private final List<String> warnings;
+    private volatile String contentHash;
+
+    private Checkpoint(Path dir, ModelConfig config, CheckpointLayout layout, TensorStore store,
+                       Map<String, WeightSchema.Spec> specs, List<String> warnings) {
+        this.dir = dir;
+        this.config = config;
+        this.layout = layout;
+        this.store = store;
+        this.specs = specs;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    public static Checkpoint open(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new CheckpointException(dir + ": checkpoint directory not found");
+        }
+        Path configFile = dir.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(configFile)) {
+            throw new CheckpointException(configFile + ": file not found (every checkpoint needs its config.json)");
+        }
+        var json = ConfigParser.readJson(configFile);
+        TensorStore store = TensorStore.open(dir);
+        CheckpointLayout layout = CheckpointLayout.detect(store.names());
+        List<String> warnings = new ArrayList<>();
+        ModelConfig config = ConfigParser.parse(json, configFile.toString(), layout, warnings);
+        Map<String, WeightSchema.Spec> specs = new TreeMap<>();
+        for (WeightSchema.Spec s : WeightSchema.of(config, layout)) {
+            specs.put(s.canonical(), s);
+        }
+        validate(dir, config, layout, store, specs.values(), warnings);
+        return new Checkpoint(dir, config, layout, store, specs, warnings);
+    }
+
+    private static void validate(Path dir, ModelConfig config, CheckpointLayout layout, TensorStore store,
+                                 Iterable<WeightSchema.Spec> specs, List<String> warnings) {
+        Set<String> used = new HashSet<>();
+        for (WeightSchema.Spec spec : specs) {
+            for (WeightSchema.Part part : spec.parts()) {
+                if (!store.contains(part.name())) {
+                    throw new CheckpointException(dir + ": tensor " + part.name() + " is missing (expected "
+                            + Arrays.toString(part.shape()) + " for " + config.family().modelType() + " in layout "
+                            + layout.label() + ")");
+                }
+                TensorInfo info = store.info(part.name());
+                if (!Arrays.equals(info.shape(), part.shape())) {
+                    throw new CheckpointException(info.file() + ": tensor " + part.name() + " has shape "
+                            + info.shapeString() + ", expected " + Arrays.toString(part.shape()) + " from config.json");
+                }
+                if (!info.dtype().isFloating()) {
+                    throw new CheckpointException(info.file() + ": tensor " + part.name() + " has dtype "
+                            + info.dtype() + " (expected F32, F16 or BF16)");
+                }
+                used.add(part.name());
+            }
+        }
+        Set<String> tolerated = new HashSet<>(WeightSchema.tolerated(config, layout));
+        List<String> unused = new ArrayList<>();
+        for (String name : store.names()) {
+            if (!used.contains(name) && !tolerated.contains(name)) {
+                unused.add(name);
+            }
+        }
+        if (!unused.isEmpty()) {
+            warnings.add(unused.size() + " tensor(s) in the checkpoint are not used by the model, e.g. " + unused.get(0));
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public CheckpointLayout layout() {
+        return layout;
+    }
+
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public TensorStore store() {
+        return store;
+    }
+
+    /** A weight by canonical name ({@link WeightSchema}), widened to fp32; per-step parts are concatenated. */
+    public HostTensor weight(String canonical) {
+        WeightSchema.Spec spec = specs.get(canonical);
+        if (spec == null) {
+            throw new CheckpointException("no weight " + canonical + " in a " + config.family().modelType() + " model");
+        }
+        if (spec.parts().size() == 1) {
+            HostTensor t = store.readFloat(spec.parts().get(0).name());
+            return t.name().equals(canonical) ? t : new HostTensor(canonical, t.shape(), t.data());
+        }
+        List<HostTensor> parts = new ArrayList<>();
+        for (WeightSchema.Part p : spec.parts()) {
+            parts.add(store.readFloat(p.name()));
+        }
+        return HostTensor.concatRows(canonical, parts);
+    }
+
+    /** The weight used for the output projection: {@code lm_head.weight}, or the embeddings when tied. */
+    public HostTensor outputProjection() {
+        return config.tieWordEmbeddings() ? weight(WeightSchema.EMBEDDINGS) : weight(WeightSchema.LM_HEAD);
+    }
+
+    public boolean hasWeight(String canonical) {
+        return specs.containsKey(canonical);
+    }
+
+    public Optional<Path> tokenizerFile() {
+        Path p = dir.resolve(TOKENIZER_FILE);
+        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /** Parameters the model uses (tied embeddings counted once, dead 0.2.2 query convolutions not counted). */
+    public long parameterCount() {
+        long n = 0;
+        for (WeightSchema.Spec s : specs.values()) {
+            long k = 1;
+            for (long d : s.shape()) {
+                k *= d;
+            }
+            n += k;
+        }
+        return n;
+    }
+
+    /** Stored dtypes and how many tensors have each, e.g. {BF16=92}. */
+    public Map<DType, Integer> storedDtypes() {
+        Map<DType, Integer> m = new TreeMap<>();
+        for (String name : store.names()) {
+            m.merge(store.info(name).dtype(), 1, Integer::sum);
+        }
+        return m;
+    }
+
+    /** SHA-256 over config.json and the weight files (in name order): the checkpoint's identity in reports. */
+    public String contentHash() {
+        String h = contentHash;
+        if (h == null) {
+            List<Path> files = new ArrayList<>();
+            files.add(dir.resolve(CONFIG_FILE));
+            files.addAll(store.files());
+            h = sha256(files);
+            contentHash = h;
+        }
+        return h;
+    }
+
+    public static String sha256(List<Path> files) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (Path f : files) {
+                try (InputStream in = new DigestInputStream(Files.newInputStream(f), md)) {
+                    while (in.read(buf) >= 0) {
+                        // digesting
+                    }
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new CheckpointException("cannot hash " + files + " (" + e.getMessage() + ")", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

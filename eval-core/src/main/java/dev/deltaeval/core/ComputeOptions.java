@@ -1,0 +1,32 @@
+package dev.deltaeval.core;
+
+import ai.djl.Device;
+
+/**
+ * Where and how a model runs.
+ *
+ * @param device        DJL device (cpu or gpu:K)
+ * @param precision     dtype of the dense projections
+ * @param chunkSubsteps chunk length of the WY kernel in Householder sub-steps (fla uses 64)
+ */
+public record ComputeOptions(Device device, Precision precision, int chunkSubsteps) {
+    public static final int DEFAULT_CHUNK = 64;
+
+    public ComputeOptions {
+        if (precision == Precision.FP16 && !device.isGpu()) {
+            throw new ModelException("--dtype fp16 needs a GPU: fp16 matmul on CPU is about 160x slower than fp32; "
+                    + "use --dtype fp32 on CPU");
+        }
+        if (chunkSubsteps < 1) {
+            throw new ModelException("chunk size must be positive, got " + chunkSubsteps);
+        }
+    }
+
+    public static ComputeOptions cpu() {
+        return new ComputeOptions(Device.cpu(), Precision.FP32, DEFAULT_CHUNK);
+    }
+
+    public ComputeOptions withChunk(int substeps) {
+        return new ComputeOptions(device, precision, substeps);
+    }
+}

@@ -1,0 +1,325 @@
+package dev.deltaeval.core;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.checkpoints.HostTensor;
+import dev.deltaeval.checkpoints.ModelConfig;
+import dev.deltaeval.checkpoints.WeightSchema;
+import dev.deltaeval.core.kernels.StateObserver;
+import dev.deltaeval.core.layers.DecoderBlock;
+import dev.deltaeval.core.layers.HouseholderMixer;
+import dev.deltaeval.core.layers.LayerState;
+import dev.deltaeval.core.layers.Ops;
+import dev.deltaeval.core.layers.ShortConv;
+import dev.deltaeval.core.layers.SwiGluMlp;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A DeltaNet-family language model on a DJL device: embeddings, blocks, final norm, output projection. Every
+ * forward pass runs in its own NDManager scope (and each layer in a sub-scope), so nothing leaks across calls.
+ */
+public final class DeltaModel implements AutoCloseable {
+    /** Target size of one [B, chunk, vocab] logits block when scoring. */
+    private static final long SCORE_BLOCK_ELEMENTS = 16L << 20;
+
+    private final ModelConfig config;
+    private final ComputeOptions options;
+    private final NDManager manager;
+    private final NDArray embeddings;
+    private final List<DecoderBlock> blocks;
+    private final NDArray finalNorm;
+    private final NDArray outputT;
+    private final String checkpointHash;
+    private final int convCacheLength;
+
+    private DeltaModel(ModelConfig config, ComputeOptions options, NDManager manager, NDArray embeddings,
+                       List<DecoderBlock> blocks, NDArray finalNorm, NDArray outputT, String checkpointHash,
+                       int convCacheLength) {
+        this.config = config;
+        this.options = options;
+        this.manager = manager;
+        this.embeddings = embeddings;
+        this.blocks = blocks;
+        this.finalNorm = finalNorm;
+        this.outputT = outputT;
+        this.checkpointHash = checkpointHash;
+        this.convCacheLength = convCacheLength;
+    }
+
+    public static DeltaModel load(Checkpoint ckpt, ComputeOptions options) {
+        Engine engine = Engines.pytorch();
+        NDManager manager = engine.newBaseManager(options.device());
+        try {
+            ModelConfig c = ckpt.config();
+            WeightLoader wl = new WeightLoader(ckpt, manager, options.precision().dataType());
+            NDArray emb = wl.dense(WeightSchema.EMBEDDINGS);
+            List<DecoderBlock> blocks = new ArrayList<>();
+            float eps = (float) c.normEps();
+            int cacheLen = 0;
+            for (int l = 0; l < c.numLayers(); l++) {
+                ShortConv conv = null;
+                if (c.useShortConv()) {
+                    NDArray convW = wl.concatRows(l, "attn.q_conv1d.weight", "attn.k_conv1d.weight",
+                            "attn.v_conv1d.weight");
+                    NDArray convB = c.convBias() ? wl.concatRows(l, "attn.q_conv1d.bias", "attn.k_conv1d.bias",
+                            "attn.v_conv1d.bias") : null;
+                    conv = new ShortConv(convW, convB);
+                    cacheLen = conv.cacheLength();
+                }
+                List<String> proj = new ArrayList<>(List.of("attn.q_proj.weight", "attn.k_proj.weight",
+                        "attn.v_proj.weight"));
+                if (c.useBeta()) {
+                    proj.add("attn.b_proj.weight");
+                }
+                if (c.useForgetGate()) {
+                    proj.add("attn.a_proj.weight");
+                }
+                if (c.useOutputGate()) {
+                    proj.add("attn.g_proj.weight");
+                }
+                NDArray inProjT = wl.concatRows(l, proj.toArray(String[]::new)).transpose();
+                NDArray negExpA = c.useForgetGate() ? wl.fp32(WeightSchema.layer(l, "attn.A_log")).exp().neg() : null;
+                NDArray dtBias = c.useForgetGate() ? wl.fp32(WeightSchema.layer(l, "attn.dt_bias")) : null;
+                HouseholderMixer mixer = new HouseholderMixer(c, new HouseholderMixer.Weights(inProjT, conv, negExpA,
+                        dtBias, wl.fp32(WeightSchema.layer(l, "attn.o_norm.weight")),
+                        wl.dense(WeightSchema.layer(l, "attn.o_proj.weight")).transpose()));
+                SwiGluMlp mlp = new SwiGluMlp(
+                        wl.concatRows(l, "mlp.gate_proj.weight", "mlp.up_proj.weight").transpose(),
+                        wl.dense(WeightSchema.layer(l, "mlp.down_proj.weight")).transpose());
+                blocks.add(new DecoderBlock(wl.fp32(WeightSchema.layer(l, "attn_norm.weight")), mixer,
+                        wl.fp32(WeightSchema.layer(l, "mlp_norm.weight")), mlp, eps));
+            }
+            NDArray finalNorm = wl.fp32(WeightSchema.FINAL_NORM);
+            NDArray outputT = c.tieWordEmbeddings() ? emb.transpose() : wl.dense(WeightSchema.LM_HEAD).transpose();
+            return new DeltaModel(c, options, manager, emb, blocks, finalNorm, outputT, ckpt.contentHash(), cacheLen);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ComputeOptions options() {
+        return options;
+    }
+
+    public String checkpointHash() {
+        return checkpointHash;
+    }
+
+    /** Arrays the model itself holds (weights); constant across forward passes unless something leaks. */
+    public int residentArrays() {
+        return manager.getManagedArrays().size();
+    }
+
+    public ForwardOutput forward(TokenBatch input, ModelState initial, ForwardRequest req) {
+        return forward(input, initial, req, null);
+    }
+
+    /**
+     * Runs the model over {@code input}, continuing from {@code initial} (null for fresh sequences).
+     *
+     * @param stateObserver receives (layer, token, step, S) after every sub-step; forces the recurrent kernel
+     */
+    public ForwardOutput forward(TokenBatch input, ModelState initial, ForwardRequest req,
+                                 LayerStateObserver stateObserver) {
+        if (initial != null && initial.batch() != input.batch()) {
+            throw new ModelException("state has batch " + initial.batch() + ", input has " + input.batch());
+        }
+        if (req.targets() != null && (req.targets().batch() != input.batch()
+                || req.targets().length() != input.length())) {
+            throw new ModelException("targets must have the input's shape " + input.batch() + " x " + input.length());
+        }
+        checkIds(input);
+        long b = input.batch();
+        long t = input.length();
+        long hsz = config.hiddenSize();
+        long created = 0;
+        try (NDManager scope = manager.newSubManager()) {
+            if (initial != null) {
+                initial.tempAttach(scope);
+            }
+            NDArray ids = scope.create(input.ids(), new Shape(b, t));
+            NDArray h = embeddings.get(scope, new NDIndex("{}", ids));
+            float[] hidden = req.hidden() ? new float[(int) ((config.numLayers() + 1) * b * t * hsz)] : null;
+            List<LayerState> states = new ArrayList<>();
+            for (int l = 0; l < blocks.size(); l++) {
+                if (hidden != null) {
+                    copyInto(h, hidden, l * b * t * hsz);
+                }
+                try (NDManager layerScope = scope.newSubManager()) {
+                    h.tempAttach(layerScope);
+                    StateObserver obs = null;
+                    if (stateObserver != null) {
+                        final int layer = l;
+                        obs = (tok, step, s) -> stateObserver.onState(layer, tok, step, s);
+                    }
+                    HouseholderMixer.Output out = blocks.get(l).apply(h, initial == null ? null : initial.layer(l),
+                            req.mode(), options.chunkSubsteps(), obs);
+                    created += layerScope.getManagedArrays().size();
+                    out.y().attach(scope);
+                    if (req.keepState()) {
+                        out.state().s().attach(scope);
+                        if (out.state().convCache() != null) {
+                            out.state().convCache().attach(scope);
+                        }
+                        states.add(out.state());
+                    }
+                    NDArray consumed = h;
+                    h = out.y();
+                    consumed.close(); // layer input no longer needed: keeps memory O(one layer)
+                }
+            }
+            NDArray y = Ops.rmsNorm(h, finalNorm, (float) config.normEps());
+            if (hidden != null) {
+                copyInto(y, hidden, config.numLayers() * b * t * hsz);
+            }
+            float[] logits = req.logits() ? y.matMul(outputT).toType(DataType.FLOAT32, false).toFloatArray() : null;
+            float[] logProbs = null;
+            long[] argmax = null;
+            if (req.targets() != null) {
+                logProbs = new float[(int) (b * t)];
+                argmax = new long[(int) (b * t)];
+                created += scoreTargets(y, req.targets(), logProbs, argmax);
+            } else if (logits != null) {
+                argmax = argmaxOf(logits, config.vocabSize());
+            }
+            ModelState state = null;
+            if (req.keepState()) {
+                NDManager sm = manager.newSubManager();
+                for (LayerState ls : states) {
+                    ls.s().attach(sm);
+                    if (ls.convCache() != null) {
+                        ls.convCache().attach(sm);
+                    }
+                }
+                long seen = (initial == null ? 0 : initial.tokensSeen()) + t;
+                state = new ModelState(sm, states, b, seen);
+            }
+            created += scope.getManagedArrays().size();
+            return new ForwardOutput(logits, logProbs, argmax, hidden, state, created);
+        }
+    }
+
+    /** A state as after zero tokens, for callers that want to start from an explicit state. */
+    public ModelState emptyState(int batch) {
+        NDManager sm = manager.newSubManager();
+        List<LayerState> layers = new ArrayList<>();
+        long conv = (long) config.keyDim() * (config.numHouseholder() + 1)
+                + (long) config.valueDim() * config.numHouseholder();
+        for (int l = 0; l < config.numLayers(); l++) {
+            NDArray s = sm.zeros(new Shape(batch, config.numHeads(), config.headKDim(), config.headVDim()));
+            NDArray cache = config.useShortConv()
+                    ? sm.zeros(new Shape(batch, convCacheLength, conv), options.precision().dataType()) : null;
+            layers.add(new LayerState(s, cache));
+        }
+        return new ModelState(sm, layers, batch, 0);
+    }
+
+    private long scoreTargets(NDArray y, TokenBatch targets, float[] logProbs, long[] argmax) {
+        long b = targets.batch();
+        int t = targets.length();
+        int block = (int) Math.max(1, Math.min(t, SCORE_BLOCK_ELEMENTS / (b * config.vocabSize())));
+        long created = 0;
+        for (int from = 0; from < t; from += block) {
+            int to = Math.min(t, from + block);
+            try (NDManager ms = y.getManager().newSubManager()) {
+                NDArray yb = y.get(ms, new NDIndex(":, {}:{}", from, to));
+                NDArray lp = yb.matMul(outputT).toType(DataType.FLOAT32, false).logSoftmax(-1);
+                NDArray tgt = ms.create(targets.slice(from, to).ids(), new Shape(b, to - from, 1));
+                float[] picked = lp.gather(tgt, 2).toFloatArray();
+                long[] best = lp.argMax(2).toLongArray();
+                for (int i = 0; i < b; i++) {
+                    System.arraycopy(picked, i * (to - from), logProbs, i * t + from, to - from);
+                    System.arraycopy(best, i * (to - from), argmax, i * t + from, to - from);
+                }
+                created += ms.getManagedArrays().size();
+            }
+        }
+        return created;
+    }
+
+    private static long[] argmaxOf(float[] logits, int vocab) {
+        long[] out = new long[logits.length / vocab];
+        for (int r = 0; r < out.length; r++) {
+            int best = 0;
+            for (int v = 1; v < vocab; v++) {
+                if (logits[r * vocab + v] > logits[r * vocab + best]) {
+                    best = v;
+                }
+            }
+            out[r] = best;
+        }
+        return out;
+    }
+
+    private void checkIds(TokenBatch input) {
+        for (long id : input.ids()) {
+            if (id < 0 || id >= config.vocabSize()) {
+                throw new ModelException("token id " + id + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+            }
+        }
+    }
+
+    private static void copyInto(NDArray x, float[] dst, long offset) {
+        float[] src = x.toType(DataType.FLOAT32, false).toFloatArray();
+        System.arraycopy(src, 0, dst, (int) offset, src.length);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Receives per-layer recurrent states at every sub-step (recurrent mode). */
+    @FunctionalInterface
+    public interface LayerStateObserver {
+        void onState(int layer, long token, int step, NDArray state);
+    }
+
+    /** Turns checkpoint weights (fp32 on the host) into device arrays of the compute dtype. */
+    private static final class WeightLoader {
+        private final Checkpoint ckpt;
+        private final NDManager manager;
+        private final DataType dense;
+
+        WeightLoader(Checkpoint ckpt, NDManager manager, DataType dense) {
+            this.ckpt = ckpt;
+            this.manager = manager;
+            this.dense = dense;
+        }
+
+        NDArray fp32(String name) {
+            HostTensor t = ckpt.weight(name);
+            return manager.create(t.data(), new Shape(t.shape()), DataType.FLOAT32);
+        }
+
+        NDArray dense(String name) {
+            NDArray a = fp32(name);
+            return dense == DataType.FLOAT32 ? a : a.toType(dense, false);
+        }
+
+        NDArray concatRows(int layer, String... names) {
+            NDList parts = new NDList();
+            for (String n : names) {
+                parts.add(dense(WeightSchema.layer(layer, n)));
+            }
+            NDArray out = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+            if (parts.size() > 1) {
+                parts.close();
+            }
+            return out;
+        }
+    }
+}

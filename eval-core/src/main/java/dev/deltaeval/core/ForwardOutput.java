@@ -1,0 +1,15 @@
+package dev.deltaeval.core;
+
+/**
+ * Host-side results of a forward pass (row-major float arrays), plus the state to continue from.
+ *
+ * @param logits          [B, T, V] or null
+ * @param targetLogProbs  [B, T] log p(target[t] | prefix up to t), or null
+ * @param argmax          [B, T] most likely next token at each position, or null (with targets or logits)
+ * @param hidden          [L+1, B, T, H] or null
+ * @param state           state after the last token, or null; the caller closes it
+ * @param ndarraysCreated NDArrays the engine created for this pass (the measure of per-call overhead)
+ */
+public record ForwardOutput(float[] logits, float[] targetLogProbs, long[] argmax, float[] hidden, ModelState state,
+                            long ndarraysCreated) {
+}

@@ -1,0 +1,29 @@
+package dev.deltaeval.core.layers;
+
+import ai.djl.ndarray.NDArray;
+import dev.deltaeval.core.kernels.StateObserver;
+
+/** One pre-norm block: h + mixer(norm(h)), then + mlp(norm(.)). */
+public final class DecoderBlock {
+    private final NDArray attnNorm;
+    private final HouseholderMixer mixer;
+    private final NDArray mlpNorm;
+    private final SwiGluMlp mlp;
+    private final float eps;
+
+    public DecoderBlock(NDArray attnNorm, HouseholderMixer mixer, NDArray mlpNorm, SwiGluMlp mlp, float eps) {
+        this.attnNorm = attnNorm;
+        this.mixer = mixer;
+        this.mlpNorm = mlpNorm;
+        this.mlp = mlp;
+        this.eps = eps;
+    }
+
+    public HouseholderMixer.Output apply(NDArray h, LayerState state, HouseholderMixer.Mode mode, int chunk,
+                                         StateObserver observer) {
+        HouseholderMixer.Output mixed = mixer.apply(Ops.rmsNorm(h, attnNorm, eps), state, mode, chunk, observer);
+        NDArray r = h.add(mixed.y());
+        NDArray out = r.add(mlp.apply(Ops.rmsNorm(r, mlpNorm, eps)));
+        return new HouseholderMixer.Output(out, mixed.state());
+    }
+}

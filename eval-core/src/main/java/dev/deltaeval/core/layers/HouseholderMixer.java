@@ -1,0 +1,171 @@
+package dev.deltaeval.core.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import dev.deltaeval.checkpoints.ModelConfig;
+import dev.deltaeval.checkpoints.ModelConfig.QkActivation;
+import dev.deltaeval.core.kernels.ChunkedDeltaRule;
+import dev.deltaeval.core.kernels.RecurrenceInputs;
+import dev.deltaeval.core.kernels.RecurrenceResult;
+import dev.deltaeval.core.kernels.RecurrentDeltaRule;
+import dev.deltaeval.core.kernels.StateObserver;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The token mixer of all three families (model.md §2.3, §4): projections, causal short convolutions, beta, the
+ * forget gate, the Householder-product recurrence, the per-head output norm (gated or not) and o_proj.
+ * DeltaNet and Gated DeltaNet are the n = 1 case.
+ */
+public final class HouseholderMixer {
+    /** Which kernel runs the recurrence. */
+    public enum Mode { CHUNKED, RECURRENT }
+
+    /** Projection weights of one layer, already fused and transposed for x . W^T. */
+    public record Weights(NDArray inProjT, ShortConv conv, NDArray negExpA, NDArray dtBias, NDArray oNorm,
+                          NDArray oProjT) {
+    }
+
+    private final ModelConfig cfg;
+    private final Weights w;
+    private final long[] splits;
+    private final int convChannels;
+    private final float qScale;
+    private final float eps;
+
+    public HouseholderMixer(ModelConfig cfg, Weights w) {
+        this.cfg = cfg;
+        this.w = w;
+        int n = cfg.numHouseholder();
+        this.convChannels = cfg.keyDim() + n * cfg.keyDim() + n * cfg.valueDim();
+        List<Long> cuts = new ArrayList<>();
+        long at = cfg.keyDim();
+        cuts.add(at);
+        at += (long) n * cfg.keyDim();
+        cuts.add(at);
+        at += (long) n * cfg.valueDim();
+        cuts.add(at);
+        if (cfg.useBeta()) {
+            at += (long) n * cfg.numHeads();
+            cuts.add(at);
+        }
+        if (cfg.useForgetGate()) {
+            at += cfg.numHeads();
+            cuts.add(at);
+        }
+        this.splits = cuts.stream().mapToLong(Long::longValue).toArray();
+        this.qScale = (float) (1.0 / Math.sqrt(cfg.headKDim()));
+        this.eps = (float) cfg.normEps();
+    }
+
+    /** Output of the mixer for a block of tokens. */
+    public record Output(NDArray y, LayerState state) {
+    }
+
+    /**
+     * @param x     [B, T, H] attn-normed input
+     * @param state state to continue from, or null for a fresh sequence
+     */
+    public Output apply(NDArray x, LayerState state, Mode mode, int chunkSubsteps, StateObserver observer) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int n = cfg.numHouseholder();
+        long nh = cfg.numHeads();
+        long dk = cfg.headKDim();
+        long dv = cfg.headVDim();
+
+        NDList parts = x.matMul(w.inProjT()).split(splits, 2);
+        int p = 0;
+        NDArray q = parts.get(p++);
+        NDArray k = parts.get(p++);
+        NDArray v = parts.get(p++);
+        NDArray bRaw = cfg.useBeta() ? parts.get(p++) : null;
+        NDArray aRaw = cfg.useForgetGate() ? parts.get(p++) : null;
+        NDArray gateRaw = cfg.useOutputGate() ? parts.get(p) : null;
+
+        NDArray convCache = null;
+        if (w.conv() != null) {
+            NDArray qkv = q.concat(k, 2).concat(v, 2);
+            ShortConv.Output conv = w.conv().apply(qkv, state == null ? null : state.convCache());
+            convCache = conv.cache();
+            NDList split = conv.y().split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
+            q = split.get(0);
+            k = split.get(1);
+            v = split.get(2);
+            if (cfg.qkActivation() == QkActivation.SILU) {
+                q = Ops.silu(q);
+                k = Ops.silu(k);
+            }
+            v = Ops.silu(v);
+        } else {
+            if (cfg.qkActivation() == QkActivation.SILU) {
+                q = Ops.silu(q);
+                k = Ops.silu(k);
+            }
+            v = Ops.silu(v);
+        }
+        q = toFloat(q).reshape(b, t, nh, dk).transpose(0, 2, 1, 3);
+        k = toFloat(k).reshape(b, t * n, nh, dk).transpose(0, 2, 1, 3);
+        v = toFloat(v).reshape(b, t * n, nh, dv).transpose(0, 2, 1, 3);
+        q = normalizeQk(activateQk(q)).mul(qScale);
+        k = normalizeQk(activateQk(k));
+
+        NDArray beta;
+        if (bRaw != null) {
+            beta = toFloat(bRaw).getNDArrayInternal().sigmoid();
+            if (cfg.allowNegEigval()) {
+                beta = beta.mul(2f);
+            }
+            beta = beta.reshape(b, t * n, nh).transpose(0, 2, 1);
+        } else {
+            beta = x.getManager().ones(new ai.djl.ndarray.types.Shape(b, nh, t * n), DataType.FLOAT32);
+        }
+        NDArray g = null;
+        if (aRaw != null) {
+            g = Activation.softPlus(toFloat(aRaw).add(w.dtBias())).mul(w.negExpA()).transpose(0, 2, 1);
+        }
+
+        RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
+        NDArray s0 = state == null ? null : state.s();
+        RecurrenceResult r = mode == Mode.CHUNKED && observer == null
+                ? ChunkedDeltaRule.run(in, s0, chunkSubsteps)
+                : RecurrentDeltaRule.run(in, s0, observer);
+
+        NDArray o = Ops.rmsNorm(r.o().transpose(0, 2, 1, 3), w.oNorm(), eps);            // [B,T,nh,dv]
+        if (gateRaw != null) {
+            o = o.mul(Ops.silu(toFloat(gateRaw).reshape(b, t, nh, dv)));
+        }
+        NDArray y = o.reshape(b, t, nh * dv).toType(x.getDataType(), false).matMul(w.oProjT());
+        return new Output(y, new LayerState(r.finalState(), convCache));
+    }
+
+    private NDArray activateQk(NDArray x) {
+        switch (cfg.qkActivation()) {
+            case RELU:
+                return Activation.relu(x);
+            case ELU:
+                return Activation.elu(x, 1f).add(1f);
+            default:
+                return x; // SiLU was applied with the convolution; identity needs nothing
+        }
+    }
+
+    private NDArray normalizeQk(NDArray x) {
+        switch (cfg.qkNorm()) {
+            case SUM:
+                return x.div(x.sum(new int[] {-1}, true));
+            default:
+                return Ops.l2norm(x);
+        }
+    }
+
+    private static NDArray toFloat(NDArray x) {
+        return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    }
+
+    public int convChannels() {
+        return convChannels;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.deltaeval.core.layers;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The recurrent state of one layer.
+ *
+ * @param s         [B, H, dk, dv] fp32 recurrent state (fla's [K, V] orientation)
+ * @param convCache [B, W-1, C] last inputs of the fused q|k|v short convolution, or null without short conv
+ */
+public record LayerState(NDArray s, NDArray convCache) {
+}

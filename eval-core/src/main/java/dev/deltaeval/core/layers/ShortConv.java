@@ -1,0 +1,52 @@
+package dev.deltaeval.core.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv1d;
+
+/**
+ * fla's ShortConvolution without its activation: a causal depthwise convolution of width W where w[c, 0, W-1]
+ * multiplies the current token. The cache holds the last W-1 inputs, so a sequence can continue where a prefix
+ * stopped (zeros at the start of a sequence).
+ */
+public final class ShortConv {
+    private final NDArray weight; // [C, 1, W]
+    private final NDArray bias;   // [C] or null
+    private final int width;
+    private final long channels;
+
+    public ShortConv(NDArray weight, NDArray bias) {
+        this.weight = weight;
+        this.bias = bias;
+        this.width = (int) weight.getShape().get(2);
+        this.channels = weight.getShape().get(0);
+    }
+
+    public int cacheLength() {
+        return width - 1;
+    }
+
+    /** Result of a convolution: the output and the cache to continue from. */
+    public record Output(NDArray y, NDArray cache) {
+    }
+
+    /**
+     * @param x     [B, T, C] pre-convolution inputs
+     * @param cache [B, W-1, C] previous inputs, or null at the start of a sequence
+     */
+    public Output apply(NDArray x, NDArray cache) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        NDArray history = cache != null ? cache
+                : x.getManager().zeros(new Shape(b, width - 1, channels), x.getDataType());
+        NDArray full = NDArrays.concat(new NDList(history, x), 1);                      // [B, T+W-1, C]
+        NDArray y = Conv1d.conv1d(full.transpose(0, 2, 1), weight, bias, new Shape(1), new Shape(0), new Shape(1),
+                (int) channels).singletonOrThrow().transpose(0, 2, 1);                   // [B, T, C]
+        // a copy, so the cache does not keep the whole [B, T+W-1, C] input alive
+        NDArray next = full.get(new NDIndex(":, {}:, :", t)).duplicate();
+        return new Output(y, next);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.deltaeval.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.checkpoints.SafetensorsFile;
+import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/**
+ * The forward pass against fla's fp32 outputs for every layout and option in the fixtures, in both modes.
+ */
+class FlaGoldenTest {
+    static final String[] FIXTURES = Fixtures.ALL;
+    static final float ORACLE_TOL = 1e-3f;
+    static final float MODE_TOL = 1e-4f;
+
+    private static TokenBatch ids(SafetensorsFile exp, String name) {
+        long[] shape = exp.info(name).shape();
+        return new TokenBatch(exp.readLongs(name), (int) shape[0], (int) shape[1]);
+    }
+
+    @ParameterizedTest
+    @FieldSource("FIXTURES")
+    void logitsAndHiddenMatchFlaInBothModes(String fixture) {
+        SafetensorsFile exp = Fixtures.expected(fixture);
+        TokenBatch input = ids(exp, "input_ids");
+        float[] wantLogits = exp.readFloat("logits_fp32").toFloatArray();
+        float[] wantHidden = exp.readFloat("hidden_fp32").toFloatArray();
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(Fixtures.dir(fixture)), ComputeOptions.cpu())) {
+            ForwardOutput chunked = model.forward(input, null, ForwardRequest.logits(Mode.CHUNKED).withHidden());
+            ForwardOutput recurrent = model.forward(input, null, ForwardRequest.logits(Mode.RECURRENT).withHidden());
+            float dLogits = Fixtures.maxAbsDiff(chunked.logits(), wantLogits);
+            float dHidden = Fixtures.maxAbsDiff(chunked.hidden(), wantHidden);
+            float dRecLogits = Fixtures.maxAbsDiff(recurrent.logits(), wantLogits);
+            float dModes = Fixtures.maxAbsDiff(chunked.logits(), recurrent.logits());
+            System.out.printf("%s: chunked |dlogits|=%.2e |dhidden|=%.2e recurrent |dlogits|=%.2e modes=%.2e%n",
+                    fixture, dLogits, dHidden, dRecLogits, dModes);
+            assertTrue(dLogits <= ORACLE_TOL, fixture + " chunked logits off by " + dLogits);
+            assertTrue(dHidden <= ORACLE_TOL, fixture + " chunked hidden off by " + dHidden);
+            assertTrue(dRecLogits <= ORACLE_TOL, fixture + " recurrent logits off by " + dRecLogits);
+            assertTrue(Fixtures.maxAbsDiff(recurrent.hidden(), wantHidden) <= ORACLE_TOL, fixture + " recurrent hidden");
+            assertTrue(dModes <= MODE_TOL, fixture + " chunked vs recurrent " + dModes);
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("FIXTURES")
+    void shortPromptLogitsMatchFla(String fixture) {
+        SafetensorsFile exp = Fixtures.expected(fixture);
+        TokenBatch input = ids(exp, "input_ids").slice(0, 40);
+        float[] want = exp.readFloat("logits_fp32_T40").toFloatArray();
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(Fixtures.dir(fixture)), ComputeOptions.cpu())) {
+            float d = Fixtures.maxAbsDiff(model.forward(input, null, ForwardRequest.logits(Mode.CHUNKED)).logits(), want);
+            System.out.printf("%s: T40 |dlogits|=%.2e%n", fixture, d);
+            assertTrue(d <= ORACLE_TOL, fixture + " T40 logits off by " + d);
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("FIXTURES")
+    void greedyGenerationReproducesFla(String fixture) {
+        SafetensorsFile exp = Fixtures.expected(fixture);
+        long[] prompt = exp.readLongs("greedy_prompt");
+        long[] want = exp.readLongs("greedy_out");
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(Fixtures.dir(fixture)), ComputeOptions.cpu())) {
+            long[] got = new GreedyDecoder(model).generate(prompt, want.length, null);
+            assertArrayEquals(want, got, fixture + " greedy continuation");
+        }
+    }
+}
