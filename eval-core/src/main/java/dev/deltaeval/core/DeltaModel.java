@@ -28,7 +28,8 @@ import java.util.List;
  */
 public final class DeltaModel implements AutoCloseable {
     /** Target size of one [B, chunk, vocab] logits block when scoring. */
-    private static final long SCORE_BLOCK_ELEMENTS = 16L << 20;
+    static final long DEFAULT_SCORE_BLOCK_ELEMENTS = 16L << 20;
+    private long scoreBlockElements = DEFAULT_SCORE_BLOCK_ELEMENTS;
 
     private final ModelConfig config;
     private final ComputeOptions options;
@@ -104,6 +105,11 @@ public final class DeltaModel implements AutoCloseable {
             manager.close();
             throw e;
         }
+    }
+
+    /** Bounds the [B, block, vocab] logits materialised at once when scoring targets (tests use tiny blocks). */
+    void setScoreBlockElements(long elements) {
+        this.scoreBlockElements = elements;
     }
 
     public ModelConfig config() {
@@ -230,7 +236,7 @@ public final class DeltaModel implements AutoCloseable {
     private long scoreTargets(NDArray y, TokenBatch targets, float[] logProbs, long[] argmax) {
         long b = targets.batch();
         int t = targets.length();
-        int block = (int) Math.max(1, Math.min(t, SCORE_BLOCK_ELEMENTS / (b * config.vocabSize())));
+        int block = (int) Math.max(1, Math.min(t, scoreBlockElements / (b * config.vocabSize())));
         long created = 0;
         for (int from = 0; from < t; from += block) {
             int to = Math.min(t, from + block);

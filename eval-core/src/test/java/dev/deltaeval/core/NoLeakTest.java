@@ -1,0 +1,71 @@
+package dev.deltaeval.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** 1000 forward calls, with states created and closed, keep native memory and the model's arrays flat. */
+class NoLeakTest {
+    @Test
+    void thousandForwardCallsKeepMemoryFlat() throws IOException {
+        int calls = Integer.getInteger("leaktest.calls", 1000);
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(Fixtures.dir("v022_dp3_gated_outgate")),
+                ComputeOptions.cpu())) {
+            // 2 x 480 tokens: one leaked activation per call would be ~250 kB, far above the allocator's noise
+            long[] base = Fixtures.expected("v022_dp3_gated_outgate").readLongs("input_ids");
+            long[] ids = new long[2 * 480];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = base[(i / 480) * 96 + (i % 480) % 96];
+            }
+            TokenBatch input = new TokenBatch(ids, 2, 480);
+            int resident = model.residentArrays();
+            // warm up the allocators and the Java heap first, so that what remains is growth per call
+            for (int i = 0; i < 300; i++) {
+                runOnce(model, input);
+            }
+            long before = settledRssKb();
+            for (int i = 0; i < calls; i++) {
+                runOnce(model, input);
+            }
+            long grownKb = settledRssKb() - before;
+            System.out.println("RSS growth over " + calls + " forward calls: " + grownKb + " kB");
+            assertEquals(resident, model.residentArrays(), "the model's manager gained arrays");
+            assertTrue(grownKb < 32 * 1024, "RSS grew by " + grownKb + " kB over " + calls + " calls");
+        }
+    }
+
+    private static void runOnce(DeltaModel model, TokenBatch input) {
+        ForwardOutput out = model.forward(input, null, ForwardRequest.score(input).withState());
+        try (ModelState s = out.state(); ModelState f = s.fork()) {
+            model.forward(input.slice(0, 8), f, ForwardRequest.logits(Mode.RECURRENT)).logits();
+        }
+    }
+
+    /** RSS after garbage collection has run the cleaners of DJL's direct buffers (ids in, logits out). */
+    private static long settledRssKb() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return rssKb();
+    }
+
+    private static long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS");
+    }
+}
