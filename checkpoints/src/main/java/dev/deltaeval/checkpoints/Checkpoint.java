@@ -57,7 +57,7 @@ public final class Checkpoint {
         CheckpointLayout layout = CheckpointLayout.detect(store.names());
         List<String> warnings = new ArrayList<>();
         ModelConfig config = ConfigParser.parse(json, configFile.toString(), layout, warnings);
-        Map<String, WeightSchema.Spec> specs = new TreeMap<>();
+        Map<String, WeightSchema.Spec> specs = new java.util.LinkedHashMap<>(); // model order, for errors
         for (WeightSchema.Spec s : WeightSchema.of(config, layout)) {
             specs.put(s.canonical(), s);
         }
