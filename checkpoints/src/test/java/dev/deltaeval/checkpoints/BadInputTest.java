@@ -151,7 +151,7 @@ class BadInputTest {
     @Test
     void missingShard() throws IOException {
         Path dir = tmp.resolve("sharded");
-        CheckpointFilesTest.Shards.split(good, dir);
+        TestShards.split(good, dir);
         Files.delete(dir.resolve("model-00002-of-00002.safetensors"));
         assertEquals(dir.resolve("model.safetensors.index.json") + ": shard model-00002-of-00002.safetensors listed in "
                 + "weight_map is missing", error(dir));

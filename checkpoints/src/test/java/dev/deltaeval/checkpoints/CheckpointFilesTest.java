@@ -93,7 +93,7 @@ class CheckpointFilesTest {
     void shardedCheckpointReadsThroughTheIndex() throws IOException {
         Checkpoint single = TinyConfigs.init(tmp.resolve("one"), TinyConfigs.dp022(2), CheckpointLayout.FLA_0_2_2_PER_STEP);
         Path sharded = tmp.resolve("sharded");
-        Shards.split(single.dir(), sharded);
+        TestShards.split(single.dir(), sharded);
         Checkpoint c = Checkpoint.open(sharded);
         assertEquals(2, c.store().files().size());
         for (String name : List.of(WeightSchema.EMBEDDINGS, "model.layers.1.attn.v_proj.weight", WeightSchema.FINAL_NORM)) {
@@ -111,30 +111,5 @@ class CheckpointFilesTest {
         assertEquals(64, a.contentHash().length());
         assertEquals(a.contentHash(), Checkpoint.open(a.dir()).contentHash());
         assertFalse(a.contentHash().equals(b.contentHash()));
-    }
-
-    /** Splits a single-file checkpoint into two shards with an index, as transformers does. */
-    static final class Shards {
-        static void split(Path from, Path to) throws IOException {
-            Files.createDirectories(to);
-            Files.copy(from.resolve("config.json"), to.resolve("config.json"));
-            SafetensorsFile f = SafetensorsFile.open(from.resolve("model.safetensors"));
-            List<String> names = new ArrayList<>(f.tensors().keySet());
-            SafetensorsWriter w1 = new SafetensorsWriter();
-            SafetensorsWriter w2 = new SafetensorsWriter();
-            StringBuilder map = new StringBuilder();
-            for (int i = 0; i < names.size(); i++) {
-                String n = names.get(i);
-                HostTensor t = f.readFloat(n);
-                boolean first = i < names.size() / 2;
-                (first ? w1 : w2).putFloat(n, t.shape(), t.data());
-                map.append(map.length() == 0 ? "" : ",").append('"').append(n).append("\": \"model-0000")
-                        .append(first ? 1 : 2).append("-of-00002.safetensors\"");
-            }
-            w1.write(to.resolve("model-00001-of-00002.safetensors"));
-            w2.write(to.resolve("model-00002-of-00002.safetensors"));
-            Files.writeString(to.resolve("model.safetensors.index.json"),
-                    "{\"metadata\": {\"total_size\": 0}, \"weight_map\": {" + map + "}}");
-        }
     }
 }

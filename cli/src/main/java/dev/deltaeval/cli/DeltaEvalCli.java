@@ -1,0 +1,57 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.checkpoints.CheckpointException;
+import dev.deltaeval.core.ModelException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code deltaeval} command: wires modules together; no logic a test of another module would need. */
+@Command(name = "deltaeval", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Evaluation harness and benchmarks for DeltaNet-family linear RNN language models",
+            "(DeltaNet, Gated DeltaNet, DeltaProduct) trained with flash-linear-attention.", ""},
+        subcommands = {InspectCommand.class, ScoreCommand.class, ForwardCommand.class, GenerateCommand.class,
+            InitCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "A checkpoint is a Hugging Face directory: config.json, model.safetensors (or shards) and",
+            "tokenizer.json. The bundled default is checkpoints/demo-dp2-6m.",
+            "Run 'deltaeval help COMMAND' for a command's options."})
+public final class DeltaEvalCli implements Runnable {
+    /** Exit code for bad input (files, arguments) as opposed to a failed check. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; errors become one line on stderr. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new DeltaEvalCli());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+            if (e instanceof CheckpointException || e instanceof ModelException || e instanceof IOException
+                    || e instanceof IllegalArgumentException) {
+                line.getErr().println("deltaeval: error: " + oneLine(e));
+                return EXIT_BAD_INPUT;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            m = m + ": file not found";
+        }
+        return m.split("\n")[0];
+    }
+}

@@ -1,0 +1,63 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.checkpoints.ModelConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show a checkpoint's model type, layout, sizes, parameter count, dtypes, tokenizer and warnings. "
+                + "Validates every tensor against the config without loading the model.")
+final class InspectCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
+            description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
+    Path checkpoint;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the facts as JSON.")
+    Path json;
+
+    @Option(names = "--hash", description = "Compute the SHA-256 content hash (reads every weight file).")
+    boolean hash;
+
+    @Override
+    public Integer call() throws IOException {
+        Checkpoint c = Checkpoint.open(CheckpointArg.resolve(checkpoint));
+        ModelConfig cfg = c.config();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("checkpoint", c.dir().toString());
+        facts.put("model", cfg.summary());
+        facts.put("model_type", cfg.family().modelType());
+        facts.put("layout", c.layout().label());
+        facts.put("parameters", c.parameterCount());
+        facts.put("num_householder", cfg.numHouseholder());
+        facts.put("eigenvalue_range", cfg.allowNegEigval() ? "[-1, 1]" : "[0, 1]");
+        facts.put("training_context", cfg.maxPositionEmbeddings());
+        facts.put("vocab_size", cfg.vocabSize());
+        facts.put("stored_dtypes", c.storedDtypes().toString());
+        long bytes = 0;
+        for (Path f : c.store().files()) {
+            bytes += Files.size(f);
+        }
+        facts.put("weight_files", c.store().files().size() + " file(s), " + String.format("%.1f MB", bytes / 1e6));
+        facts.put("tokenizer", c.tokenizerFile().map(Path::toString).orElse("missing (score/generate need tokenizer.json)"));
+        if (hash) {
+            facts.put("sha256", c.contentHash());
+        }
+        facts.put("warnings", c.warnings());
+        for (Map.Entry<String, Object> e : facts.entrySet()) {
+            System.out.printf("%-17s %s%n", e.getKey(), e.getValue());
+        }
+        if (json != null) {
+            AtomicFiles.writeJson(json, facts);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.deltaeval.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.checkpoints.TestShards;
+import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A checkpoint split into shards with an index scores exactly like the single file. */
+class ShardedCheckpointTest {
+    @Test
+    void shardedCheckpointGivesIdenticalLogits(@TempDir Path tmp) throws IOException {
+        String fixture = "v022_dp2_noconv_untied";
+        Path sharded = tmp.resolve("sharded");
+        TestShards.split(Fixtures.dir(fixture), sharded);
+        TokenBatch input = new TokenBatch(Fixtures.expected(fixture).readLongs("input_ids"), 2, 96);
+        try (DeltaModel a = DeltaModel.load(Checkpoint.open(Fixtures.dir(fixture)), ComputeOptions.cpu());
+             DeltaModel b = DeltaModel.load(Checkpoint.open(sharded), ComputeOptions.cpu())) {
+            float[] la = a.forward(input, null, ForwardRequest.logits(Mode.CHUNKED)).logits();
+            float[] lb = b.forward(input, null, ForwardRequest.logits(Mode.CHUNKED)).logits();
+            assertEquals(0f, Fixtures.maxAbsDiff(la, lb));
+        }
+    }
+}
