@@ -68,20 +68,19 @@ public final class ChunkedDeltaRule {
         NDArray u = tInv.matMul(vc.mul(betaCol));
         NDArray w = tInv.matMul(gated ? kBeta.mul(gSub.exp().expandDims(-1)) : kBeta);
 
-        NDArray kTilde;
+        // K~^T: keys decayed to the end of their chunk, transposed [.., dk, C]; M = exp(G_C) I - K~^T W, B = K~^T U
+        NDArray decayedKeysT;
         NDArray transition;
         if (gated) {
             NDArray gLast = gSub.get(new NDIndex("..., -1"));                            // [B,H,N]
-            kTilde = kc.mul(gLast.expandDims(-1).sub(gSub).exp().expandDims(-1));
-            NDArray kTildeT = kTilde.swapAxes(-1, -2);
+            decayedKeysT = kc.mul(gLast.expandDims(-1).sub(gSub).exp().expandDims(-1)).swapAxes(-1, -2);
             transition = eyeDk(m, dk, in.q().getDataType()).mul(gLast.exp().expandDims(-1).expandDims(-1))
-                    .sub(kTildeT.matMul(w));
-            kTilde = kTildeT;
+                    .sub(decayedKeysT.matMul(w));
         } else {
-            kTilde = kT;
+            decayedKeysT = kT;
             transition = eyeDk(m, dk, in.q().getDataType()).sub(kT.matMul(w));
         }
-        NDArray offset = kTilde.matMul(u);
+        NDArray offset = decayedKeysT.matMul(u);
         AffineScan.ChunkStates states = AffineScan.chunkStarts(transition, offset, initialState);
 
         NDArray vNew = u.sub(w.matMul(states.starts()));
