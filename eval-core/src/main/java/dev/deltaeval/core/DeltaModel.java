@@ -17,6 +17,7 @@ import dev.deltaeval.core.layers.DecoderBlock;
 import dev.deltaeval.core.layers.HouseholderMixer;
 import dev.deltaeval.core.layers.LayerState;
 import dev.deltaeval.core.layers.Ops;
+import dev.deltaeval.core.layers.PaddingMask;
 import dev.deltaeval.core.layers.ShortConv;
 import dev.deltaeval.core.layers.SwiGluMlp;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public final class DeltaModel implements AutoCloseable {
     private final List<DecoderBlock> blocks;
     private final NDArray finalNorm;
     private final NDArray outputT;
+    private NDArray outputT64;
     private final String checkpointHash;
     private final int convCacheLength;
 
@@ -100,6 +102,9 @@ public final class DeltaModel implements AutoCloseable {
             }
             NDArray finalNorm = wl.fp32(WeightSchema.FINAL_NORM);
             NDArray outputT = c.tieWordEmbeddings() ? emb.transpose() : wl.dense(WeightSchema.LM_HEAD).transpose();
+            // The widened (BF16/F16) host copies and the parts of fused projections are now garbage direct buffers;
+            // collect them here, once, instead of carrying up to a second copy of the weights until some later GC.
+            System.gc();
             return new DeltaModel(c, options, manager, emb, blocks, finalNorm, outputT, ckpt.contentHash(), cacheLen);
         } catch (RuntimeException e) {
             manager.close();
@@ -158,6 +163,8 @@ public final class DeltaModel implements AutoCloseable {
             }
             NDArray ids = scope.create(input.ids(), new Shape(b, t));
             NDArray h = embeddings.get(scope, new NDIndex("{}", ids));
+            PaddingMask padding = input.isRagged() ? PaddingMask.of(scope, input.lengths(), input.length(),
+                    config.numHouseholder(), convCacheLength) : null;
             float[] hidden = req.hidden() ? new float[(int) ((config.numLayers() + 1) * b * t * hsz)] : null;
             List<LayerState> states = new ArrayList<>();
             for (int l = 0; l < blocks.size(); l++) {
@@ -172,7 +179,7 @@ public final class DeltaModel implements AutoCloseable {
                         obs = (tok, step, s) -> stateObserver.onState(layer, tok, step, s);
                     }
                     HouseholderMixer.Output out = blocks.get(l).apply(h, initial == null ? null : initial.layer(l),
-                            req.mode(), options.chunkSubsteps(), obs);
+                            padding, req.mode(), options.chunkSubsteps(), obs);
                     created += layerScope.getManagedArrays().size();
                     out.y().attach(scope);
                     if (req.keepState()) {
@@ -201,6 +208,16 @@ public final class DeltaModel implements AutoCloseable {
             } else if (logits != null) {
                 argmax = argmaxOf(logits, config.vocabSize());
             }
+            float[] last = null;
+            if (req.lastLogProbs()) {
+                long[] pos = new long[(int) b];
+                for (int i = 0; i < b; i++) {
+                    pos[i] = input.rowLength(i) - 1;
+                }
+                NDArray index = scope.create(pos).reshape(b, 1, 1).repeat(2, hsz);
+                last = scoringLogits(y.gather(index, 1)).logSoftmax(-1).toType(DataType.FLOAT32, false)
+                        .toFloatArray();
+            }
             ModelState state = null;
             if (req.keepState()) {
                 NDManager sm = manager.newSubManager();
@@ -214,7 +231,7 @@ public final class DeltaModel implements AutoCloseable {
                 state = new ModelState(sm, states, b, seen);
             }
             created += scope.getManagedArrays().size();
-            return new ForwardOutput(logits, logProbs, argmax, hidden, state, created);
+            return new ForwardOutput(logits, logProbs, argmax, hidden, state, last, created);
         }
     }
 
@@ -242,9 +259,9 @@ public final class DeltaModel implements AutoCloseable {
             int to = Math.min(t, from + block);
             try (NDManager ms = y.getManager().newSubManager()) {
                 NDArray yb = y.get(ms, new NDIndex(":, {}:{}", from, to));
-                NDArray lp = yb.matMul(outputT).toType(DataType.FLOAT32, false).logSoftmax(-1);
-                NDArray tgt = ms.create(targets.slice(from, to).ids(), new Shape(b, to - from, 1));
-                float[] picked = lp.gather(tgt, 2).toFloatArray();
+                NDArray lp = scoringLogits(yb).logSoftmax(-1);
+                NDArray tgt = ms.create(targets.columnIds(from, to), new Shape(b, to - from, 1));
+                float[] picked = lp.gather(tgt, 2).toType(DataType.FLOAT32, false).toFloatArray();
                 long[] best = lp.argMax(2).toLongArray();
                 for (int i = 0; i < b; i++) {
                     System.arraycopy(picked, i * (to - from), logProbs, i * t + from, to - from);
@@ -254,6 +271,21 @@ public final class DeltaModel implements AutoCloseable {
             }
         }
         return created;
+    }
+
+    /**
+     * Logits for scoring, in fp64 on CPU: BLAS picks different kernels for different row counts (GEMV for one row,
+     * blocked GEMM for many), and through a 32000-way log-softmax those fp32 differences reach 1e-5 on a summed
+     * log-likelihood. In fp64 a request's score does not depend on the batch it was run in.
+     */
+    private NDArray scoringLogits(NDArray y) {
+        if (options.device().isGpu()) {
+            return y.matMul(outputT).toType(DataType.FLOAT32, false);
+        }
+        if (outputT64 == null) {
+            outputT64 = outputT.toType(DataType.FLOAT64, false);
+        }
+        return y.toType(DataType.FLOAT64, false).matMul(outputT64);
     }
 
     private static long[] argmaxOf(float[] logits, int vocab) {

@@ -8,8 +8,9 @@ package dev.deltaeval.core;
  * @param argmax          [B, T] most likely next token at each position, or null (with targets or logits)
  * @param hidden          [L+1, B, T, H] or null
  * @param state           state after the last token, or null; the caller closes it
+ * @param lastLogProbs    [B, V] next-token log-probabilities after each row's last real token, or null
  * @param ndarraysCreated NDArrays the engine created for this pass (the measure of per-call overhead)
  */
 public record ForwardOutput(float[] logits, float[] targetLogProbs, long[] argmax, float[] hidden, ModelState state,
-                            long ndarraysCreated) {
+                            float[] lastLogProbs, long ndarraysCreated) {
 }

@@ -19,9 +19,10 @@ public final class DecoderBlock {
         this.eps = eps;
     }
 
-    public HouseholderMixer.Output apply(NDArray h, LayerState state, HouseholderMixer.Mode mode, int chunk,
-                                         StateObserver observer) {
-        HouseholderMixer.Output mixed = mixer.apply(Ops.rmsNorm(h, attnNorm, eps), state, mode, chunk, observer);
+    public HouseholderMixer.Output apply(NDArray h, LayerState state, PaddingMask padding, HouseholderMixer.Mode mode,
+                                         int chunk, StateObserver observer) {
+        HouseholderMixer.Output mixed = mixer.apply(Ops.rmsNorm(h, attnNorm, eps), state, padding, mode, chunk,
+                observer);
         NDArray r = h.add(mixed.y());
         NDArray out = r.add(mlp.apply(Ops.rmsNorm(r, mlpNorm, eps)));
         return new HouseholderMixer.Output(out, mixed.state());

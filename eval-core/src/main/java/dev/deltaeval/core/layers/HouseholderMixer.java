@@ -67,8 +67,10 @@ public final class HouseholderMixer {
     /**
      * @param x     [B, T, H] attn-normed input
      * @param state state to continue from, or null for a fresh sequence
+     * @param padding where a right-padded batch has real tokens, or null when every row is full
      */
-    public Output apply(NDArray x, LayerState state, Mode mode, int chunkSubsteps, StateObserver observer) {
+    public Output apply(NDArray x, LayerState state, PaddingMask padding, Mode mode, int chunkSubsteps,
+                        StateObserver observer) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int n = cfg.numHouseholder();
@@ -88,7 +90,8 @@ public final class HouseholderMixer {
         NDArray convCache = null;
         if (w.conv() != null) {
             NDArray qkv = q.concat(k, 2).concat(v, 2);
-            ShortConv.Output conv = w.conv().apply(qkv, state == null ? null : state.convCache());
+            ShortConv.Output conv = w.conv().apply(qkv, state == null ? null : state.convCache(),
+                    padding == null ? null : padding.cacheIndex());
             convCache = conv.cache();
             NDList split = conv.y().split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
             q = split.get(0);
@@ -125,6 +128,12 @@ public final class HouseholderMixer {
         NDArray g = null;
         if (aRaw != null) {
             g = Activation.softPlus(toFloat(aRaw).add(w.dtBias())).mul(w.negExpA()).transpose(0, 2, 1);
+        }
+        if (padding != null) {
+            beta = beta.mul(padding.substeps());
+            if (g != null) {
+                g = g.mul(padding.tokens());
+            }
         }
 
         RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);

@@ -36,8 +36,9 @@ public final class ShortConv {
     /**
      * @param x     [B, T, C] pre-convolution inputs
      * @param cache [B, W-1, C] previous inputs, or null at the start of a sequence
+     * @param cacheIndex [B, W-1, 1] per-row positions of the next cache in the padded input, or null for full rows
      */
-    public Output apply(NDArray x, NDArray cache) {
+    public Output apply(NDArray x, NDArray cache, NDArray cacheIndex) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         NDArray history = cache != null ? cache
@@ -46,7 +47,8 @@ public final class ShortConv {
         NDArray y = Conv1d.conv1d(full.transpose(0, 2, 1), weight, bias, new Shape(1), new Shape(0), new Shape(1),
                 (int) channels).singletonOrThrow().transpose(0, 2, 1);                   // [B, T, C]
         // a copy, so the cache does not keep the whole [B, T+W-1, C] input alive
-        NDArray next = full.get(new NDIndex(":, {}:, :", t)).duplicate();
+        NDArray next = cacheIndex == null ? full.get(new NDIndex(":, {}:, :", t)).duplicate()
+                : full.gather(cacheIndex.repeat(2, channels), 1);
         return new Output(y, next);
     }
 }

@@ -1,0 +1,263 @@
+package dev.deltaeval.core.scoring;
+
+import dev.deltaeval.core.DeltaModel;
+import dev.deltaeval.core.ForwardOutput;
+import dev.deltaeval.core.ForwardRequest;
+import dev.deltaeval.core.ModelException;
+import dev.deltaeval.core.ModelState;
+import dev.deltaeval.core.TokenBatch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Scores lm-eval loglikelihood requests in batches sorted by length, with lm-eval's left truncation to
+ * {@code maxLength}. With forking (the default) every distinct context runs once: its last-position distribution
+ * scores the first continuation token of every request that shares it, and its recurrent state is copied for
+ * the remaining continuation tokens. A transformer harness has to rerun the context for every choice.
+ * Right-padded batches keep padding out of every state, so results do not depend on the batch size.
+ */
+public final class LoglikelihoodScorer {
+    private final DeltaModel model;
+    private final int batchSize;
+    private final int maxLength;
+    private final boolean fork;
+    private ScoringStats lastStats = new ScoringStats(0, 0, 0, 0);
+
+    public LoglikelihoodScorer(DeltaModel model, int batchSize, int maxLength, boolean fork) {
+        if (batchSize < 1 || maxLength < 1) {
+            throw new ModelException("batch size and max length must be positive");
+        }
+        this.model = model;
+        this.batchSize = batchSize;
+        this.maxLength = maxLength;
+        this.fork = fork;
+    }
+
+    public ScoringStats lastStats() {
+        return lastStats;
+    }
+
+    /** Results in request order; {@code progress} receives the number of requests finished so far. */
+    public List<LoglikelihoodResult> score(List<LoglikelihoodRequest> requests, IntConsumer progress) {
+        List<LoglikelihoodRequest> truncated = new ArrayList<>(requests.size());
+        for (LoglikelihoodRequest r : requests) {
+            truncated.add(truncate(r));
+        }
+        LoglikelihoodResult[] out = new LoglikelihoodResult[requests.size()];
+        Counter counter = new Counter(progress);
+        if (fork) {
+            scoreForked(truncated, out, counter);
+        } else {
+            scoreUnforked(truncated, out, counter);
+        }
+        return Arrays.asList(out);
+    }
+
+    /** lm-eval: (context + continuation)[-(max_length + 1):], the continuation never truncated. */
+    private LoglikelihoodRequest truncate(LoglikelihoodRequest r) {
+        int cont = r.continuation().length;
+        if (cont > maxLength) {
+            throw new ModelException("continuation of " + cont + " tokens is longer than max_length " + maxLength);
+        }
+        int keep = maxLength + 1 - cont;
+        if (r.context().length <= keep) {
+            return r;
+        }
+        return new LoglikelihoodRequest(Arrays.copyOfRange(r.context(), r.context().length - keep, r.context().length),
+                r.continuation());
+    }
+
+    private void scoreForked(List<LoglikelihoodRequest> reqs, LoglikelihoodResult[] out, Counter counter) {
+        Map<Key, List<Integer>> byContext = new LinkedHashMap<>();
+        for (int i = 0; i < reqs.size(); i++) {
+            byContext.computeIfAbsent(new Key(reqs.get(i).context()), k -> new ArrayList<>()).add(i);
+        }
+        List<Key> contexts = new ArrayList<>(byContext.keySet());
+        contexts.sort(LONGEST_FIRST);
+        for (int from = 0; from < contexts.size(); from += batchSize) {
+            List<Key> batch = contexts.subList(from, Math.min(contexts.size(), from + batchSize));
+            List<long[]> rows = new ArrayList<>();
+            for (Key k : batch) {
+                rows.add(k.ids());
+            }
+            ForwardOutput ctxOut = model.forward(TokenBatch.padded(rows, 0), null,
+                    ForwardRequest.stateOnly().withLastLogProbs());
+            counter.forward(rows);
+            int vocab = model.config().vocabSize();
+            try (ModelState state = ctxOut.state()) {
+                List<Integer> rest = new ArrayList<>();
+                List<Long> restRows = new ArrayList<>();
+                for (int row = 0; row < batch.size(); row++) {
+                    int base = row * vocab;
+                    long best = argmax(ctxOut.lastLogProbs(), base, vocab);
+                    for (int ri : byContext.get(batch.get(row))) {
+                        long first = reqs.get(ri).continuation()[0];
+                        double ll = ctxOut.lastLogProbs()[base + (int) first];
+                        out[ri] = new LoglikelihoodResult(ll, best == first);
+                        if (reqs.get(ri).continuation().length > 1) {
+                            rest.add(ri);
+                            restRows.add((long) row);
+                        } else {
+                            counter.done(1);
+                        }
+                    }
+                }
+                scoreContinuations(reqs, rest, restRows, state, out, counter);
+            }
+        }
+        lastStats = new ScoringStats(reqs.size(), contexts.size(), counter.tokens, counter.forwards);
+    }
+
+    /** Continuation tokens after the first, from copies of their contexts' states. */
+    private void scoreContinuations(List<LoglikelihoodRequest> reqs, List<Integer> rest, List<Long> stateRows,
+                                    ModelState state, LoglikelihoodResult[] out, Counter counter) {
+        Integer[] order = new Integer[rest.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> -reqs.get(rest.get(i)).continuation().length));
+        for (int from = 0; from < order.length; from += batchSize) {
+            int to = Math.min(order.length, from + batchSize);
+            List<long[]> inputs = new ArrayList<>();
+            List<long[]> targets = new ArrayList<>();
+            long[] rowsOfState = new long[to - from];
+            for (int j = from; j < to; j++) {
+                long[] cont = reqs.get(rest.get(order[j])).continuation();
+                inputs.add(Arrays.copyOf(cont, cont.length - 1));
+                targets.add(Arrays.copyOfRange(cont, 1, cont.length));
+                rowsOfState[j - from] = stateRows.get(order[j]);
+            }
+            TokenBatch in = TokenBatch.padded(inputs, 0);
+            ForwardOutput o;
+            try (ModelState forked = state.select(rowsOfState)) {
+                o = model.forward(in, forked, ForwardRequest.score(TokenBatch.padded(targets, 0)));
+            }
+            counter.forward(inputs);
+            for (int j = from; j < to; j++) {
+                int ri = rest.get(order[j]);
+                int row = j - from;
+                LoglikelihoodResult first = out[ri];
+                double ll = first.logLikelihood();
+                boolean greedy = first.greedy();
+                long[] tgt = targets.get(row);
+                for (int t = 0; t < tgt.length; t++) {
+                    ll += o.targetLogProbs()[row * in.length() + t];
+                    greedy &= o.argmax()[row * in.length() + t] == tgt[t];
+                }
+                out[ri] = new LoglikelihoodResult(ll, greedy);
+            }
+            counter.done(to - from);
+        }
+    }
+
+    private void scoreUnforked(List<LoglikelihoodRequest> reqs, LoglikelihoodResult[] out, Counter counter) {
+        Integer[] order = new Integer[reqs.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt((Integer i) -> -(reqs.get(i).context().length
+                + reqs.get(i).continuation().length)));
+        for (int from = 0; from < order.length; from += batchSize) {
+            int to = Math.min(order.length, from + batchSize);
+            List<long[]> inputs = new ArrayList<>();
+            List<long[]> targets = new ArrayList<>();
+            for (int j = from; j < to; j++) {
+                LoglikelihoodRequest r = reqs.get(order[j]);
+                long[] full = concat(r.context(), r.continuation());
+                inputs.add(Arrays.copyOf(full, full.length - 1));
+                targets.add(Arrays.copyOfRange(full, 1, full.length));
+            }
+            TokenBatch in = TokenBatch.padded(inputs, 0);
+            ForwardOutput o = model.forward(in, null, ForwardRequest.score(TokenBatch.padded(targets, 0)));
+            counter.forward(inputs);
+            for (int j = from; j < to; j++) {
+                LoglikelihoodRequest r = reqs.get(order[j]);
+                int row = j - from;
+                int len = inputs.get(row).length;
+                double ll = 0;
+                boolean greedy = true;
+                for (int t = len - r.continuation().length; t < len; t++) {
+                    ll += o.targetLogProbs()[row * in.length() + t];
+                    greedy &= o.argmax()[row * in.length() + t] == targets.get(row)[t];
+                }
+                out[order[j]] = new LoglikelihoodResult(ll, greedy);
+            }
+            counter.done(to - from);
+        }
+        lastStats = new ScoringStats(reqs.size(), reqs.size(), counter.tokens, counter.forwards);
+    }
+
+    /** First index of the maximum (ties to the lowest index, like torch and numpy). */
+    private static long argmax(float[] x, int offset, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (x[offset + i] > x[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Longest first, then lexicographic ids, as lm-eval's Collator orders requests (deterministic batches). */
+    private static final Comparator<Key> LONGEST_FIRST = (a, b) -> {
+        if (a.ids().length != b.ids().length) {
+            return Integer.compare(b.ids().length, a.ids().length);
+        }
+        return Arrays.compare(a.ids(), b.ids());
+    };
+
+    /** Token ids as a map key. */
+    private record Key(long[] ids) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(ids, k.ids);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ids);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(ids);
+        }
+    }
+
+    /** Tokens and passes so far, and progress reporting. */
+    private static final class Counter {
+        private final IntConsumer progress;
+        private int done;
+        private long tokens;
+        private long forwards;
+
+        Counter(IntConsumer progress) {
+            this.progress = progress;
+        }
+
+        void forward(List<long[]> rows) {
+            forwards++;
+            for (long[] r : rows) {
+                tokens += r.length;
+            }
+        }
+
+        void done(int n) {
+            done += n;
+            if (progress != null) {
+                progress.accept(done);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.deltaeval.core.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.checkpoints.SafetensorsFile;
+import dev.deltaeval.core.ComputeOptions;
+import dev.deltaeval.core.DeltaModel;
+import dev.deltaeval.core.ForwardRequest;
+import dev.deltaeval.core.TokenBatch;
+import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Multiple-choice style requests scored forked, unforked and at several batch sizes, against full-logit math. */
+class LoglikelihoodScorerTest {
+    static final int VOCAB = 512;
+
+    private static Path fixture(String name) throws URISyntaxException {
+        return Path.of(LoglikelihoodScorerTest.class.getResource("/fla-golden/" + name).toURI());
+    }
+
+    /** 15 "documents" with 2-5 choices each: contexts of 1..60 tokens, continuations of 1..7 tokens. */
+    static List<LoglikelihoodRequest> requests(long[] pool, long seed) {
+        Random rng = new Random(seed);
+        List<LoglikelihoodRequest> out = new ArrayList<>();
+        for (int d = 0; d < 15; d++) {
+            int ctxLen = d == 0 ? 1 : 1 + rng.nextInt(60);
+            int at = rng.nextInt(pool.length - ctxLen);
+            long[] ctx = Arrays.copyOfRange(pool, at, at + ctxLen);
+            int choices = 2 + rng.nextInt(4);
+            for (int c = 0; c < choices; c++) {
+                int contLen = 1 + rng.nextInt(7);
+                int from = rng.nextInt(pool.length - contLen);
+                out.add(new LoglikelihoodRequest(ctx, Arrays.copyOfRange(pool, from, from + contLen)));
+            }
+        }
+        return out;
+    }
+
+    /** Independent route: one full forward per request, log-softmax in double from the logits. */
+    static LoglikelihoodResult reference(DeltaModel model, LoglikelihoodRequest r, int maxLength) {
+        long[] full = new long[r.context().length + r.continuation().length];
+        System.arraycopy(r.context(), 0, full, 0, r.context().length);
+        System.arraycopy(r.continuation(), 0, full, r.context().length, r.continuation().length);
+        if (full.length > maxLength + 1) {
+            full = Arrays.copyOfRange(full, full.length - maxLength - 1, full.length);
+        }
+        long[] in = Arrays.copyOf(full, full.length - 1);
+        float[] logits = model.forward(TokenBatch.single(in), null, ForwardRequest.logits(Mode.RECURRENT)).logits();
+        double ll = 0;
+        boolean greedy = true;
+        for (int t = in.length - r.continuation().length; t < in.length; t++) {
+            double max = Double.NEGATIVE_INFINITY;
+            int best = 0;
+            for (int v = 0; v < VOCAB; v++) {
+                if (logits[t * VOCAB + v] > max) {
+                    max = logits[t * VOCAB + v];
+                    best = v;
+                }
+            }
+            double sum = 0;
+            for (int v = 0; v < VOCAB; v++) {
+                sum += Math.exp(logits[t * VOCAB + v] - max);
+            }
+            long target = full[t + 1];
+            ll += logits[t * VOCAB + (int) target] - max - Math.log(sum);
+            greedy &= best == target;
+        }
+        return new LoglikelihoodResult(ll, greedy);
+    }
+
+    @Test
+    void forkedAndUnforkedMatchFullLogitsAndEachOther() throws Exception {
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(fixture("v022_dp3_gated_outgate")), ComputeOptions.cpu())) {
+            long[] pool = SafetensorsFile.open(fixture("v022_dp3_gated_outgate").resolve("expected.safetensors"))
+                    .readLongs("input_ids");
+            List<LoglikelihoodRequest> reqs = requests(pool, 1);
+            LoglikelihoodScorer forked = new LoglikelihoodScorer(model, 8, 2048, true);
+            LoglikelihoodScorer plain = new LoglikelihoodScorer(model, 8, 2048, false);
+            List<LoglikelihoodResult> a = forked.score(reqs, null);
+            List<LoglikelihoodResult> b = plain.score(reqs, null);
+            for (int i = 0; i < reqs.size(); i++) {
+                LoglikelihoodResult want = reference(model, reqs.get(i), 2048);
+                assertEquals(want.logLikelihood(), a.get(i).logLikelihood(), 1e-4, "forked request " + i);
+                assertEquals(want.logLikelihood(), b.get(i).logLikelihood(), 1e-4, "unforked request " + i);
+                assertEquals(a.get(i).logLikelihood(), b.get(i).logLikelihood(), 1e-4, "forked vs unforked " + i);
+                assertEquals(want.greedy(), a.get(i).greedy(), "greedy " + i);
+                assertEquals(want.greedy(), b.get(i).greedy(), "greedy unforked " + i);
+            }
+            assertEquals(15, forked.lastStats().contexts());
+            assertEquals(reqs.size(), plain.lastStats().contexts());
+            assertTrue(forked.lastStats().tokensRun() < plain.lastStats().tokensRun(),
+                    forked.lastStats() + " vs " + plain.lastStats());
+        }
+    }
+
+    /**
+     * Batch sizes 1, 8 and 64 agree to 1e-5 on every log-likelihood. Checked on the trained demo checkpoint with
+     * real text, where log-likelihoods have the magnitudes lm-eval sees (the random-weight fixtures, with logit
+     * standard deviations near 8, produce values around -100 whose fp32 rounding alone is of order 1e-5).
+     */
+    @Test
+    void resultsDoNotDependOnBatchSize() throws Exception {
+        Path demo = Path.of("../checkpoints/demo-dp2-6m");
+        String text = "The Python interpreter is usually installed as /usr/local/bin/python3.11 on those machines "
+                + "where it is available; putting /usr/local/bin in your Unix shell's search path makes it possible to "
+                + "start it by typing the command python3.11 to the shell. Since the choice of the directory where the "
+                + "interpreter lives is an installation option, other places are possible; check with your local Python "
+                + "guru or system administrator.";
+        long[] pool;
+        try (dev.deltaeval.core.tokenizer.TextTokenizer tok = dev.deltaeval.core.tokenizer.TextTokenizer.load(
+                demo.resolve("tokenizer.json"))) {
+            pool = tok.encode(text, true);
+        }
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(demo), ComputeOptions.cpu())) {
+            List<LoglikelihoodRequest> reqs = requests(pool, 2);
+            for (boolean fork : new boolean[] {true, false}) {
+                List<LoglikelihoodResult> one = new LoglikelihoodScorer(model, 1, 2048, fork).score(reqs, null);
+                for (int bs : new int[] {8, 64}) {
+                    List<LoglikelihoodResult> other = new LoglikelihoodScorer(model, bs, 2048, fork).score(reqs, null);
+                    for (int i = 0; i < reqs.size(); i++) {
+                        assertEquals(one.get(i).logLikelihood(), other.get(i).logLikelihood(), 1e-5,
+                                "fork=" + fork + " batch " + bs + " request " + i);
+                        assertEquals(one.get(i).greedy(), other.get(i).greedy());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void contextsAreLeftTruncatedToMaxLength() throws Exception {
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(fixture("v022_dp2_negeig")), ComputeOptions.cpu())) {
+            long[] pool = SafetensorsFile.open(fixture("v022_dp2_negeig").resolve("expected.safetensors"))
+                    .readLongs("input_ids");
+            List<LoglikelihoodRequest> reqs = requests(pool, 3);
+            List<LoglikelihoodResult> got = new LoglikelihoodScorer(model, 4, 20, true).score(reqs, null);
+            for (int i = 0; i < reqs.size(); i++) {
+                assertEquals(reference(model, reqs.get(i), 20).logLikelihood(), got.get(i).logLikelihood(), 1e-4,
+                        "request " + i);
+            }
+        }
+    }
+}
