@@ -1,0 +1,88 @@
+package dev.deltaeval.tasks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a task's documents from the data directory: JSONL (one object per line) or a JSON array, plus an optional
+ * label file with one label per line (PIQA, SocialIQA). Errors name the task, the file and the line.
+ */
+public final class DocumentReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DocumentReader() {
+    }
+
+    /** The first {@code limit} documents (all when limit is negative). */
+    public static List<ObjectNode> read(Path dataDir, TaskSpec spec, int limit) {
+        Path file = dataDir.resolve(spec.dataFile());
+        if (!Files.isRegularFile(file)) {
+            throw new TaskException("task " + spec.task() + ": data file " + file + " not found (expected "
+                    + spec.dataFile() + " in --data-dir " + dataDir + ")");
+        }
+        List<ObjectNode> docs = new ArrayList<>();
+        try {
+            if (spec.dataFile().endsWith(".jsonl")) {
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size() && (limit < 0 || docs.size() < limit); i++) {
+                    if (!lines.get(i).isBlank()) {
+                        docs.add(object(JSON.readTree(lines.get(i)), spec, file, i + 1));
+                    }
+                }
+            } else {
+                JsonNode arr = JSON.readTree(file.toFile());
+                if (!arr.isArray()) {
+                    throw new TaskException("task " + spec.task() + ": " + file + " is not a JSON array of documents");
+                }
+                for (int i = 0; i < arr.size() && (limit < 0 || docs.size() < limit); i++) {
+                    docs.add(object(arr.get(i), spec, file, i + 1));
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new TaskException("task " + spec.task() + ": " + file + " is malformed ("
+                    + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new TaskException("task " + spec.task() + ": cannot read " + file + " (" + e.getMessage() + ")");
+        }
+        if (docs.isEmpty()) {
+            throw new TaskException("task " + spec.task() + ": " + file + " holds no documents");
+        }
+        if (spec.labelsFile() != null) {
+            joinLabels(dataDir.resolve(spec.labelsFile()), spec, docs, limit);
+        }
+        return docs;
+    }
+
+    private static ObjectNode object(JsonNode n, TaskSpec spec, Path file, int line) {
+        if (!(n instanceof ObjectNode o)) {
+            throw new TaskException("task " + spec.task() + ": " + file + " line " + line + " is not a JSON object");
+        }
+        return o;
+    }
+
+    private static void joinLabels(Path labels, TaskSpec spec, List<ObjectNode> docs, int limit) {
+        if (!Files.isRegularFile(labels)) {
+            throw new TaskException("task " + spec.task() + ": label file " + labels + " not found");
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(labels).stream().filter(s -> !s.isBlank()).toList();
+        } catch (IOException e) {
+            throw new TaskException("task " + spec.task() + ": cannot read " + labels + " (" + e.getMessage() + ")");
+        }
+        if (lines.size() < docs.size() || (limit < 0 && lines.size() != docs.size())) {
+            throw new TaskException("task " + spec.task() + ": " + labels + " has " + lines.size()
+                    + " labels for " + docs.size() + " documents");
+        }
+        for (int i = 0; i < docs.size(); i++) {
+            docs.get(i).put(spec.labelsField(), lines.get(i).trim());
+        }
+    }
+}

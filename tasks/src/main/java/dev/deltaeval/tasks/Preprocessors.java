@@ -1,0 +1,129 @@
+package dev.deltaeval.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deltaeval.tasks.text.PyText;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * lm-eval's {@code process_docs} and helper functions that are code, not templates (lm-eval.md §3.2). Each adds
+ * normalised fields to a document; the task definition then refers to them.
+ */
+public final class Preprocessors {
+    private Preprocessors() {
+    }
+
+    public static ObjectNode apply(String name, ObjectNode doc, String task) {
+        if (name == null) {
+            return doc;
+        }
+        switch (name) {
+            case "hellaswag":
+                return hellaswag(doc, task);
+            case "winogrande":
+                return winogrande(doc, task);
+            case "ai2_arc":
+                return ai2Arc(doc, task);
+            case "copa":
+                return copa(doc, task);
+            case "social_iqa":
+                return doc.put("gold", Templates.index(doc, "label", task) - 1);
+            case "lambada":
+                return lambada(doc, task);
+            default:
+                throw new TaskException("task " + task + ": unknown process_docs \"" + name + "\"");
+        }
+    }
+
+    /** lm-eval's hellaswag preprocess(): strip, " [title]" to ". ", drop [...] tags, "  " to " " once. */
+    static String hellaswagText(String text) {
+        String t = PyText.strip(text).replace(" [title]", ". ");
+        t = t.replaceAll("\\[.*?\\]", "");
+        return t.replace("  ", " ");
+    }
+
+    private static ObjectNode hellaswag(ObjectNode doc, String task) {
+        ArrayNode choices = doc.putArray("choices");
+        if (doc.has("ctx_a")) {
+            // Hugging Face Rowan/hellaswag: the full lm-eval preprocessing
+            String ctx = Templates.field(doc, "activity_label", task).asText() + ": " + doc.get("ctx_a").asText() + " "
+                    + PyText.capitalize(Templates.field(doc, "ctx_b", task).asText());
+            doc.put("query", hellaswagText(ctx));
+            Templates.field(doc, "endings", task).forEach(e -> choices.add(hellaswagText(e.asText())));
+        } else {
+            // the preprocessed copy (query, endings, label): lm-eval's preprocessing already applied
+            Templates.field(doc, "query", task);
+            Templates.field(doc, "endings", task).forEach(e -> choices.add(e.asText()));
+        }
+        return doc.put("gold", Templates.index(doc, "label", task));
+    }
+
+    private static ObjectNode winogrande(ObjectNode doc, String task) {
+        String sentence = Templates.field(doc, "sentence", task).asText();
+        int idx = sentence.indexOf('_');
+        if (idx < 0) {
+            throw new TaskException("task " + task + ": sentence has no blank \"_\": " + sentence);
+        }
+        String prefix = sentence.substring(0, idx);
+        doc.putArray("contexts").add(prefix + Templates.field(doc, "option1", task).asText())
+                .add(prefix + Templates.field(doc, "option2", task).asText());
+        doc.put("target", PyText.strip(sentence.substring(idx + 1)));
+        String answer = Templates.field(doc, "answer", task).asText();
+        if (!answer.equals("1") && !answer.equals("2")) {
+            throw new TaskException("task " + task + ": answer is \"" + answer + "\" (expected \"1\" or \"2\")");
+        }
+        return doc.put("gold", answer.equals("1") ? 0 : 1);
+    }
+
+    /** ARC and OpenBookQA, from AI2's original layout or Hugging Face's. Gold = labels.index(answerKey.lstrip()). */
+    private static ObjectNode ai2Arc(ObjectNode doc, String task) {
+        JsonNode q = Templates.field(doc, "question", task);
+        ArrayNode texts = doc.arrayNode();
+        List<String> labels = new java.util.ArrayList<>();
+        if (q.isObject()) {
+            doc.put("question", Templates.field(q, "stem", task).asText());
+            Templates.field(q, "choices", task).forEach(c -> {
+                texts.add(c.get("text").asText());
+                labels.add(c.get("label").asText());
+            });
+        } else {
+            Templates.field(doc, "choices.text", task).forEach(t -> texts.add(t.asText()));
+            Templates.field(doc, "choices.label", task).forEach(l -> labels.add(l.asText()));
+        }
+        doc.set("choice_texts", texts);
+        String key = PyText.lstrip(Templates.field(doc, "answerKey", task).asText());
+        int gold = labels.indexOf(key);
+        if (gold < 0) {
+            throw new TaskException("task " + task + ": answerKey \"" + key + "\" is not among the labels " + labels);
+        }
+        return doc.put("gold", gold);
+    }
+
+    private static ObjectNode copa(ObjectNode doc, String task) {
+        String premise = PyText.strip(Templates.field(doc, "premise", task).asText());
+        String connector = switch (Templates.field(doc, "question", task).asText()) {
+            case "cause" -> " because";
+            case "effect" -> " therefore";
+            default -> throw new TaskException("task " + task + ": question must be cause or effect");
+        };
+        // premise.strip()[:-1]: drop the final period (one code point)
+        doc.put("text", premise.substring(0, premise.offsetByCodePoints(premise.length(), -1)) + connector);
+        doc.putArray("choices").add(" " + lowerFirst(Templates.field(doc, "choice1", task).asText()))
+                .add(" " + lowerFirst(Templates.field(doc, "choice2", task).asText()));
+        return doc.put("gold", Templates.index(doc, "label", task));
+    }
+
+    private static String lowerFirst(String c) {
+        int n = Character.charCount(c.codePointAt(0));
+        return c.substring(0, n).toLowerCase(Locale.ROOT) + c.substring(n);
+    }
+
+    /** context = text.split(' ')[:-1] joined by ' '; target = ' ' + text.split(' ')[-1]. */
+    private static ObjectNode lambada(ObjectNode doc, String task) {
+        List<String> words = PyText.splitOnSpace(Templates.field(doc, "text", task).asText());
+        doc.put("context", String.join(" ", words.subList(0, words.size() - 1)));
+        return doc.put("target", " " + words.get(words.size() - 1));
+    }
+}

@@ -1,0 +1,8 @@
+package dev.deltaeval.tasks;
+
+/** A problem with a task definition or its data, as one line naming the task, the file or field, and what was expected. */
+public class TaskException extends RuntimeException {
+    public TaskException(String message) {
+        super(message);
+    }
+}

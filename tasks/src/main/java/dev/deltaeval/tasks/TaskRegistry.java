@@ -1,0 +1,54 @@
+package dev.deltaeval.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The bundled task definitions ({@code defs/*.json} resources), by lm-eval task name. */
+public final class TaskRegistry {
+    private static final String BASE = "/dev/deltaeval/tasks/defs/";
+
+    private TaskRegistry() {
+    }
+
+    public static List<String> names() {
+        try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + "index.txt")) {
+            return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"))
+                    .filter(s -> !s.isBlank()).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static TaskSpec get(String name) {
+        try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + name + ".json")) {
+            if (in == null || !names().contains(name)) {
+                throw new TaskException("unknown task \"" + name + "\" (known: " + String.join(", ", names()) + ")");
+            }
+            return parse(new ObjectMapper().readTree(in));
+        } catch (IOException e) {
+            throw new IllegalStateException("bundled task definition " + name + " is unreadable", e);
+        }
+    }
+
+    static TaskSpec parse(JsonNode j) {
+        JsonNode data = j.get("data");
+        List<String> metrics = new ArrayList<>();
+        j.get("metrics").forEach(m -> metrics.add(m.asText()));
+        return new TaskSpec(j.get("task").asText(), j.path("version").asDouble(1.0),
+                TaskSpec.OutputType.valueOf(j.get("output_type").asText().toUpperCase(Locale.ROOT)),
+                data.get("file").asText(), text(data, "labels_file"), text(data, "labels_field"), text(j, "process_docs"),
+                j.path("multiple_input").asBoolean(false), j.get("doc_to_text").asText(), j.get("doc_to_choice"),
+                j.get("doc_to_target").asText(), text(j, "continuation"), metrics);
+    }
+
+    private static String text(JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    }
+}

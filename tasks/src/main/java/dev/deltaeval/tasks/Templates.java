@@ -1,0 +1,59 @@
+package dev.deltaeval.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The small template language of task definitions: {@code {{field}}} or {@code {{a.b}}} inserts a document field
+ * as text, everything else is literal. (lm-eval uses Jinja; its tasks here only ever insert fields.)
+ */
+public final class Templates {
+    private static final Pattern FIELD = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.]+)\\s*}}");
+
+    private Templates() {
+    }
+
+    public static String render(String template, JsonNode doc, String task) {
+        Matcher m = FIELD.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(field(doc, m.group(1), task).asText()));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** A field by dotted path; a missing one is an error naming the task and the field. */
+    public static JsonNode field(JsonNode doc, String path, String task) {
+        JsonNode n = doc;
+        for (String part : path.split("\\.")) {
+            n = n == null ? null : n.get(part);
+        }
+        if (n == null || n.isNull()) {
+            throw new TaskException("task " + task + ": document has no field \"" + path + "\" (document: "
+                    + abbreviate(doc.toString()) + ")");
+        }
+        return n;
+    }
+
+    /** An index field as an int: numbers, digit strings, and booleans (false = 0, true = 1, as BoolQ's labels). */
+    public static int index(JsonNode doc, String path, String task) {
+        JsonNode n = field(doc, path, task);
+        if (n.isBoolean()) {
+            return n.asBoolean() ? 1 : 0;
+        }
+        if (n.isIntegralNumber()) {
+            return n.asInt();
+        }
+        String s = n.asText().trim();
+        if (s.matches("-?[0-9]+")) {
+            return Integer.parseInt(s);
+        }
+        throw new TaskException("task " + task + ": field \"" + path + "\" is " + n + " (expected an index)");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+    }
+}

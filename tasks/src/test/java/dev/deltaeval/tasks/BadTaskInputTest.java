@@ -1,0 +1,60 @@
+package dev.deltaeval.tasks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Wrong task names and missing, malformed or empty data give one line naming the task, file and expectation. */
+class BadTaskInputTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void unknownTaskListsTheKnownOnes() {
+        TaskException e = assertThrows(TaskException.class, () -> TaskRegistry.get("hellaswagg"));
+        assertTrue(e.getMessage().startsWith("unknown task \"hellaswagg\" (known: arc_challenge, arc_easy, boolq"),
+                e.getMessage());
+    }
+
+    @Test
+    void missingDataFile() {
+        TaskException e = assertThrows(TaskException.class, () -> DocumentReader.read(dir, TaskRegistry.get("piqa"), -1));
+        assertEquals("task piqa: data file " + dir.resolve("piqa_valid.jsonl") + " not found (expected piqa_valid.jsonl "
+                + "in --data-dir " + dir + ")", e.getMessage());
+    }
+
+    @Test
+    void malformedAndEmptyFiles() throws IOException {
+        Files.writeString(dir.resolve("copa_superglue_val.jsonl"), "{\"premise\": \"x\"\n");
+        TaskException bad = assertThrows(TaskException.class, () -> DocumentReader.read(dir, TaskRegistry.get("copa"), -1));
+        assertTrue(bad.getMessage().startsWith("task copa: " + dir.resolve("copa_superglue_val.jsonl") + " is malformed ("),
+                bad.getMessage());
+        Files.writeString(dir.resolve("copa_superglue_val.jsonl"), "\n");
+        TaskException empty = assertThrows(TaskException.class, () -> DocumentReader.read(dir, TaskRegistry.get("copa"), -1));
+        assertEquals("task copa: " + dir.resolve("copa_superglue_val.jsonl") + " holds no documents", empty.getMessage());
+    }
+
+    @Test
+    void labelFileWithTheWrongCount() throws IOException {
+        Files.writeString(dir.resolve("piqa_valid.jsonl"), "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\"}\n".repeat(3));
+        Files.writeString(dir.resolve("piqa_valid-labels.lst"), "0\n1\n");
+        TaskException e = assertThrows(TaskException.class, () -> DocumentReader.read(dir, TaskRegistry.get("piqa"), -1));
+        assertEquals("task piqa: " + dir.resolve("piqa_valid-labels.lst") + " has 2 labels for 3 documents", e.getMessage());
+    }
+
+    @Test
+    void missingField() throws IOException {
+        Files.writeString(dir.resolve("piqa_valid.jsonl"), "{\"goal\": \"g\", \"sol1\": \"a\"}\n");
+        Files.writeString(dir.resolve("piqa_valid-labels.lst"), "0\n");
+        TaskSpec spec = TaskRegistry.get("piqa");
+        TaskException e = assertThrows(TaskException.class, () -> RequestBuilder.build(spec,
+                DocumentReader.read(dir, spec, -1)));
+        assertTrue(e.getMessage().startsWith("task piqa: document has no field \"sol2\""), e.getMessage());
+    }
+}
