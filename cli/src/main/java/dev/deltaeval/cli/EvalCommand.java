@@ -1,0 +1,127 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.core.ComputeOptions;
+import dev.deltaeval.core.DeltaModel;
+import dev.deltaeval.core.ModelException;
+import dev.deltaeval.core.scoring.LoglikelihoodScorer;
+import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.tasks.Evaluator;
+import dev.deltaeval.tasks.LmEvalSemantics;
+import dev.deltaeval.tasks.PairEncoder;
+import dev.deltaeval.tasks.Provenance;
+import dev.deltaeval.tasks.ResultsWriter;
+import dev.deltaeval.tasks.TaskRegistry;
+import dev.deltaeval.tasks.TaskResult;
+import dev.deltaeval.tasks.TaskSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Zero-shot tasks with lm-evaluation-harness semantics (prompts, tokenization, metrics, stderr).",
+            "Each document's context runs once and its recurrent state is forked for every choice.",
+            "Writes results_<date>.json in lm-eval's shape (and samples_<task>_<date>.jsonl with --log-samples)."})
+final class EvalCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
+            description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
+    Path checkpoint;
+
+    @Option(names = "--tasks", split = ",", defaultValue = "piqa,arc_easy", paramLabel = "TASK[,TASK...]",
+            description = "Tasks to run (default: ${DEFAULT-VALUE}). Available: arc_challenge, arc_easy, boolq, copa, "
+                    + "hellaswag, lambada_openai, openbookqa, piqa, social_iqa, winogrande.")
+    List<String> tasks;
+
+    @Option(names = "--data-dir", defaultValue = "data/tasks-sample", paramLabel = "DIR",
+            description = "Directory with the tasks' data files in their original formats (default: ${DEFAULT-VALUE}, "
+                    + "the first 20 documents of each).")
+    Path dataDir;
+
+    @Option(names = "--limit", defaultValue = "-1", paramLabel = "N", description = "Evaluate the first N documents.")
+    int limit;
+
+    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
+            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}); results do not depend on it.")
+    int batchSize;
+
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Left-truncate inputs to N tokens (default: the config's max_position_embeddings, as lm-eval).")
+    Integer maxLength;
+
+    @Option(names = "--no-fork", description = "Rerun each context for every choice, as a Transformer harness does.")
+    boolean noFork;
+
+    @Option(names = "--lm-eval-compat", defaultValue = "current", paramLabel = "current|0.4.2",
+            description = "lm-eval behaviour to reproduce (default: ${DEFAULT-VALUE}; 0.4.2 adds no BOS).")
+    String compat;
+
+    @Option(names = "--bootstrap-iters", defaultValue = "100000", paramLabel = "N",
+            description = "Bootstrap iterations for perplexity stderr (default: ${DEFAULT-VALUE}, as lm-eval).")
+    int bootstrapIters;
+
+    @Option(names = "--output", defaultValue = "runs/eval", paramLabel = "DIR",
+            description = "Where results are written (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(names = "--log-samples", description = "Also write per-sample JSONL in lm-eval's format.")
+    boolean logSamples;
+
+    @Mixin
+    ComputeMixin compute;
+
+    @Override
+    public Integer call() throws IOException {
+        List<TaskSpec> specs = new ArrayList<>();
+        for (String t : tasks) {
+            specs.add(TaskRegistry.get(t.trim()));
+        }
+        Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
+        Path tokFile = ckpt.tokenizerFile().orElseThrow(() -> new ModelException(ckpt.dir().resolve("tokenizer.json")
+                + ": tokenizer file not found (eval needs the checkpoint's tokenizer.json)"));
+        LmEvalSemantics semantics = LmEvalSemantics.parse(compat);
+        int maxLen = maxLength != null ? maxLength : ckpt.config().maxPositionEmbeddings();
+        ComputeOptions opts = compute.options();
+        double start = System.currentTimeMillis() / 1000.0;
+        long t0 = System.nanoTime();
+        List<TaskResult> results = new ArrayList<>();
+        Map<String, String> dataHashes = new LinkedHashMap<>();
+        try (TextTokenizer tok = TextTokenizer.load(tokFile); DeltaModel model = DeltaModel.load(ckpt, opts)) {
+            LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, !noFork);
+            Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics), bootstrapIters);
+            for (TaskSpec spec : specs) {
+                List<Path> files = new ArrayList<>(List.of(dataDir.resolve(spec.dataFile())));
+                if (spec.labelsFile() != null) {
+                    files.add(dataDir.resolve(spec.labelsFile()));
+                }
+                ProgressLine[] progress = new ProgressLine[1];
+                TaskResult r = evaluator.run(spec, dataDir, limit, (done, total) -> {
+                    if (progress[0] == null) {
+                        progress[0] = new ProgressLine(spec.task(), total, "requests");
+                    }
+                    progress[0].update(done);
+                });
+                dataHashes.put(spec.task(), Checkpoint.sha256(files));
+                System.err.printf("%s: %d documents, %s%n", spec.task(), r.docs().size(), scorer.lastStats());
+                results.add(r);
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Provenance p = new Provenance(Version.HARNESS, ckpt.dir().toString(), ckpt.contentHash(), ckpt.parameterCount(),
+                semantics, opts.device().toString(), opts.precision().label(), batchSize, !noFork, maxLen, limit,
+                bootstrapIters, dataHashes);
+        String stamp = LocalDateTime.now().toString().replace(":", "-");
+        ResultsWriter.write(output, stamp, ResultsWriter.resultsJson(results, p, start, secs), results, logSamples);
+        System.out.print(ResultsWriter.table(results));
+        System.err.printf("wrote %s (%.1f s)%n", output.resolve("results_" + stamp + ".json"), secs);
+        return 0;
+    }
+}

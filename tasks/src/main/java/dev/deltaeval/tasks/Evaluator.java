@@ -1,0 +1,73 @@
+package dev.deltaeval.tasks;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deltaeval.core.scoring.LoglikelihoodRequest;
+import dev.deltaeval.core.scoring.LoglikelihoodResult;
+import dev.deltaeval.core.scoring.LoglikelihoodScorer;
+import dev.deltaeval.tasks.metrics.Aggregations;
+import dev.deltaeval.tasks.metrics.DocMetrics;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs tasks the way lm-eval's evaluate() does: documents to requests, all requests of a task through the
+ * scorer in one call (sorted and batched there), per-document metrics, aggregation and standard errors.
+ */
+public final class Evaluator {
+    private final LoglikelihoodScorer scorer;
+    private final PairEncoder encoder;
+    private final int bootstrapIters;
+
+    public Evaluator(LoglikelihoodScorer scorer, PairEncoder encoder, int bootstrapIters) {
+        this.scorer = scorer;
+        this.encoder = encoder;
+        this.bootstrapIters = bootstrapIters;
+    }
+
+    /** Receives (requests done, requests in the task). */
+    @FunctionalInterface
+    public interface Progress {
+        void update(int done, int total);
+    }
+
+    public TaskResult run(TaskSpec spec, Path dataDir, int limit, Progress progress) {
+        List<ObjectNode> all = DocumentReader.read(dataDir, spec, -1);
+        List<ObjectNode> raw = limit >= 0 && limit < all.size() ? all.subList(0, limit) : all;
+        List<TaskDoc> docs = RequestBuilder.build(spec, raw);
+        List<LoglikelihoodRequest> requests = new ArrayList<>();
+        for (TaskDoc d : docs) {
+            for (TaskDoc.TextRequest r : d.requests()) {
+                requests.add(encoder.encode(r));
+            }
+        }
+        IntConsumer done = progress == null ? null : n -> progress.update(n, requests.size());
+        List<LoglikelihoodResult> flat = scorer.score(requests, done);
+        List<List<LoglikelihoodResult>> responses = new ArrayList<>();
+        List<Map<String, Double>> perDoc = new ArrayList<>();
+        int at = 0;
+        for (TaskDoc d : docs) {
+            List<LoglikelihoodResult> mine = flat.subList(at, at + d.requests().size());
+            at += d.requests().size();
+            responses.add(mine);
+            perDoc.add(spec.outputType() == TaskSpec.OutputType.MULTIPLE_CHOICE
+                    ? DocMetrics.multipleChoice(d, mine, spec.metrics()) : DocMetrics.loglikelihood(mine.get(0)));
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, Double> stderrs = new LinkedHashMap<>();
+        for (String m : spec.metrics()) {
+            double[] xs = perDoc.stream().mapToDouble(p -> p.get(m)).toArray();
+            if (m.equals("perplexity")) {
+                metrics.put(m, Aggregations.perplexity(xs));
+                stderrs.put(m, Aggregations.perplexityBootstrapStderr(xs, bootstrapIters));
+            } else {
+                metrics.put(m, Aggregations.mean(xs));
+                stderrs.put(m, Aggregations.meanStderr(xs));
+            }
+        }
+        return new TaskResult(spec, all.size(), docs, responses, perDoc, metrics, stderrs);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.deltaeval.tasks;
+
+import java.util.Map;
+
+/**
+ * Where a result came from, written into every results file.
+ *
+ * @param dataHashes per task, SHA-256 of its data files
+ */
+public record Provenance(String harnessVersion, String checkpoint, String checkpointSha256, long parameters,
+                         LmEvalSemantics semantics, String device, String dtype, int batchSize, boolean forking,
+                         int maxLength, int limit, int bootstrapIters, Map<String, String> dataHashes) {
+}

@@ -1,0 +1,50 @@
+package dev.deltaeval.tasks.metrics;
+
+import dev.deltaeval.core.scoring.LoglikelihoodResult;
+import dev.deltaeval.tasks.TaskDoc;
+import dev.deltaeval.tasks.text.PyText;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** lm-eval's process_results for multiple-choice and loglikelihood documents (lm-eval.md §5.1, §5.2). */
+public final class DocMetrics {
+    private DocMetrics() {
+    }
+
+    /** acc and acc_norm; argmax ties go to the lowest index, as numpy's. */
+    public static Map<String, Double> multipleChoice(TaskDoc doc, List<LoglikelihoodResult> lls, List<String> metrics) {
+        int pred = 0;
+        int predNorm = 0;
+        double best = Double.NEGATIVE_INFINITY;
+        double bestNorm = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < lls.size(); i++) {
+            double ll = lls.get(i).logLikelihood();
+            if (ll > best) {
+                best = ll;
+                pred = i;
+            }
+            if (metrics.contains("acc_norm")) {
+                double norm = ll / PyText.len(doc.choices().get(i));
+                if (norm > bestNorm) {
+                    bestNorm = norm;
+                    predNorm = i;
+                }
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("acc", pred == doc.gold() ? 1.0 : 0.0);
+        if (metrics.contains("acc_norm")) {
+            out.put("acc_norm", predNorm == doc.gold() ? 1.0 : 0.0);
+        }
+        return out;
+    }
+
+    /** perplexity item (the target's log-likelihood) and acc (all target tokens greedy). */
+    public static Map<String, Double> loglikelihood(LoglikelihoodResult r) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("perplexity", r.logLikelihood());
+        out.put("acc", r.greedy() ? 1.0 : 0.0);
+        return out;
+    }
+}
