@@ -3,7 +3,6 @@ package dev.deltaeval.cli;
 import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ModelException;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.tasks.Evaluator;
@@ -85,8 +84,6 @@ final class EvalCommand implements Callable<Integer> {
             specs.add(TaskRegistry.get(t.trim()));
         }
         Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
-        Path tokFile = ckpt.tokenizerFile().orElseThrow(() -> new ModelException(ckpt.dir().resolve("tokenizer.json")
-                + ": tokenizer file not found (eval needs the checkpoint's tokenizer.json)"));
         LmEvalSemantics semantics = LmEvalSemantics.parse(compat);
         int maxLen = maxLength != null ? maxLength : ckpt.config().maxPositionEmbeddings();
         ComputeOptions opts = compute.options();
@@ -94,7 +91,7 @@ final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<TaskResult> results = new ArrayList<>();
         Map<String, String> dataHashes = new LinkedHashMap<>();
-        try (TextTokenizer tok = TextTokenizer.load(tokFile); DeltaModel model = DeltaModel.load(ckpt, opts)) {
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "eval"); DeltaModel model = DeltaModel.load(ckpt, opts)) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, !noFork);
             Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics), bootstrapIters);
             for (TaskSpec spec : specs) {

@@ -3,7 +3,6 @@ package dev.deltaeval.cli;
 import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.GreedyDecoder;
-import dev.deltaeval.core.ModelException;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,9 +38,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
-        Path tokFile = ckpt.tokenizerFile().orElseThrow(() -> new ModelException(ckpt.dir().resolve("tokenizer.json")
-                + ": tokenizer file not found (generate needs the checkpoint's tokenizer.json)"));
-        try (TextTokenizer tok = TextTokenizer.load(tokFile); DeltaModel model = DeltaModel.load(ckpt, compute.options())) {
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "generate"); DeltaModel model = DeltaModel.load(ckpt, compute.options())) {
             long[] ids = tok.encode(prompt, !noBos);
             long eos = ckpt.config().eosTokenId();
             long t0 = System.nanoTime();

@@ -3,7 +3,6 @@ package dev.deltaeval.cli;
 import dev.deltaeval.checkpoints.AtomicFiles;
 import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ModelException;
 import dev.deltaeval.core.SequenceScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
 import java.io.IOException;
@@ -60,9 +59,7 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
         String text = source.text != null ? source.text : Files.readString(source.file);
-        Path tokFile = ckpt.tokenizerFile().orElseThrow(() -> new ModelException(ckpt.dir().resolve("tokenizer.json")
-                + ": tokenizer file not found (score needs the checkpoint's tokenizer.json)"));
-        try (TextTokenizer tok = TextTokenizer.load(tokFile); DeltaModel model = DeltaModel.load(ckpt, compute.options())) {
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "score"); DeltaModel model = DeltaModel.load(ckpt, compute.options())) {
             long[] ids = tok.encode(text, !noBos);
             long t0 = System.nanoTime();
             SequenceScorer.Scores s = SequenceScorer.score(model, ids, segment);

@@ -116,19 +116,8 @@ class StateAndScoringTest {
             ForwardOutput out = model.forward(input, null, ForwardRequest.score(targets).withLogits());
             float[] logits = out.logits();
             for (int r = 0; r < 2 * 96; r++) {
-                double max = Double.NEGATIVE_INFINITY;
-                int best = 0;
-                for (int v = 0; v < VOCAB; v++) {
-                    if (logits[r * VOCAB + v] > max) {
-                        max = logits[r * VOCAB + v];
-                        best = v;
-                    }
-                }
-                double sum = 0;
-                for (int v = 0; v < VOCAB; v++) {
-                    sum += Math.exp(logits[r * VOCAB + v] - max);
-                }
-                double want = logits[r * VOCAB + (int) targets.ids()[r]] - max - Math.log(sum);
+                double want = LogSoftmaxReference.logProb(logits, r, VOCAB, targets.ids()[r]);
+                int best = LogSoftmaxReference.argmax(logits, r, VOCAB);
                 assertEquals(want, out.targetLogProbs()[r], 1e-4, fixture + " row " + r);
                 assertEquals(best, out.argmax()[r], fixture + " argmax row " + r);
             }

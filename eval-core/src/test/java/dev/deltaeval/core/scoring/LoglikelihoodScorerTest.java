@@ -8,6 +8,7 @@ import dev.deltaeval.checkpoints.SafetensorsFile;
 import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.ForwardRequest;
+import dev.deltaeval.core.LogSoftmaxReference;
 import dev.deltaeval.core.TokenBatch;
 import dev.deltaeval.core.layers.HouseholderMixer.Mode;
 import java.net.URISyntaxException;
@@ -57,21 +58,9 @@ class LoglikelihoodScorerTest {
         double ll = 0;
         boolean greedy = true;
         for (int t = in.length - r.continuation().length; t < in.length; t++) {
-            double max = Double.NEGATIVE_INFINITY;
-            int best = 0;
-            for (int v = 0; v < VOCAB; v++) {
-                if (logits[t * VOCAB + v] > max) {
-                    max = logits[t * VOCAB + v];
-                    best = v;
-                }
-            }
-            double sum = 0;
-            for (int v = 0; v < VOCAB; v++) {
-                sum += Math.exp(logits[t * VOCAB + v] - max);
-            }
             long target = full[t + 1];
-            ll += logits[t * VOCAB + (int) target] - max - Math.log(sum);
-            greedy &= best == target;
+            ll += LogSoftmaxReference.logProb(logits, t, VOCAB, target);
+            greedy &= LogSoftmaxReference.argmax(logits, t, VOCAB) == target;
         }
         return new LoglikelihoodResult(ll, greedy);
     }
