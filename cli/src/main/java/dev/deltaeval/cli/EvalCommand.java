@@ -5,10 +5,12 @@ import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.tasks.DocumentReader;
 import dev.deltaeval.tasks.Evaluator;
 import dev.deltaeval.tasks.LmEvalSemantics;
 import dev.deltaeval.tasks.PairEncoder;
 import dev.deltaeval.tasks.Provenance;
+import dev.deltaeval.tasks.ResultJournal;
 import dev.deltaeval.tasks.ResultsWriter;
 import dev.deltaeval.tasks.TaskRegistry;
 import dev.deltaeval.tasks.TaskResult;
@@ -37,7 +39,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--tasks", split = ",", defaultValue = "piqa,arc_easy", paramLabel = "TASK[,TASK...]",
             description = "Tasks to run (default: ${DEFAULT-VALUE}). Available: arc_challenge, arc_easy, boolq, copa, "
-                    + "hellaswag, lambada_openai, openbookqa, piqa, social_iqa, winogrande.")
+                    + "hellaswag, lambada_openai, lambada_standard, openbookqa, piqa, sciq, social_iqa, winogrande; "
+                    + "groups: lambada, ai2_arc.")
     List<String> tasks;
 
     @Option(names = "--data-dir", defaultValue = "data/tasks-sample", paramLabel = "DIR",
@@ -74,14 +77,23 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--log-samples", description = "Also write per-sample JSONL in lm-eval's format.")
     boolean logSamples;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Per-request result journal, so an interrupted run resumes (default: OUTPUT/cache).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Neither read nor write the result journal.")
+    boolean noCache;
+
     @Mixin
     ComputeMixin compute;
 
     @Override
     public Integer call() throws IOException {
         List<TaskSpec> specs = new ArrayList<>();
-        for (String t : tasks) {
-            specs.add(TaskRegistry.get(t.trim()));
+        for (String t : TaskRegistry.expand(tasks)) {
+            TaskSpec spec = TaskRegistry.get(t);
+            DocumentReader.read(dataDir, spec, 1); // fail on missing or malformed data before any model work
+            specs.add(spec);
         }
         Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
         LmEvalSemantics semantics = LmEvalSemantics.parse(compat);
@@ -100,12 +112,24 @@ final class EvalCommand implements Callable<Integer> {
                     files.add(dataDir.resolve(spec.labelsFile()));
                 }
                 ProgressLine[] progress = new ProgressLine[1];
-                TaskResult r = evaluator.run(spec, dataDir, limit, (done, total) -> {
+                Evaluator.Progress show = (done, total) -> {
                     if (progress[0] == null) {
                         progress[0] = new ProgressLine(spec.task(), total, "requests");
                     }
                     progress[0].update(done);
-                });
+                };
+                TaskResult r;
+                if (noCache) {
+                    r = evaluator.run(spec, dataDir, limit, show);
+                } else {
+                    // everything that can change a result's bits is part of the key
+                    String settings = "max_length=" + maxLen + ",fork=" + !noFork + ",batch=" + batchSize + ",device="
+                            + opts.device() + ",dtype=" + opts.precision().label() + ",chunk=" + opts.chunkSubsteps();
+                    try (ResultJournal journal = new ResultJournal(cacheDir != null ? cacheDir : output.resolve("cache"),
+                            ckpt.contentHash(), semantics, spec.task(), settings)) {
+                        r = evaluator.run(spec, dataDir, limit, show, journal);
+                    }
+                }
                 dataHashes.put(spec.task(), Checkpoint.sha256(files));
                 System.err.printf("%s: %d documents, %s%n", spec.task(), r.docs().size(), scorer.lastStats());
                 results.add(r);

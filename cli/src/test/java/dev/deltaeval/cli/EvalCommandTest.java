@@ -78,5 +78,23 @@ class EvalCommandTest {
                 out.toString(), "--output", out.toString());
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("task piqa: data file"), missing.err());
+        // a group whose second task has no data fails before the first one is evaluated
+        CliTest.Run group = CliTest.run("eval", CliTest.DEMO.toString(), "--tasks", "lambada", "--data-dir",
+                "../data/tasks-sample", "--output", out.toString());
+        assertEquals(2, group.exit());
+        assertTrue(group.err().contains("task lambada_standard: data file"), group.err());
+        assertTrue(!group.err().contains("lambada_openai:"), "nothing was evaluated: " + group.err());
+    }
+
+    @Test
+    void rerunResumesFromTheJournalWithIdenticalResults() throws IOException {
+        String[] args = {"eval", CliTest.DEMO.toString(), "--tasks", "copa", "--data-dir", "../data/tasks-sample",
+            "--limit", "6", "--output", out.toString()};
+        CliTest.Run first = CliTest.run(args);
+        CliTest.Run second = CliTest.run(args);
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.err().contains("copa: 6 documents, ScoringStats[requests=12"), first.err());
+        assertTrue(second.err().contains("copa: 6 documents, ScoringStats[requests=0"), second.err());
+        assertEquals(first.out(), second.out(), "the same table");
     }
 }

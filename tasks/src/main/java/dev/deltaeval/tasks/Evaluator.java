@@ -35,6 +35,14 @@ public final class Evaluator {
     }
 
     public TaskResult run(TaskSpec spec, Path dataDir, int limit, Progress progress) {
+        return run(spec, dataDir, limit, progress, null);
+    }
+
+    /**
+     * @param journal cache of per-request results: cached requests are not scored again, new results are appended
+     *                as they are known (null for no cache)
+     */
+    public TaskResult run(TaskSpec spec, Path dataDir, int limit, Progress progress, ResultJournal journal) {
         List<ObjectNode> all = DocumentReader.read(dataDir, spec, -1);
         List<ObjectNode> raw = limit >= 0 && limit < all.size() ? all.subList(0, limit) : all;
         List<TaskDoc> docs = RequestBuilder.build(spec, raw);
@@ -44,8 +52,7 @@ public final class Evaluator {
                 requests.add(encoder.encode(r));
             }
         }
-        IntConsumer done = progress == null ? null : n -> progress.update(n, requests.size());
-        List<LoglikelihoodResult> flat = scorer.score(requests, done);
+        List<LoglikelihoodResult> flat = scoreWithJournal(requests, progress, journal);
         List<List<LoglikelihoodResult>> responses = new ArrayList<>();
         List<Map<String, Double>> perDoc = new ArrayList<>();
         int at = 0;
@@ -69,5 +76,26 @@ public final class Evaluator {
             }
         }
         return new TaskResult(spec, all.size(), docs, responses, perDoc, metrics, stderrs);
+    }
+
+    private List<LoglikelihoodResult> scoreWithJournal(List<LoglikelihoodRequest> requests, Progress progress,
+                                                       ResultJournal journal) {
+        if (journal == null) {
+            IntConsumer done = progress == null ? null : n -> progress.update(n, requests.size());
+            return scorer.score(requests, done);
+        }
+        String[] keys = new String[requests.size()];
+        LoglikelihoodResult[] cached = journal.lookup(requests, keys);
+        IntConsumer done = progress == null ? null : n -> progress.update(n, requests.size());
+        List<LoglikelihoodResult> scored = scorer.score(requests, done, (i, r) -> {
+            if (cached[i] == null) {
+                journal.put(keys[i], r);
+            }
+        }, i -> cached[i] != null);
+        LoglikelihoodResult[] all = new LoglikelihoodResult[requests.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = scored.get(i) != null ? scored.get(i) : cached[i];
+        }
+        return java.util.Arrays.asList(all);
     }
 }

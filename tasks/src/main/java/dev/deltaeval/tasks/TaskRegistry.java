@@ -26,6 +26,29 @@ public final class TaskRegistry {
         }
     }
 
+    /**
+     * Task names with lm-eval's groups and tags expanded ({@code lambada} = lambada_openai + lambada_standard,
+     * {@code ai2_arc} = arc_easy + arc_challenge), duplicates removed, order kept.
+     */
+    public static List<String> expand(List<String> requested) {
+        JsonNode groups;
+        try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + "groups.json")) {
+            groups = new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String r : requested) {
+            String name = r.trim();
+            if (groups.has(name)) {
+                groups.get(name).forEach(t -> out.add(t.asText()));
+            } else {
+                out.add(name);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
     public static TaskSpec get(String name) {
         try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + name + ".json")) {
             if (in == null || !names().contains(name)) {

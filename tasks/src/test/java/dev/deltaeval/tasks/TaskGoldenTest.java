@@ -119,4 +119,26 @@ class TaskGoldenTest {
         assertEquals(true, d.requests().get(0).context().endsWith("his mouth curved in a confident grin, I don't care about"));
         assertEquals(-1, d.gold());
     }
+
+    @Test
+    void sciqLstripsTheSupportAndAnswersLast() throws Exception {
+        var doc = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"question\": \"What gas do plants absorb?\", \"distractor1\": \"oxygen\", "
+                        + "\"distractor2\": \"helium\", \"distractor3\": \"neon\", \"correct_answer\": \"carbon dioxide\", "
+                        + "\"support\": \"  Plants use light.\"}");
+        TaskDoc d = RequestBuilder.build(TaskRegistry.get("sciq"), List.of(doc)).get(0);
+        assertEquals(3, d.gold());
+        assertEquals(new TextRequest("Plants use light.\nQuestion: What gas do plants absorb?\nAnswer:", " carbon dioxide"),
+                d.requests().get(3));
+        var empty = doc.deepCopy().put("support", "");
+        assertEquals("\nQuestion: What gas do plants absorb?\nAnswer:",
+                RequestBuilder.build(TaskRegistry.get("sciq"), List.of(empty)).get(0).requests().get(0).context());
+    }
+
+    @Test
+    void groupsExpandAsInLmEval() {
+        assertEquals(List.of("lambada_openai", "lambada_standard", "piqa"),
+                TaskRegistry.expand(List.of("lambada", "piqa", "lambada_openai")));
+        assertEquals(List.of("arc_easy", "arc_challenge"), TaskRegistry.expand(List.of("ai2_arc")));
+    }
 }

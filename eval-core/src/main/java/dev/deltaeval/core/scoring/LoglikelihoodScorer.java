@@ -42,18 +42,39 @@ public final class LoglikelihoodScorer {
         return lastStats;
     }
 
+    /** Receives each request's final result as soon as it is known (for journaling). */
+    @FunctionalInterface
+    public interface ResultListener {
+        void onResult(int requestIndex, LoglikelihoodResult result);
+    }
+
     /** Results in request order; {@code progress} receives the number of requests finished so far. */
     public List<LoglikelihoodResult> score(List<LoglikelihoodRequest> requests, IntConsumer progress) {
+        return score(requests, progress, null);
+    }
+
+    public List<LoglikelihoodResult> score(List<LoglikelihoodRequest> requests, IntConsumer progress,
+                                           ResultListener listener) {
+        return score(requests, progress, listener, i -> false);
+    }
+
+    /**
+     * Scores with a batch plan that depends only on {@code requests}: a batch all of whose requests are
+     * {@code cached} is skipped (its results are null here, the caller has them), any other batch is computed whole.
+     * So a resumed run computes exactly the batches, and therefore the bits, an uninterrupted run would.
+     */
+    public List<LoglikelihoodResult> score(List<LoglikelihoodRequest> requests, IntConsumer progress,
+                                           ResultListener listener, java.util.function.IntPredicate cached) {
         List<LoglikelihoodRequest> truncated = new ArrayList<>(requests.size());
         for (LoglikelihoodRequest r : requests) {
             truncated.add(truncate(r));
         }
         LoglikelihoodResult[] out = new LoglikelihoodResult[requests.size()];
-        Counter counter = new Counter(progress);
+        Counter counter = new Counter(progress, listener, out);
         if (fork) {
-            scoreForked(truncated, out, counter);
+            scoreForked(truncated, out, counter, cached);
         } else {
-            scoreUnforked(truncated, out, counter);
+            scoreUnforked(truncated, out, counter, cached);
         }
         return Arrays.asList(out);
     }
@@ -72,7 +93,8 @@ public final class LoglikelihoodScorer {
                 r.continuation());
     }
 
-    private void scoreForked(List<LoglikelihoodRequest> reqs, LoglikelihoodResult[] out, Counter counter) {
+    private void scoreForked(List<LoglikelihoodRequest> reqs, LoglikelihoodResult[] out, Counter counter,
+                             java.util.function.IntPredicate cached) {
         Map<Key, List<Integer>> byContext = new LinkedHashMap<>();
         for (int i = 0; i < reqs.size(); i++) {
             byContext.computeIfAbsent(new Key(reqs.get(i).context()), k -> new ArrayList<>()).add(i);
@@ -81,6 +103,10 @@ public final class LoglikelihoodScorer {
         contexts.sort(LONGEST_FIRST);
         for (int from = 0; from < contexts.size(); from += batchSize) {
             List<Key> batch = contexts.subList(from, Math.min(contexts.size(), from + batchSize));
+            if (batch.stream().allMatch(k -> byContext.get(k).stream().allMatch(cached::test))) {
+                batch.forEach(k -> counter.skipped(byContext.get(k).size()));
+                continue;
+            }
             List<long[]> rows = new ArrayList<>();
             for (Key k : batch) {
                 rows.add(k.ids());
@@ -103,14 +129,14 @@ public final class LoglikelihoodScorer {
                             rest.add(ri);
                             restRows.add((long) row);
                         } else {
-                            counter.done(1);
+                            counter.finished(ri);
                         }
                     }
                 }
                 scoreContinuations(reqs, rest, restRows, state, out, counter);
             }
         }
-        lastStats = new ScoringStats(reqs.size(), contexts.size(), counter.tokens, counter.forwards);
+        lastStats = new ScoringStats(reqs.size() - counter.skipped, contexts.size(), counter.tokens, counter.forwards);
     }
 
     /** Continuation tokens after the first, from copies of their contexts' states. */
@@ -150,12 +176,13 @@ public final class LoglikelihoodScorer {
                     greedy &= o.argmax()[row * in.length() + t] == tgt[t];
                 }
                 out[ri] = new LoglikelihoodResult(ll, greedy);
+                counter.finished(ri);
             }
-            counter.done(to - from);
         }
     }
 
-    private void scoreUnforked(List<LoglikelihoodRequest> reqs, LoglikelihoodResult[] out, Counter counter) {
+    private void scoreUnforked(List<LoglikelihoodRequest> reqs, LoglikelihoodResult[] out, Counter counter,
+                               java.util.function.IntPredicate cached) {
         Integer[] order = new Integer[reqs.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -164,6 +191,10 @@ public final class LoglikelihoodScorer {
                 + reqs.get(i).continuation().length)));
         for (int from = 0; from < order.length; from += batchSize) {
             int to = Math.min(order.length, from + batchSize);
+            if (java.util.Arrays.stream(order, from, to).allMatch(cached::test)) {
+                counter.skipped(to - from);
+                continue;
+            }
             List<long[]> inputs = new ArrayList<>();
             List<long[]> targets = new ArrayList<>();
             for (int j = from; j < to; j++) {
@@ -186,10 +217,10 @@ public final class LoglikelihoodScorer {
                     greedy &= o.argmax()[row * in.length() + t] == targets.get(row)[t];
                 }
                 out[order[j]] = new LoglikelihoodResult(ll, greedy);
+                counter.finished(order[j]);
             }
-            counter.done(to - from);
         }
-        lastStats = new ScoringStats(reqs.size(), reqs.size(), counter.tokens, counter.forwards);
+        lastStats = new ScoringStats(reqs.size() - counter.skipped, reqs.size(), counter.tokens, counter.forwards);
     }
 
     /** First index of the maximum (ties to the lowest index, like torch and numpy). */
@@ -235,15 +266,20 @@ public final class LoglikelihoodScorer {
         }
     }
 
-    /** Tokens and passes so far, and progress reporting. */
+    /** Tokens and passes so far, progress reporting and result notification. */
     private static final class Counter {
         private final IntConsumer progress;
+        private final ResultListener listener;
+        private final LoglikelihoodResult[] out;
         private int done;
+        private int skipped;
         private long tokens;
         private long forwards;
 
-        Counter(IntConsumer progress) {
+        Counter(IntConsumer progress, ResultListener listener, LoglikelihoodResult[] out) {
             this.progress = progress;
+            this.listener = listener;
+            this.out = out;
         }
 
         void forward(List<long[]> rows) {
@@ -253,8 +289,19 @@ public final class LoglikelihoodScorer {
             }
         }
 
-        void done(int n) {
+        void skipped(int n) {
+            skipped += n;
             done += n;
+            if (progress != null) {
+                progress.accept(done);
+            }
+        }
+
+        void finished(int request) {
+            if (listener != null) {
+                listener.onResult(request, out[request]);
+            }
+            done++;
             if (progress != null) {
                 progress.accept(done);
             }

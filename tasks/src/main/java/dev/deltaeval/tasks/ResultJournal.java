@@ -1,0 +1,124 @@
+package dev.deltaeval.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deltaeval.core.scoring.LoglikelihoodRequest;
+import dev.deltaeval.core.scoring.LoglikelihoodResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-request results on disk, so an interrupted {@code eval} continues where it stopped and gives identical
+ * numbers. One append-only JSONL file per (checkpoint, lm-eval semantics, task); a record is one line holding the
+ * request's key and its exact result, so a run killed mid-write leaves at most a torn last line, which is ignored.
+ */
+public final class ResultJournal implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final Map<String, LoglikelihoodResult> known = new HashMap<>();
+    private final String settings;
+    private BufferedWriter writer;
+
+    /**
+     * @param settings what else changes a result (max length, forking); part of every key
+     */
+    public ResultJournal(Path dir, String checkpointSha256, LmEvalSemantics semantics, String task, String settings) {
+        this.file = dir.resolve(checkpointSha256.substring(0, 16)).resolve(semantics.label()).resolve(task + ".jsonl");
+        this.settings = settings;
+        if (Files.isRegularFile(file)) {
+            try {
+                for (String line : Files.readAllLines(file)) {
+                    read(line);
+                }
+            } catch (IOException e) {
+                throw new TaskException("task " + task + ": cannot read result cache " + file + " (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private void read(String line) {
+        try {
+            JsonNode n = JSON.readTree(line);
+            known.put(n.get("key").asText(), new LoglikelihoodResult(n.get("ll").asDouble(), n.get("greedy").asBoolean()));
+        } catch (IOException | RuntimeException e) {
+            // a torn record from an interrupted run: that request is simply scored again
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public int size() {
+        return known.size();
+    }
+
+    public String key(LoglikelihoodRequest r) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(settings.getBytes(StandardCharsets.UTF_8));
+            ByteBuffer b = ByteBuffer.allocate(8 * (r.context().length + r.continuation().length) + 8);
+            for (long id : r.context()) {
+                b.putLong(id);
+            }
+            b.putLong(-1);
+            for (long id : r.continuation()) {
+                b.putLong(id);
+            }
+            md.update(b.array());
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public LoglikelihoodResult get(String key) {
+        return known.get(key);
+    }
+
+    /** Appends one record and flushes it to the operating system. */
+    public synchronized void put(String key, LoglikelihoodResult r) {
+        try {
+            if (writer == null) {
+                Files.createDirectories(file.getParent());
+                writer = Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            writer.write(JSON.writeValueAsString(Map.of("key", key, "ll", r.logLikelihood(), "greedy", r.greedy())));
+            writer.write('\n');
+            writer.flush();
+            known.put(key, r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to result cache " + file, e);
+        }
+    }
+
+    /** The cached results for these requests, or null where none is cached. */
+    public LoglikelihoodResult[] lookup(List<LoglikelihoodRequest> requests, String[] keys) {
+        LoglikelihoodResult[] out = new LoglikelihoodResult[requests.size()];
+        for (int i = 0; i < out.length; i++) {
+            keys[i] = key(requests.get(i));
+            out[i] = known.get(keys[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (writer != null) {
+            writer.close();
+        }
+    }
+}
