@@ -39,7 +39,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--tasks", split = ",", defaultValue = "piqa,arc_easy", paramLabel = "TASK[,TASK...]",
             description = "Tasks to run (default: ${DEFAULT-VALUE}). Available: arc_challenge, arc_easy, boolq, copa, "
-                    + "hellaswag, lambada_openai, lambada_standard, openbookqa, piqa, sciq, social_iqa, winogrande; "
+                    + "hellaswag, lambada_openai, lambada_standard, openbookqa, piqa, sciq, social_iqa, wikitext, "
+                    + "wikitext_tokenized, winogrande; "
                     + "groups: lambada, ai2_arc.")
     List<String> tasks;
 
@@ -105,7 +106,7 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, String> dataHashes = new LinkedHashMap<>();
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "eval"); DeltaModel model = DeltaModel.load(ckpt, opts)) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, !noFork);
-            Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics), bootstrapIters);
+            Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics, ckpt.config().bosTokenId(), ckpt.config().eosTokenId()), bootstrapIters);
             for (TaskSpec spec : specs) {
                 List<Path> files = new ArrayList<>(List.of(dataDir.resolve(spec.dataFile())));
                 if (spec.labelsFile() != null) {

@@ -29,7 +29,14 @@ public final class DocumentReader {
         }
         List<ObjectNode> docs = new ArrayList<>();
         try {
-            if (spec.dataFile().endsWith(".jsonl")) {
+            if (spec.dataFile().endsWith(".txt")) {
+                for (String page : wikitextPages(Files.readString(file))) {
+                    if (limit >= 0 && docs.size() >= limit) {
+                        break;
+                    }
+                    docs.add(JSON.createObjectNode().put("page", page));
+                }
+            } else if (spec.dataFile().endsWith(".jsonl")) {
                 List<String> lines = Files.readAllLines(file);
                 for (int i = 0; i < lines.size() && (limit < 0 || docs.size() < limit); i++) {
                     if (!lines.get(i).isBlank()) {
@@ -58,6 +65,27 @@ public final class DocumentReader {
             joinLabels(dataDir.resolve(spec.labelsFile()), spec, docs, limit);
         }
         return docs;
+    }
+
+    /**
+     * Pages of WikiText's one-file layout, split where EleutherAI/wikitext_document_level splits them: at each
+     * top-level heading line " = Title = " (not " = = Section = = "). Lines keep their newlines.
+     */
+    static List<String> wikitextPages(String text) {
+        List<String> pages = new ArrayList<>();
+        StringBuilder page = new StringBuilder();
+        for (String line : text.split("(?<=\n)")) {
+            boolean heading = line.startsWith(" = ") && !line.startsWith(" = = ") && line.stripTrailing().endsWith(" =");
+            if (heading && page.toString().strip().length() > 0) {
+                pages.add(page.toString());
+                page.setLength(0);
+            }
+            page.append(line);
+        }
+        if (page.toString().strip().length() > 0) {
+            pages.add(page.toString());
+        }
+        return pages;
     }
 
     private static ObjectNode object(JsonNode n, TaskSpec spec, Path file, int line) {

@@ -46,33 +46,57 @@ public final class Evaluator {
         List<ObjectNode> all = DocumentReader.read(dataDir, spec, -1);
         List<ObjectNode> raw = limit >= 0 && limit < all.size() ? all.subList(0, limit) : all;
         List<TaskDoc> docs = RequestBuilder.build(spec, raw);
+        boolean rolling = spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING;
         List<LoglikelihoodRequest> requests = new ArrayList<>();
-        for (TaskDoc d : docs) {
-            for (TaskDoc.TextRequest r : d.requests()) {
-                requests.add(encoder.encode(r));
+        int[] firstRequest = new int[docs.size() + 1];
+        for (int d = 0; d < docs.size(); d++) {
+            firstRequest[d] = requests.size();
+            for (TaskDoc.TextRequest r : docs.get(d).requests()) {
+                if (rolling) {
+                    requests.addAll(encoder.rolling(r.continuation(), scorer.maxLength()));
+                } else {
+                    requests.add(encoder.encode(r));
+                }
             }
         }
+        firstRequest[docs.size()] = requests.size();
         List<LoglikelihoodResult> flat = scoreWithJournal(requests, progress, journal);
         List<List<LoglikelihoodResult>> responses = new ArrayList<>();
         List<Map<String, Double>> perDoc = new ArrayList<>();
-        int at = 0;
-        for (TaskDoc d : docs) {
-            List<LoglikelihoodResult> mine = flat.subList(at, at + d.requests().size());
-            at += d.requests().size();
+        for (int d = 0; d < docs.size(); d++) {
+            List<LoglikelihoodResult> mine = flat.subList(firstRequest[d], firstRequest[d + 1]);
             responses.add(mine);
-            perDoc.add(spec.outputType() == TaskSpec.OutputType.MULTIPLE_CHOICE
-                    ? DocMetrics.multipleChoice(d, mine, spec.metrics()) : DocMetrics.loglikelihood(mine.get(0)));
+            switch (spec.outputType()) {
+                case MULTIPLE_CHOICE:
+                    perDoc.add(DocMetrics.multipleChoice(docs.get(d), mine, spec.metrics()));
+                    break;
+                case LOGLIKELIHOOD:
+                    perDoc.add(DocMetrics.loglikelihood(mine.get(0)));
+                    break;
+                default:
+                    perDoc.add(DocMetrics.rolling(mine, docs.get(d).doc().get(spec.docToTarget()).asText()));
+            }
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, Double> stderrs = new LinkedHashMap<>();
-        for (String m : spec.metrics()) {
-            double[] xs = perDoc.stream().mapToDouble(p -> p.get(m)).toArray();
-            if (m.equals("perplexity")) {
-                metrics.put(m, Aggregations.perplexity(xs));
-                stderrs.put(m, Aggregations.perplexityBootstrapStderr(xs, bootstrapIters));
-            } else {
-                metrics.put(m, Aggregations.mean(xs));
-                stderrs.put(m, Aggregations.meanStderr(xs));
+        if (rolling) {
+            double[] ll = perDoc.stream().mapToDouble(p -> p.get(DocMetrics.LL)).toArray();
+            double[] words = perDoc.stream().mapToDouble(p -> p.get(DocMetrics.WORDS)).toArray();
+            double[] bytes = perDoc.stream().mapToDouble(p -> p.get(DocMetrics.BYTES)).toArray();
+            metrics.put("word_perplexity", Aggregations.weightedPerplexity(ll, words));
+            metrics.put("byte_perplexity", Aggregations.weightedPerplexity(ll, bytes));
+            metrics.put("bits_per_byte", Aggregations.bitsPerByte(ll, bytes));
+            metrics.keySet().forEach(m -> stderrs.put(m, Double.NaN)); // lm-eval: "N/A" for these aggregations
+        } else {
+            for (String m : spec.metrics()) {
+                double[] xs = perDoc.stream().mapToDouble(p -> p.get(m)).toArray();
+                if (m.equals("perplexity")) {
+                    metrics.put(m, Aggregations.perplexity(xs));
+                    stderrs.put(m, Aggregations.perplexityBootstrapStderr(xs, bootstrapIters));
+                } else {
+                    metrics.put(m, Aggregations.mean(xs));
+                    stderrs.put(m, Aggregations.meanStderr(xs));
+                }
             }
         }
         return new TaskResult(spec, all.size(), docs, responses, perDoc, metrics, stderrs);

@@ -18,9 +18,30 @@ public final class PairEncoder {
     private final boolean special;
     private final Map<String, long[]> contextCache = new HashMap<>();
 
-    public PairEncoder(TextTokenizer tokenizer, LmEvalSemantics semantics) {
+    private final long prefixToken;
+
+    /**
+     * @param bos the model's BOS id, the rolling prefix token in current lm-eval
+     * @param eos the model's EOS id, the rolling prefix token (eot_token_id) in lm-eval 0.4.2
+     */
+    public PairEncoder(TextTokenizer tokenizer, LmEvalSemantics semantics, long bos, long eos) {
         this.tokenizer = tokenizer;
         this.special = semantics.addSpecialTokens();
+        this.prefixToken = semantics == LmEvalSemantics.CURRENT ? bos : eos;
+    }
+
+    /** Mistral's BOS = 1, EOS = 2. */
+    public PairEncoder(TextTokenizer tokenizer, LmEvalSemantics semantics) {
+        this(tokenizer, semantics, 1, 2);
+    }
+
+    /**
+     * lm-eval's loglikelihood_rolling: the text encoded as the tokenizer does by default in current lm-eval (so
+     * with BOS for Mistral, which then also appears after the BOS prefix, as lm-eval does) or without special
+     * tokens in 0.4.2, cut into disjoint windows of at most {@code maxLength} predicted tokens.
+     */
+    public java.util.List<LoglikelihoodRequest> rolling(String text, int maxLength) {
+        return RollingWindows.windows(tokenizer.encode(text, special), prefixToken, maxLength);
     }
 
     public LoglikelihoodRequest encode(TextRequest r) {

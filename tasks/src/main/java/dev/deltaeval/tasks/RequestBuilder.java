@@ -3,6 +3,7 @@ package dev.deltaeval.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deltaeval.tasks.TaskDoc.TextRequest;
+import dev.deltaeval.tasks.text.WikitextDetokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,12 @@ public final class RequestBuilder {
 
     private static TaskDoc build(TaskSpec spec, int docId, ObjectNode doc) {
         String task = spec.task();
+        if (spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING) {
+            // the whole (detokenized) page is scored unconditionally; the evaluator cuts it into rolling windows
+            String page = Templates.field(doc, spec.docToTarget(), task).asText();
+            return new TaskDoc(docId, doc, List.of(new TextRequest("", WikitextDetokenizer.detokenize(page))), List.of(),
+                    -1);
+        }
         if (spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD) {
             // the target carries its own leading space; no delimiter is inserted
             return new TaskDoc(docId, doc, List.of(new TextRequest(Templates.render(spec.docToText(), doc, task),

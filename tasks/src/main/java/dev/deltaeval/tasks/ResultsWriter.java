@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deltaeval.checkpoints.AtomicFiles;
 import dev.deltaeval.core.scoring.LoglikelihoodResult;
+import dev.deltaeval.tasks.metrics.DocMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -104,6 +105,7 @@ public final class ResultsWriter {
             ObjectNode s = JSON.createObjectNode();
             s.put("doc_id", doc.docId());
             s.set("doc", doc.doc());
+            boolean rolling = r.spec().outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING;
             String target = r.spec().outputType() == TaskSpec.OutputType.MULTIPLE_CHOICE ? String.valueOf(doc.gold())
                     : doc.requests().get(0).continuation();
             s.put("target", target);
@@ -111,7 +113,7 @@ public final class ResultsWriter {
             ArrayNode resps = s.putArray("resps");
             ArrayNode filtered = s.putArray("filtered_resps");
             List<LoglikelihoodResult> lls = r.responses().get(d);
-            for (int i = 0; i < doc.requests().size(); i++) {
+            for (int i = 0; i < doc.requests().size() && !rolling; i++) {
                 args.putObject("gen_args_" + i).put("arg_0", doc.requests().get(i).context())
                         .put("arg_1", doc.requests().get(i).continuation());
                 String ll = String.valueOf(lls.get(i).logLikelihood());
@@ -119,13 +121,27 @@ public final class ResultsWriter {
                 resps.addArray().addArray().add(ll).add(greedy);
                 filtered.addArray().add(ll).add(greedy);
             }
+            if (rolling) {
+                Map<String, Double> p = r.perDoc().get(d);
+                args.putObject("gen_args_0").put("arg_0", target);
+                String ll = String.valueOf(p.get(DocMetrics.LL));
+                resps.addArray().add(ll);
+                filtered.add(ll);
+            }
             s.put("filter", "none");
             ArrayNode metrics = s.putArray("metrics");
             r.spec().metrics().forEach(metrics::add);
             s.put("doc_hash", sha256(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc.doc())));
             s.put("prompt_hash", sha256(doc.requests().get(0).context()));
             s.put("target_hash", sha256(target));
-            r.perDoc().get(d).forEach(s::put);
+            if (rolling) {
+                Map<String, Double> p = r.perDoc().get(d);
+                s.putArray("word_perplexity").add(p.get(DocMetrics.LL)).add(p.get(DocMetrics.WORDS).longValue());
+                s.putArray("byte_perplexity").add(p.get(DocMetrics.LL)).add(p.get(DocMetrics.BYTES).longValue());
+                s.putArray("bits_per_byte").add(p.get(DocMetrics.LL)).add(p.get(DocMetrics.BYTES).longValue());
+            } else {
+                r.perDoc().get(d).forEach(s::put);
+            }
             out.append(JSON.writeValueAsString(s)).append('\n');
         }
         return out.toString();

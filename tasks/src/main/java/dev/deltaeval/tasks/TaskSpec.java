@@ -21,7 +21,7 @@ public record TaskSpec(String task, double version, OutputType outputType, Strin
                        JsonNode docToChoice, String docToTarget, String continuation, List<String> metrics) {
 
     /** lm-eval's request kinds that DeltaEval runs. */
-    public enum OutputType { MULTIPLE_CHOICE, LOGLIKELIHOOD }
+    public enum OutputType { MULTIPLE_CHOICE, LOGLIKELIHOOD, LOGLIKELIHOOD_ROLLING }
 
     /** lm-eval's default target delimiter, put between context and each choice. */
     public static final String TARGET_DELIMITER = " ";

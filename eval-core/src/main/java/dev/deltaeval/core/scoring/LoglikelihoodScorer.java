@@ -38,6 +38,11 @@ public final class LoglikelihoodScorer {
         this.fork = fork;
     }
 
+    /** Inputs are left-truncated to this many tokens (lm-eval's max_length). */
+    public int maxLength() {
+        return maxLength;
+    }
+
     public ScoringStats lastStats() {
         return lastStats;
     }

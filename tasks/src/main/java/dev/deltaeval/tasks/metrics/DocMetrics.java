@@ -9,7 +9,28 @@ import java.util.Map;
 
 /** lm-eval's process_results for multiple-choice and loglikelihood documents (lm-eval.md §5.1, §5.2). */
 public final class DocMetrics {
+    /** Per-document keys of a rolling (wikitext) document: log-likelihood, words and UTF-8 bytes of the page. */
+    public static final String LL = "ll";
+    public static final String WORDS = "words";
+    public static final String BYTES = "bytes";
+
     private DocMetrics() {
+    }
+
+    /**
+     * wikitext's process_results: the page's log-likelihood (sum over its windows) with the word and byte counts of
+     * the original, un-detokenized page (lm-eval.md §3.2: "counts number of words in *original doc*").
+     */
+    public static Map<String, Double> rolling(List<LoglikelihoodResult> windows, String originalPage) {
+        double ll = 0;
+        for (LoglikelihoodResult w : windows) {
+            ll += w.logLikelihood();
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put(LL, ll);
+        out.put(WORDS, (double) PyText.reSplitWhitespaceCount(originalPage));
+        out.put(BYTES, (double) originalPage.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        return out;
     }
 
     /** acc and acc_norm; argmax ties go to the lowest index, as numpy's. */

@@ -1,0 +1,114 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.core.ComputeOptions;
+import dev.deltaeval.core.DeltaModel;
+import dev.deltaeval.core.scoring.LoglikelihoodScorer;
+import dev.deltaeval.core.scoring.ScoringStats;
+import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.tasks.DocumentReader;
+import dev.deltaeval.tasks.Evaluator;
+import dev.deltaeval.tasks.LmEvalSemantics;
+import dev.deltaeval.tasks.PairEncoder;
+import dev.deltaeval.tasks.TaskRegistry;
+import dev.deltaeval.tasks.TaskResult;
+import dev.deltaeval.tasks.TaskSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "tasks", mixinStandardHelpOptions = true,
+        description = {"Documents/s and tokens/s per task, with state forking and without (each context rerun per",
+            "choice, as a Transformer harness does), and the tokens each mode actually ran. No result cache is used."})
+final class BenchTasksCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
+            description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
+    Path checkpoint;
+
+    @Option(names = "--tasks", split = ",", defaultValue = "piqa,hellaswag,arc_easy,winogrande", paramLabel = "TASK,...",
+            description = "Tasks (default: ${DEFAULT-VALUE}).")
+    List<String> tasks;
+
+    @Option(names = "--data-dir", defaultValue = "data/tasks-sample", paramLabel = "DIR", description = "Task data.")
+    Path dataDir;
+
+    @Option(names = "--limit", defaultValue = "-1", paramLabel = "N", description = "First N documents per task.")
+    int limit;
+
+    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", description = "Sequences per forward pass.")
+    int batchSize;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the figures as JSON.")
+    Path out;
+
+    @Mixin
+    ComputeMixin compute;
+
+    @Override
+    public Integer call() throws IOException {
+        List<TaskSpec> specs = new ArrayList<>();
+        for (String t : TaskRegistry.expand(tasks)) {
+            TaskSpec spec = TaskRegistry.get(t);
+            DocumentReader.read(dataDir, spec, 1);
+            specs.add(spec);
+        }
+        Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
+        ComputeOptions opts = compute.options();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "bench tasks");
+             DeltaModel model = DeltaModel.load(ckpt, opts)) {
+            int maxLen = ckpt.config().maxPositionEmbeddings();
+            // warm-up (JIT, allocator, libtorch kernels), not measured
+            new Evaluator(new LoglikelihoodScorer(model, batchSize, maxLen, true),
+                    new PairEncoder(tok, LmEvalSemantics.CURRENT), 0).run(specs.get(0), dataDir, 4, null);
+            for (TaskSpec spec : specs) {
+                for (boolean fork : new boolean[] {true, false}) {
+                    LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, fork);
+                    Evaluator ev = new Evaluator(scorer, new PairEncoder(tok, LmEvalSemantics.CURRENT), 0);
+                    long t0 = System.nanoTime();
+                    TaskResult r = ev.run(spec, dataDir, limit, null);
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    ScoringStats st = scorer.lastStats();
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("task", spec.task());
+                    row.put("forking", fork);
+                    row.put("documents", r.docs().size());
+                    row.put("requests", st.requests());
+                    row.put("contexts_run", st.contexts());
+                    row.put("tokens_run", st.tokensRun());
+                    row.put("forward_passes", st.forwardPasses());
+                    row.put("seconds", secs);
+                    row.put("documents_per_second", r.docs().size() / secs);
+                    row.put("tokens_per_second", st.tokensRun() / secs);
+                    row.put("metrics", r.metrics());
+                    rows.add(row);
+                    System.out.printf(Locale.ROOT, "%-14s %-8s %6d docs %8d tokens run %7.1f s  %7.2f docs/s  %8.1f tokens/s%n",
+                            spec.task(), fork ? "forked" : "unforked", r.docs().size(), st.tokensRun(), secs,
+                            r.docs().size() / secs, st.tokensRun() / secs);
+                }
+            }
+        }
+        if (out != null) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("harness", Version.HARNESS);
+            json.put("checkpoint", ckpt.dir().toString());
+            json.put("checkpoint_sha256", ckpt.contentHash());
+            json.put("device", opts.device().toString());
+            json.put("dtype", opts.precision().label());
+            json.put("batch_size", batchSize);
+            json.put("results", rows);
+            AtomicFiles.writeJson(out, json);
+        }
+        return 0;
+    }
+}
