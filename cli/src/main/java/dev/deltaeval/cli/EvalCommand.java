@@ -7,6 +7,7 @@ import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.tasks.DocumentReader;
 import dev.deltaeval.tasks.Evaluator;
+import dev.deltaeval.tasks.Generator;
 import dev.deltaeval.tasks.LmEvalSemantics;
 import dev.deltaeval.tasks.PairEncoder;
 import dev.deltaeval.tasks.Provenance;
@@ -39,8 +40,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--tasks", split = ",", defaultValue = "piqa,arc_easy", paramLabel = "TASK[,TASK...]",
             description = "Tasks to run (default: ${DEFAULT-VALUE}). Available: arc_challenge, arc_easy, boolq, copa, "
-                    + "hellaswag, lambada_openai, lambada_standard, openbookqa, piqa, sciq, social_iqa, wikitext, "
-                    + "wikitext_tokenized, winogrande; "
+                    + "fda, hellaswag, lambada_openai, lambada_standard, openbookqa, piqa, sciq, social_iqa, squad_completion, "
+                    + "swde, wikitext, wikitext_tokenized, winogrande; "
                     + "groups: lambada, ai2_arc.")
     List<String> tasks;
 
@@ -106,7 +107,9 @@ final class EvalCommand implements Callable<Integer> {
         Map<String, String> dataHashes = new LinkedHashMap<>();
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "eval"); DeltaModel model = DeltaModel.load(ckpt, opts)) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, !noFork);
-            Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics, ckpt.config().bosTokenId(), ckpt.config().eosTokenId()), bootstrapIters);
+            Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics, ckpt.config().bosTokenId(),
+                    ckpt.config().eosTokenId()), bootstrapIters,
+                    new Generator(model, tok, semantics, ckpt.config().eosTokenId(), maxLen), semantics);
             for (TaskSpec spec : specs) {
                 List<Path> files = new ArrayList<>(List.of(dataDir.resolve(spec.dataFile())));
                 if (spec.labelsFile() != null) {

@@ -23,6 +23,15 @@ public final class GreedyDecoder {
      * @return the generated tokens (without the prompt)
      */
     public long[] generate(long[] prompt, int maxNew, LongPredicate stop) {
+        return generate(prompt, maxNew, stop, null);
+    }
+
+    /**
+     * @param stopAfter also stops once this is true of the tokens generated so far (e.g. their text contains a stop
+     *                  string); null for none
+     */
+    public long[] generate(long[] prompt, int maxNew, LongPredicate stop,
+                           java.util.function.Predicate<long[]> stopAfter) {
         if (prompt.length == 0) {
             throw new ModelException("generation needs a non-empty prompt");
         }
@@ -46,6 +55,9 @@ public final class GreedyDecoder {
                 next = step.argmax()[0];
                 out[produced++] = next;
                 if (stop != null && stop.test(next)) {
+                    break;
+                }
+                if (stopAfter != null && stopAfter.test(Arrays.copyOf(out, produced))) {
                     break;
                 }
             }

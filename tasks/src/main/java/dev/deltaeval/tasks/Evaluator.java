@@ -21,11 +21,21 @@ public final class Evaluator {
     private final LoglikelihoodScorer scorer;
     private final PairEncoder encoder;
     private final int bootstrapIters;
+    private final Generator generator;
+    private final LmEvalSemantics semantics;
 
     public Evaluator(LoglikelihoodScorer scorer, PairEncoder encoder, int bootstrapIters) {
+        this(scorer, encoder, bootstrapIters, null, LmEvalSemantics.CURRENT);
+    }
+
+    /** @param generator for generate_until tasks (null when none are run) */
+    public Evaluator(LoglikelihoodScorer scorer, PairEncoder encoder, int bootstrapIters, Generator generator,
+                     LmEvalSemantics semantics) {
         this.scorer = scorer;
         this.encoder = encoder;
         this.bootstrapIters = bootstrapIters;
+        this.generator = generator;
+        this.semantics = semantics;
     }
 
     /** Receives (requests done, requests in the task). */
@@ -45,7 +55,10 @@ public final class Evaluator {
     public TaskResult run(TaskSpec spec, Path dataDir, int limit, Progress progress, ResultJournal journal) {
         List<ObjectNode> all = DocumentReader.read(dataDir, spec, -1);
         List<ObjectNode> raw = limit >= 0 && limit < all.size() ? all.subList(0, limit) : all;
-        List<TaskDoc> docs = RequestBuilder.build(spec, raw);
+        List<TaskDoc> docs = RequestBuilder.build(spec, raw, semantics);
+        if (spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
+            return generate(spec, all.size(), docs, progress);
+        }
         boolean rolling = spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING;
         List<LoglikelihoodRequest> requests = new ArrayList<>();
         int[] firstRequest = new int[docs.size() + 1];
@@ -99,7 +112,7 @@ public final class Evaluator {
                 }
             }
         }
-        return new TaskResult(spec, all.size(), docs, responses, perDoc, metrics, stderrs);
+        return new TaskResult(spec, all.size(), docs, responses, perDoc, metrics, stderrs, List.of());
     }
 
     private List<LoglikelihoodResult> scoreWithJournal(List<LoglikelihoodRequest> requests, Progress progress,
@@ -121,5 +134,32 @@ public final class Evaluator {
             all[i] = scored.get(i) != null ? scored.get(i) : cached[i];
         }
         return java.util.Arrays.asList(all);
+    }
+
+    /** generate_until documents, one greedy generation each; contains is aggregated by np.mean (stderr N/A). */
+    private TaskResult generate(TaskSpec spec, int original, List<TaskDoc> docs, Progress progress) {
+        if (generator == null) {
+            throw new TaskException("task " + spec.task() + " generates text, but no generator was configured");
+        }
+        TaskSpec.Generation g = spec.generation(semantics);
+        List<List<LoglikelihoodResult>> responses = new ArrayList<>();
+        List<Map<String, Double>> perDoc = new ArrayList<>();
+        List<String> generations = new ArrayList<>();
+        for (int d = 0; d < docs.size(); d++) {
+            TaskDoc.TextRequest r = docs.get(d).requests().get(0);
+            String text = generator.generate(r.context(), g.until(), g.maxGenToks());
+            generations.add(text);
+            responses.add(List.of());
+            perDoc.add(Map.of("contains", Generator.contains(text, r.continuation())));
+            if (progress != null) {
+                progress.update(d + 1, docs.size());
+            }
+        }
+        double[] xs = perDoc.stream().mapToDouble(p -> p.get("contains")).toArray();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("contains", Aggregations.mean(xs));
+        Map<String, Double> stderrs = new LinkedHashMap<>();
+        stderrs.put("contains", Double.NaN);
+        return new TaskResult(spec, original, docs, responses, perDoc, metrics, stderrs, generations);
     }
 }

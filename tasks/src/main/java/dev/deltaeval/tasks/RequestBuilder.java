@@ -3,6 +3,7 @@ package dev.deltaeval.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deltaeval.tasks.TaskDoc.TextRequest;
+import dev.deltaeval.tasks.text.PyText;
 import dev.deltaeval.tasks.text.WikitextDetokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,15 +14,28 @@ public final class RequestBuilder {
     }
 
     public static List<TaskDoc> build(TaskSpec spec, List<ObjectNode> docs) {
+        return build(spec, docs, LmEvalSemantics.CURRENT);
+    }
+
+    public static List<TaskDoc> build(TaskSpec spec, List<ObjectNode> docs, LmEvalSemantics semantics) {
         List<TaskDoc> out = new ArrayList<>(docs.size());
         for (int i = 0; i < docs.size(); i++) {
-            out.add(build(spec, i, Preprocessors.apply(spec.processDocs(), docs.get(i).deepCopy(), spec.task())));
+            out.add(build(spec, i, Preprocessors.apply(spec.processDocs(), docs.get(i).deepCopy(), spec.task()),
+                    semantics));
         }
         return out;
     }
 
-    private static TaskDoc build(TaskSpec spec, int docId, ObjectNode doc) {
+    private static TaskDoc build(TaskSpec spec, int docId, ObjectNode doc, LmEvalSemantics semantics) {
         String task = spec.task();
+        if (spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
+            // recall tasks: v1 (current) strips prompt and target, v0 (lm-eval 0.4.2) uses them raw
+            boolean strip = spec.generation(semantics).strip();
+            String text = Templates.field(doc, spec.docToText(), task).asText();
+            String value = Templates.field(doc, spec.docToTarget(), task).asText();
+            return new TaskDoc(docId, doc, List.of(new TextRequest(strip ? PyText.strip(text) : text,
+                    strip ? PyText.strip(value) : value)), List.of(), -1);
+        }
         if (spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING) {
             // the whole (detokenized) page is scored unconditionally; the evaluator cuts it into rolling windows
             String page = Templates.field(doc, spec.docToTarget(), task).asText();

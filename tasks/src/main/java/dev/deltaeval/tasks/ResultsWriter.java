@@ -113,13 +113,19 @@ public final class ResultsWriter {
             ArrayNode resps = s.putArray("resps");
             ArrayNode filtered = s.putArray("filtered_resps");
             List<LoglikelihoodResult> lls = r.responses().get(d);
-            for (int i = 0; i < doc.requests().size() && !rolling; i++) {
+            boolean generated = r.spec().outputType() == TaskSpec.OutputType.GENERATE_UNTIL;
+            for (int i = 0; i < doc.requests().size() && !rolling && !generated; i++) {
                 args.putObject("gen_args_" + i).put("arg_0", doc.requests().get(i).context())
                         .put("arg_1", doc.requests().get(i).continuation());
                 String ll = String.valueOf(lls.get(i).logLikelihood());
                 String greedy = lls.get(i).greedy() ? "True" : "False";
                 resps.addArray().addArray().add(ll).add(greedy);
                 filtered.addArray().add(ll).add(greedy);
+            }
+            if (r.spec().outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
+                args.putObject("gen_args_0").put("arg_0", doc.requests().get(0).context());
+                resps.addArray().add(r.generations().get(d));
+                filtered.add(r.generations().get(d));
             }
             if (rolling) {
                 Map<String, Double> p = r.perDoc().get(d);

@@ -68,7 +68,7 @@ public final class TaskRegistry {
                 TaskSpec.OutputType.valueOf(j.get("output_type").asText().toUpperCase(Locale.ROOT)),
                 data.get("file").asText(), text(data, "labels_file"), text(data, "labels_field"), text(j, "process_docs"),
                 j.path("multiple_input").asBoolean(false), j.get("doc_to_text").asText(), j.get("doc_to_choice"),
-                j.get("doc_to_target").asText(), text(j, "continuation"), metrics);
+                j.get("doc_to_target").asText(), text(j, "continuation"), metrics, j.get("generation"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -13,7 +13,9 @@ import java.util.Map;
  * @param perDoc     per document, metric name to value (what lm-eval's process_results returns)
  * @param metrics    aggregated metric values
  * @param stderrs    their standard errors (NaN where lm-eval writes "N/A")
+ * @param generations per document, the generated text (generate_until tasks; empty otherwise)
  */
 public record TaskResult(TaskSpec spec, int originalDocs, List<TaskDoc> docs, List<List<LoglikelihoodResult>> responses,
-                         List<Map<String, Double>> perDoc, Map<String, Double> metrics, Map<String, Double> stderrs) {
+                         List<Map<String, Double>> perDoc, Map<String, Double> metrics, Map<String, Double> stderrs,
+                         List<String> generations) {
 }

@@ -15,13 +15,27 @@ import java.util.List;
  * @param docToChoice   list of templates, or the field holding the list of choices
  * @param docToTarget   field holding the gold index (multiple choice) or template of the target (loglikelihood)
  * @param continuation  template of the shared continuation in multiple-input mode
+ * @param generation    generate_until settings per lm-eval semantics label: strip, until, max_gen_toks
  */
 public record TaskSpec(String task, double version, OutputType outputType, String dataFile, String labelsFile,
                        String labelsField, String processDocs, boolean multipleInput, String docToText,
-                       JsonNode docToChoice, String docToTarget, String continuation, List<String> metrics) {
+                       JsonNode docToChoice, String docToTarget, String continuation, List<String> metrics,
+                       JsonNode generation) {
+
+    /** generate_until arguments under one lm-eval semantics. */
+    public record Generation(boolean strip, List<String> until, int maxGenToks) {
+    }
+
+    public Generation generation(LmEvalSemantics semantics) {
+        JsonNode g = generation.get(semantics.label());
+        List<String> until = new java.util.ArrayList<>();
+        g.get("until").forEach(u -> until.add(u.asText()));
+        return new Generation(g.get("strip").asBoolean(), until, g.get("max_gen_toks").asInt());
+    }
+
 
     /** lm-eval's request kinds that DeltaEval runs. */
-    public enum OutputType { MULTIPLE_CHOICE, LOGLIKELIHOOD, LOGLIKELIHOOD_ROLLING }
+    public enum OutputType { MULTIPLE_CHOICE, LOGLIKELIHOOD, LOGLIKELIHOOD_ROLLING, GENERATE_UNTIL }
 
     /** lm-eval's default target delimiter, put between context and each choice. */
     public static final String TARGET_DELIMITER = " ";
