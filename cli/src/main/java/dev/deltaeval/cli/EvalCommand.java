@@ -116,9 +116,11 @@ final class EvalCommand implements Callable<Integer> {
                     files.add(dataDir.resolve(spec.labelsFile()));
                 }
                 ProgressLine[] progress = new ProgressLine[1];
-                Evaluator.Progress show = (done, total) -> {
+                Evaluator.Progress show = (done, total, docsPerUnit) -> {
                     if (progress[0] == null) {
-                        progress[0] = new ProgressLine(spec.task(), total, "requests");
+                        progress[0] = new ProgressLine(spec.task(), total,
+                                spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL ? "documents" : "requests",
+                                spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL ? 0 : docsPerUnit);
                     }
                     progress[0].update(done);
                 };

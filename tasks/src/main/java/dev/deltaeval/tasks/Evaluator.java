@@ -38,10 +38,10 @@ public final class Evaluator {
         this.semantics = semantics;
     }
 
-    /** Receives (requests done, requests in the task). */
+    /** Receives (units done, units in the task, documents per unit): requests, or documents for generation. */
     @FunctionalInterface
     public interface Progress {
-        void update(int done, int total);
+        void update(int done, int total, double documentsPerUnit);
     }
 
     public TaskResult run(TaskSpec spec, Path dataDir, int limit, Progress progress) {
@@ -73,7 +73,10 @@ public final class Evaluator {
             }
         }
         firstRequest[docs.size()] = requests.size();
-        List<LoglikelihoodResult> flat = scoreWithJournal(requests, progress, journal);
+        double docsPerRequest = docs.size() / (double) Math.max(1, requests.size());
+        Progress perRequest = progress == null ? null : (done, total, ignored) -> progress.update(done, total,
+                docsPerRequest);
+        List<LoglikelihoodResult> flat = scoreWithJournal(requests, perRequest, journal);
         List<List<LoglikelihoodResult>> responses = new ArrayList<>();
         List<Map<String, Double>> perDoc = new ArrayList<>();
         for (int d = 0; d < docs.size(); d++) {
@@ -118,12 +121,12 @@ public final class Evaluator {
     private List<LoglikelihoodResult> scoreWithJournal(List<LoglikelihoodRequest> requests, Progress progress,
                                                        ResultJournal journal) {
         if (journal == null) {
-            IntConsumer done = progress == null ? null : n -> progress.update(n, requests.size());
+            IntConsumer done = progress == null ? null : n -> progress.update(n, requests.size(), 0);
             return scorer.score(requests, done);
         }
         String[] keys = new String[requests.size()];
         LoglikelihoodResult[] cached = journal.lookup(requests, keys);
-        IntConsumer done = progress == null ? null : n -> progress.update(n, requests.size());
+        IntConsumer done = progress == null ? null : n -> progress.update(n, requests.size(), 0);
         List<LoglikelihoodResult> scored = scorer.score(requests, done, (i, r) -> {
             if (cached[i] == null) {
                 journal.put(keys[i], r);
@@ -152,7 +155,7 @@ public final class Evaluator {
             responses.add(List.of());
             perDoc.add(Map.of("contains", Generator.contains(text, r.continuation())));
             if (progress != null) {
-                progress.update(d + 1, docs.size());
+                progress.update(d + 1, docs.size(), 1);
             }
         }
         double[] xs = perDoc.stream().mapToDouble(p -> p.get("contains")).toArray();

@@ -33,7 +33,7 @@ class ResumeTest {
             int total = reference.docs().stream().mapToInt(d -> d.requests().size()).sum();
 
             try (ResultJournal j = journal(ckpt)) {
-                assertThrows(IllegalStateException.class, () -> evaluator.run(spec, TaskGoldenTest.DATA, 10, (done, all) -> {
+                assertThrows(IllegalStateException.class, () -> evaluator.run(spec, TaskGoldenTest.DATA, 10, (done, all, perUnit) -> {
                     if (done >= 13) {
                         throw new IllegalStateException("interrupted");
                     }

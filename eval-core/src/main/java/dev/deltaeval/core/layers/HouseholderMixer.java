@@ -41,19 +41,21 @@ public final class HouseholderMixer {
         int n = cfg.numHouseholder();
         this.convChannels = cfg.keyDim() + n * cfg.keyDim() + n * cfg.valueDim();
         List<Long> cuts = new ArrayList<>();
-        long at = cfg.keyDim();
-        cuts.add(at);
-        at += (long) n * cfg.keyDim();
-        cuts.add(at);
-        at += (long) n * cfg.valueDim();
-        cuts.add(at);
+        long at = convChannels;
+        if (cfg.useBeta() || cfg.useForgetGate() || cfg.useOutputGate()) {
+            cuts.add(at);
+        }
         if (cfg.useBeta()) {
             at += (long) n * cfg.numHeads();
-            cuts.add(at);
+            if (cfg.useForgetGate() || cfg.useOutputGate()) {
+                cuts.add(at);
+            }
         }
         if (cfg.useForgetGate()) {
             at += cfg.numHeads();
-            cuts.add(at);
+            if (cfg.useOutputGate()) {
+                cuts.add(at);
+            }
         }
         this.splits = cuts.stream().mapToLong(Long::longValue).toArray();
         this.qScale = (float) (1.0 / Math.sqrt(cfg.headKDim()));
@@ -78,36 +80,29 @@ public final class HouseholderMixer {
         long dk = cfg.headKDim();
         long dv = cfg.headVDim();
 
-        NDList parts = x.matMul(w.inProjT()).split(splits, 2);
-        int p = 0;
-        NDArray q = parts.get(p++);
-        NDArray k = parts.get(p++);
-        NDArray v = parts.get(p++);
+        // one fused projection; its first q|k|v columns go through the fused short convolution as they are
+        NDArray projected = x.matMul(w.inProjT());
+        NDList parts = splits.length == 0 ? new NDList(projected) : projected.split(splits, 2);
+        NDArray convCache = null;
+        NDList qkv;
+        if (w.conv() != null) {
+            ShortConv.Output conv = w.conv().apply(parts.get(0), state == null ? null : state.convCache(),
+                    padding == null ? null : padding.cacheIndex());
+            convCache = conv.cache();
+            qkv = conv.y().split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
+        } else {
+            qkv = parts.get(0).split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
+        }
+        int p = 1;
         NDArray bRaw = cfg.useBeta() ? parts.get(p++) : null;
         NDArray aRaw = cfg.useForgetGate() ? parts.get(p++) : null;
         NDArray gateRaw = cfg.useOutputGate() ? parts.get(p) : null;
-
-        NDArray convCache = null;
-        if (w.conv() != null) {
-            NDArray qkv = q.concat(k, 2).concat(v, 2);
-            ShortConv.Output conv = w.conv().apply(qkv, state == null ? null : state.convCache(),
-                    padding == null ? null : padding.cacheIndex());
-            convCache = conv.cache();
-            NDList split = conv.y().split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
-            q = split.get(0);
-            k = split.get(1);
-            v = split.get(2);
-            if (cfg.qkActivation() == QkActivation.SILU) {
-                q = Ops.silu(q);
-                k = Ops.silu(k);
-            }
-            v = Ops.silu(v);
-        } else {
-            if (cfg.qkActivation() == QkActivation.SILU) {
-                q = Ops.silu(q);
-                k = Ops.silu(k);
-            }
-            v = Ops.silu(v);
+        NDArray q = qkv.get(0);
+        NDArray k = qkv.get(1);
+        NDArray v = Ops.silu(qkv.get(2));
+        if (cfg.qkActivation() == QkActivation.SILU) {
+            q = Ops.silu(q);
+            k = Ops.silu(k);
         }
         q = toFloat(q).reshape(b, t, nh, dk).transpose(0, 2, 1, 3);
         k = toFloat(k).reshape(b, t * n, nh, dk).transpose(0, 2, 1, 3);
