@@ -7,7 +7,6 @@ import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.scoring.ScoringStats;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
-import dev.deltaeval.tasks.DocumentReader;
 import dev.deltaeval.tasks.Evaluator;
 import dev.deltaeval.tasks.LmEvalSemantics;
 import dev.deltaeval.tasks.PairEncoder;
@@ -48,6 +47,12 @@ final class BenchTasksCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", description = "Sequences per forward pass.")
     int batchSize;
 
+    @Option(names = "--repeat", defaultValue = "2", paramLabel = "N",
+            description = "Runs per task and mode; the last is reported (default: ${DEFAULT-VALUE}). Earlier runs warm "
+                    + "up the JIT and shape-specific kernels, which ragged batches of new lengths otherwise pay inside "
+                    + "the measurement.")
+    int repeat;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path out;
 
@@ -56,28 +61,24 @@ final class BenchTasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<TaskSpec> specs = new ArrayList<>();
-        for (String t : TaskRegistry.expand(tasks)) {
-            TaskSpec spec = TaskRegistry.get(t);
-            DocumentReader.read(dataDir, spec, 1);
-            specs.add(spec);
-        }
+        List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
         Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
         ComputeOptions opts = compute.options();
         List<Map<String, Object>> rows = new ArrayList<>();
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "bench tasks");
              DeltaModel model = DeltaModel.load(ckpt, opts)) {
             int maxLen = ckpt.config().maxPositionEmbeddings();
-            // warm-up (JIT, allocator, libtorch kernels), not measured
-            new Evaluator(new LoglikelihoodScorer(model, batchSize, maxLen, true),
-                    new PairEncoder(tok, LmEvalSemantics.CURRENT), 0).run(specs.get(0), dataDir, 4, null);
             for (TaskSpec spec : specs) {
                 for (boolean fork : new boolean[] {true, false}) {
                     LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, fork);
                     Evaluator ev = new Evaluator(scorer, new PairEncoder(tok, LmEvalSemantics.CURRENT), 0);
-                    long t0 = System.nanoTime();
-                    TaskResult r = ev.run(spec, dataDir, limit, null);
-                    double secs = (System.nanoTime() - t0) / 1e9;
+                    TaskResult r = null;
+                    double secs = 0;
+                    for (int i = 0; i < Math.max(1, repeat); i++) {
+                        long t0 = System.nanoTime();
+                        r = ev.run(spec, dataDir, limit, null);
+                        secs = (System.nanoTime() - t0) / 1e9;
+                    }
                     ScoringStats st = scorer.lastStats();
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("task", spec.task());
@@ -88,6 +89,7 @@ final class BenchTasksCommand implements Callable<Integer> {
                     row.put("tokens_run", st.tokensRun());
                     row.put("forward_passes", st.forwardPasses());
                     row.put("seconds", secs);
+                    row.put("runs", Math.max(1, repeat));
                     row.put("documents_per_second", r.docs().size() / secs);
                     row.put("tokens_per_second", st.tokensRun() / secs);
                     row.put("metrics", r.metrics());

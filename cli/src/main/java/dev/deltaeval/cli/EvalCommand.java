@@ -5,7 +5,6 @@ import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
-import dev.deltaeval.tasks.DocumentReader;
 import dev.deltaeval.tasks.Evaluator;
 import dev.deltaeval.tasks.Generator;
 import dev.deltaeval.tasks.LmEvalSemantics;
@@ -91,12 +90,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<TaskSpec> specs = new ArrayList<>();
-        for (String t : TaskRegistry.expand(tasks)) {
-            TaskSpec spec = TaskRegistry.get(t);
-            DocumentReader.read(dataDir, spec, 1); // fail on missing or malformed data before any model work
-            specs.add(spec);
-        }
+        List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
         Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
         LmEvalSemantics semantics = LmEvalSemantics.parse(compat);
         int maxLen = maxLength != null ? maxLength : ckpt.config().maxPositionEmbeddings();

@@ -97,4 +97,22 @@ class EvalCommandTest {
         assertTrue(second.err().contains("copa: 6 documents, ScoringStats[requests=0"), second.err());
         assertEquals(first.out(), second.out(), "the same table");
     }
+
+    @Test
+    void benchTasksReportsTokensRunWithAndWithoutForking() throws IOException {
+        Path json = out.resolve("bench.json");
+        CliTest.Run r = CliTest.run("bench", "tasks", CliTest.DEMO.toString(), "--tasks", "arc_easy", "--data-dir",
+                "../data/tasks-sample", "--limit", "5", "--repeat", "1", "--out", json.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode rows = new ObjectMapper().readTree(json.toFile()).get("results");
+        assertEquals(2, rows.size());
+        JsonNode forked = rows.get(0);
+        JsonNode plain = rows.get(1);
+        assertTrue(forked.get("forking").asBoolean() && !plain.get("forking").asBoolean());
+        assertEquals(5, forked.get("contexts_run").asInt(), "one context per document");
+        assertEquals(plain.get("requests").asInt(), plain.get("contexts_run").asInt(), "one context per choice");
+        assertTrue(forked.get("tokens_run").asLong() < plain.get("tokens_run").asLong(), rows.toString());
+        assertEquals(forked.get("metrics").get("acc").asDouble(), plain.get("metrics").get("acc").asDouble(),
+                "both modes give the same answers");
+    }
 }

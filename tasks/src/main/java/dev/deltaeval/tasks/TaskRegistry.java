@@ -49,6 +49,20 @@ public final class TaskRegistry {
         return new ArrayList<>(out);
     }
 
+    /**
+     * The definitions of the requested tasks (groups expanded), each checked against its data in {@code dataDir}
+     * so that missing or malformed data fails before any model work.
+     */
+    public static List<TaskSpec> resolve(List<String> requested, java.nio.file.Path dataDir) {
+        List<TaskSpec> specs = new ArrayList<>();
+        for (String t : expand(requested)) {
+            TaskSpec spec = get(t);
+            DocumentReader.read(dataDir, spec, 1);
+            specs.add(spec);
+        }
+        return specs;
+    }
+
     public static TaskSpec get(String name) {
         try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + name + ".json")) {
             if (in == null || !names().contains(name)) {
