@@ -60,8 +60,10 @@ final class EvalCommand implements Callable<Integer> {
             description = "Left-truncate inputs to N tokens (default: the config's max_position_embeddings, as lm-eval).")
     Integer maxLength;
 
-    @Option(names = "--no-fork", description = "Rerun each context for every choice, as a Transformer harness does.")
-    boolean noFork;
+    @Option(names = "--fork", defaultValue = "auto", paramLabel = "auto|always|never",
+            description = "State forking (default: ${DEFAULT-VALUE}: fork when it saves at least 1.5x the tokens; never "
+                    + "reruns each context per choice, as a Transformer harness does).")
+    String fork;
 
     @Option(names = "--lm-eval-compat", defaultValue = "current", paramLabel = "current|0.4.2",
             description = "lm-eval behaviour to reproduce (default: ${DEFAULT-VALUE}; 0.4.2 adds no BOS).")
@@ -88,6 +90,14 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     ComputeMixin compute;
 
+    private LoglikelihoodScorer.ForkPolicy forkPolicy() {
+        try {
+            return LoglikelihoodScorer.ForkPolicy.valueOf(fork.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--fork " + fork + ": expected auto, always or never");
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
@@ -100,7 +110,7 @@ final class EvalCommand implements Callable<Integer> {
         List<TaskResult> results = new ArrayList<>();
         Map<String, String> dataHashes = new LinkedHashMap<>();
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "eval"); DeltaModel model = DeltaModel.load(ckpt, opts)) {
-            LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, !noFork);
+            LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, forkPolicy());
             Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics, ckpt.config().bosTokenId(),
                     ckpt.config().eosTokenId()), bootstrapIters,
                     new Generator(model, tok, semantics, ckpt.config().eosTokenId(), maxLen), semantics);
@@ -123,7 +133,7 @@ final class EvalCommand implements Callable<Integer> {
                     r = evaluator.run(spec, dataDir, limit, show);
                 } else {
                     // everything that can change a result's bits is part of the key
-                    String settings = "max_length=" + maxLen + ",fork=" + !noFork + ",batch=" + batchSize + ",device="
+                    String settings = "max_length=" + maxLen + ",fork=" + forkPolicy() + ",batch=" + batchSize + ",device="
                             + opts.device() + ",dtype=" + opts.precision().label() + ",chunk=" + opts.chunkSubsteps();
                     try (ResultJournal journal = new ResultJournal(cacheDir != null ? cacheDir : output.resolve("cache"),
                             ckpt.contentHash(), semantics, spec.task(), settings)) {
@@ -137,7 +147,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         Provenance p = new Provenance(Version.HARNESS, ckpt.dir().toString(), ckpt.contentHash(), ckpt.parameterCount(),
-                semantics, opts.device().toString(), opts.precision().label(), batchSize, !noFork, maxLen, limit,
+                semantics, opts.device().toString(), opts.precision().label(), batchSize,
+                forkPolicy().name().toLowerCase(java.util.Locale.ROOT), maxLen, limit,
                 bootstrapIters, dataHashes);
         String stamp = LocalDateTime.now().toString().replace(":", "-");
         ResultsWriter.write(output, stamp, ResultsWriter.resultsJson(results, p, start, secs), results, logSamples);

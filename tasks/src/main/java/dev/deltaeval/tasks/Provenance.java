@@ -8,6 +8,6 @@ import java.util.Map;
  * @param dataHashes per task, SHA-256 of its data files
  */
 public record Provenance(String harnessVersion, String checkpoint, String checkpointSha256, long parameters,
-                         LmEvalSemantics semantics, String device, String dtype, int batchSize, boolean forking,
+                         LmEvalSemantics semantics, String device, String dtype, int batchSize, String forking,
                          int maxLength, int limit, int bootstrapIters, Map<String, String> dataHashes) {
 }

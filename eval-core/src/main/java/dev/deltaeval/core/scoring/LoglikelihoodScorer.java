@@ -25,17 +25,35 @@ public final class LoglikelihoodScorer {
     private final DeltaModel model;
     private final int batchSize;
     private final int maxLength;
-    private final boolean fork;
+    private final ForkPolicy policy;
     private ScoringStats lastStats = new ScoringStats(0, 0, 0, 0);
 
+    /** Whether contexts are run once and their states forked. */
+    public enum ForkPolicy {
+        ALWAYS,
+        NEVER,
+        /**
+         * Fork when it saves at least {@link #AUTO_MIN_SAVING} of the tokens: forking costs an extra pass per batch
+         * and state copies, which measured slower on PIQA (20% fewer tokens) and faster on ARC (3x fewer).
+         */
+        AUTO
+    }
+
+    /** AUTO forks when unforked would run at least this many times the tokens. */
+    public static final double AUTO_MIN_SAVING = 1.5;
+
     public LoglikelihoodScorer(DeltaModel model, int batchSize, int maxLength, boolean fork) {
+        this(model, batchSize, maxLength, fork ? ForkPolicy.ALWAYS : ForkPolicy.NEVER);
+    }
+
+    public LoglikelihoodScorer(DeltaModel model, int batchSize, int maxLength, ForkPolicy policy) {
         if (batchSize < 1 || maxLength < 1) {
             throw new ModelException("batch size and max length must be positive");
         }
         this.model = model;
         this.batchSize = batchSize;
         this.maxLength = maxLength;
-        this.fork = fork;
+        this.policy = policy;
     }
 
     /** Inputs are left-truncated to this many tokens (lm-eval's max_length). */
@@ -76,12 +94,30 @@ public final class LoglikelihoodScorer {
         }
         LoglikelihoodResult[] out = new LoglikelihoodResult[requests.size()];
         Counter counter = new Counter(progress, listener, out);
-        if (fork) {
+        if (shouldFork(truncated)) {
             scoreForked(truncated, out, counter, cached);
         } else {
             scoreUnforked(truncated, out, counter, cached);
         }
         return Arrays.asList(out);
+    }
+
+    /** The decision depends only on the requests, so a resumed run decides as the interrupted one did. */
+    private boolean shouldFork(List<LoglikelihoodRequest> reqs) {
+        if (policy != ForkPolicy.AUTO) {
+            return policy == ForkPolicy.ALWAYS;
+        }
+        java.util.Set<Key> contexts = new java.util.HashSet<>();
+        long forked = 0;
+        long unforked = 0;
+        for (LoglikelihoodRequest r : reqs) {
+            if (contexts.add(new Key(r.context()))) {
+                forked += r.context().length;
+            }
+            forked += r.continuation().length - 1;
+            unforked += r.context().length + r.continuation().length - 1;
+        }
+        return unforked >= AUTO_MIN_SAVING * forked;
     }
 
     /** lm-eval: (context + continuation)[-(max_length + 1):], the continuation never truncated. */

@@ -137,4 +137,25 @@ class LoglikelihoodScorerTest {
             }
         }
     }
+
+    @Test
+    void autoForksOnlyWhenContextsAreShared() throws Exception {
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(fixture("v022_dn_negeig")), ComputeOptions.cpu())) {
+            long[] pool = SafetensorsFile.open(fixture("v022_dn_negeig").resolve("expected.safetensors"))
+                    .readLongs("input_ids");
+            List<LoglikelihoodRequest> shared = requests(pool, 4);
+            LoglikelihoodScorer auto = new LoglikelihoodScorer(model, 8, 2048, LoglikelihoodScorer.ForkPolicy.AUTO);
+            auto.score(shared, null);
+            assertEquals(15, auto.lastStats().contexts(), "multiple choice with shared contexts: forked");
+            List<LoglikelihoodRequest> distinct = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                distinct.add(new LoglikelihoodRequest(Arrays.copyOfRange(pool, i, i + 20), Arrays.copyOfRange(pool, 50, 55)));
+            }
+            auto.score(distinct, null);
+            assertEquals(10, auto.lastStats().contexts());
+            assertEquals(distinct.size(), auto.lastStats().requests());
+            long unforkedTokens = auto.lastStats().tokensRun();
+            assertEquals(10 * (20 + 5 - 1), unforkedTokens, "every context distinct: no saving, so not forked");
+        }
+    }
 }
