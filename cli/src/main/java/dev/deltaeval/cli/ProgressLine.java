@@ -28,6 +28,9 @@ final class ProgressLine {
 
     void update(int done) {
         double secs = (System.nanoTime() - start) / 1e9;
+        if (secs < 0.5 && done < total) {
+            return; // a rate over a few microseconds means nothing
+        }
         double rate = done / Math.max(secs, 1e-9);
         double eta = done == 0 ? Double.NaN : (total - done) / rate;
         String docs = docsPerUnit > 0 ? String.format(Locale.ROOT, "%.1f documents/s, ", rate * docsPerUnit) : "";

@@ -49,7 +49,7 @@ public final class ResultsWriter {
                 } else {
                     t.put(m.getKey() + "_stderr,none", se);
                 }
-                h.put(m.getKey(), !m.getKey().contains("perplexity"));
+                h.put(m.getKey(), higherIsBetter(m.getKey()));
             }
             ObjectNode c = configs.putObject(task);
             c.put("task", task).put("dataset_path", r.spec().dataFile())
@@ -164,20 +164,48 @@ public final class ResultsWriter {
         }
     }
 
-    /** lm-eval's make_table layout. */
+    /** lm-eval's direction of each metric: perplexities and bits per byte are better when lower. */
+    public static boolean higherIsBetter(String metric) {
+        return !(metric.contains("perplexity") || metric.equals("bits_per_byte"));
+    }
+
+    /** lm-eval's make_table layout, columns as wide as their longest entry. */
     public static String table(List<TaskResult> results) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("|    Tasks     |Version|Filter|n-shot|  Metric  |   | Value  |   |Stderr|\n");
-        sb.append("|--------------|------:|------|-----:|----------|---|-------:|---|-----:|\n");
+        List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"Tasks", "Version", "Filter", "n-shot", "Metric", "", "Value", "", "Stderr"});
         for (TaskResult r : results) {
             boolean first = true;
             for (String m : r.metrics().keySet().stream().sorted().toList()) {
                 double se = r.stderrs().get(m);
-                sb.append(String.format(Locale.ROOT, "|%-14s|%7s|%-6s|%6s|%-10s|%-3s|%8.4f|%-3s|%6s|%n",
-                        first ? r.spec().task() : "", first ? trim(r.spec().version()) : "", "none", first ? "0" : "", m,
-                        m.contains("perplexity") ? "↓" : "↑", r.metrics().get(m), "±",
-                        Double.isNaN(se) ? "   N/A" : String.format(Locale.ROOT, "%.4f", se)));
+                rows.add(new String[] {first ? r.spec().task() : "", first ? trim(r.spec().version()) : "", "none",
+                    first ? "0" : "", m, higherIsBetter(m) ? "↑" : "↓",
+                    String.format(Locale.ROOT, "%.4f", r.metrics().get(m)), "±",
+                    Double.isNaN(se) ? "N/A" : String.format(Locale.ROOT, "%.4f", se)});
                 first = false;
+            }
+        }
+        int[] width = new int[9];
+        for (String[] row : rows) {
+            for (int c = 0; c < 9; c++) {
+                width[c] = Math.max(width[c], row[c].length());
+            }
+        }
+        boolean[] right = {false, true, false, true, false, false, true, false, true};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < rows.size(); i++) {
+            sb.append('|');
+            for (int c = 0; c < 9; c++) {
+                String cell = rows.get(i)[c];
+                String pad = " ".repeat(width[c] - cell.length());
+                sb.append(right[c] ? pad + cell : cell + pad).append('|');
+            }
+            sb.append('\n');
+            if (i == 0) {
+                sb.append('|');
+                for (int c = 0; c < 9; c++) {
+                    sb.append("-".repeat(width[c] - 1)).append(right[c] ? ":" : "-").append('|');
+                }
+                sb.append('\n');
             }
         }
         return sb.toString();

@@ -62,6 +62,10 @@ class WikitextTest {
             assertEquals(Math.exp(-sumLl / sumBytes), r.metrics().get("byte_perplexity"), 1e-9);
             assertEquals(-sumLl / sumBytes / Math.log(2), r.metrics().get("bits_per_byte"), 1e-12);
             assertTrue(Double.isNaN(r.stderrs().get("word_perplexity")), "lm-eval reports N/A");
+            for (String m : List.of("word_perplexity", "byte_perplexity", "bits_per_byte")) {
+                assertTrue(!ResultsWriter.higherIsBetter(m), m + " is better when lower");
+            }
+            assertTrue(ResultsWriter.table(List.of(r)).contains("|bits_per_byte  |↓|"), ResultsWriter.table(List.of(r)));
 
             // short windows: several per page, every token predicted exactly once
             Evaluator windowed = new Evaluator(new LoglikelihoodScorer(model, 4, 64, true),
