@@ -141,10 +141,6 @@ public final class Checkpoint {
         return config.tieWordEmbeddings() ? weight(WeightSchema.EMBEDDINGS) : weight(WeightSchema.LM_HEAD);
     }
 
-    public boolean hasWeight(String canonical) {
-        return specs.containsKey(canonical);
-    }
-
     public Optional<Path> tokenizerFile() {
         Path p = dir.resolve(TOKENIZER_FILE);
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();

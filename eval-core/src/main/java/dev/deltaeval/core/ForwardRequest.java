@@ -50,7 +50,4 @@ public record ForwardRequest(Mode mode, boolean logits, TokenBatch targets, bool
         return new ForwardRequest(mode, logits, targets, hidden, keepState, true);
     }
 
-    public ForwardRequest withMode(Mode m) {
-        return new ForwardRequest(m, logits, targets, hidden, keepState, lastLogProbs);
-    }
 }
