@@ -27,6 +27,11 @@ class LoglikelihoodScorerTest {
         return Path.of(LoglikelihoodScorerTest.class.getResource("/fla-golden/" + name).toURI());
     }
 
+    /** The fixture's input_ids, a pool of realistic token ids. */
+    private static long[] pool(String fixture) throws URISyntaxException {
+        return SafetensorsFile.open(fixture(fixture).resolve("expected.safetensors")).readLongs("input_ids");
+    }
+
     /** 15 "documents" with 2-5 choices each: contexts of 1..60 tokens, continuations of 1..7 tokens. */
     static List<LoglikelihoodRequest> requests(long[] pool, long seed) {
         Random rng = new Random(seed);
@@ -68,8 +73,7 @@ class LoglikelihoodScorerTest {
     @Test
     void forkedAndUnforkedMatchFullLogitsAndEachOther() throws Exception {
         try (DeltaModel model = DeltaModel.load(Checkpoint.open(fixture("v022_dp3_gated_outgate")), ComputeOptions.cpu())) {
-            long[] pool = SafetensorsFile.open(fixture("v022_dp3_gated_outgate").resolve("expected.safetensors"))
-                    .readLongs("input_ids");
+            long[] pool = pool("v022_dp3_gated_outgate");
             List<LoglikelihoodRequest> reqs = requests(pool, 1);
             LoglikelihoodScorer forked = new LoglikelihoodScorer(model, 8, 2048, true);
             LoglikelihoodScorer plain = new LoglikelihoodScorer(model, 8, 2048, false);
@@ -127,8 +131,7 @@ class LoglikelihoodScorerTest {
     @Test
     void contextsAreLeftTruncatedToMaxLength() throws Exception {
         try (DeltaModel model = DeltaModel.load(Checkpoint.open(fixture("v022_dp2_negeig")), ComputeOptions.cpu())) {
-            long[] pool = SafetensorsFile.open(fixture("v022_dp2_negeig").resolve("expected.safetensors"))
-                    .readLongs("input_ids");
+            long[] pool = pool("v022_dp2_negeig");
             List<LoglikelihoodRequest> reqs = requests(pool, 3);
             List<LoglikelihoodResult> got = new LoglikelihoodScorer(model, 4, 20, true).score(reqs, null);
             for (int i = 0; i < reqs.size(); i++) {
@@ -141,8 +144,7 @@ class LoglikelihoodScorerTest {
     @Test
     void autoForksOnlyWhenContextsAreShared() throws Exception {
         try (DeltaModel model = DeltaModel.load(Checkpoint.open(fixture("v022_dn_negeig")), ComputeOptions.cpu())) {
-            long[] pool = SafetensorsFile.open(fixture("v022_dn_negeig").resolve("expected.safetensors"))
-                    .readLongs("input_ids");
+            long[] pool = pool("v022_dn_negeig");
             List<LoglikelihoodRequest> shared = requests(pool, 4);
             LoglikelihoodScorer auto = new LoglikelihoodScorer(model, 8, 2048, LoglikelihoodScorer.ForkPolicy.AUTO);
             auto.score(shared, null);
