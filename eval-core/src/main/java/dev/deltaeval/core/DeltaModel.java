@@ -12,6 +12,7 @@ import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.HostTensor;
 import dev.deltaeval.checkpoints.ModelConfig;
 import dev.deltaeval.checkpoints.WeightSchema;
+import dev.deltaeval.core.kernels.ChunkConstants;
 import dev.deltaeval.core.kernels.StateObserver;
 import dev.deltaeval.core.layers.DecoderBlock;
 import dev.deltaeval.core.layers.HouseholderMixer;
@@ -65,6 +66,7 @@ public final class DeltaModel implements AutoCloseable {
             WeightLoader wl = new WeightLoader(ckpt, manager, options.precision().dataType());
             NDArray emb = wl.dense(WeightSchema.EMBEDDINGS);
             List<DecoderBlock> blocks = new ArrayList<>();
+            ChunkConstants constants = new ChunkConstants(manager);
             float eps = (float) c.normEps();
             int cacheLen = 0;
             for (int l = 0; l < c.numLayers(); l++) {
@@ -93,7 +95,7 @@ public final class DeltaModel implements AutoCloseable {
                 NDArray dtBias = c.useForgetGate() ? wl.fp32(WeightSchema.layer(l, "attn.dt_bias")) : null;
                 HouseholderMixer mixer = new HouseholderMixer(c, new HouseholderMixer.Weights(inProjT, conv, negExpA,
                         dtBias, wl.fp32(WeightSchema.layer(l, "attn.o_norm.weight")),
-                        wl.dense(WeightSchema.layer(l, "attn.o_proj.weight")).transpose()));
+                        wl.dense(WeightSchema.layer(l, "attn.o_proj.weight")).transpose()), constants);
                 SwiGluMlp mlp = new SwiGluMlp(
                         wl.concatRows(l, "mlp.gate_proj.weight", "mlp.up_proj.weight").transpose(),
                         wl.dense(WeightSchema.layer(l, "mlp.down_proj.weight")).transpose());

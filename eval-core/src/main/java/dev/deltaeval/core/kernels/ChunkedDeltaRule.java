@@ -3,7 +3,6 @@ package dev.deltaeval.core.kernels;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -18,7 +17,8 @@ import ai.djl.ndarray.types.Shape;
  *       {@link AffineScan} in O(log #chunks) batched steps;</li>
  *   <li>read-outs only at each token's last sub-step: O = (Q . exp(G_q)) S_c + (mask . Q K^T . Gamma_q) V_new.</li>
  * </ul>
- * Padding tokens get beta = 0 and g = 0, which leaves the state untouched.
+ * Padding tokens get beta = 0 and g = 0, which leaves the state untouched. Masks and identities come from a
+ * per-model {@link ChunkConstants} cache instead of being rebuilt in every layer.
  */
 public final class ChunkedDeltaRule {
     private ChunkedDeltaRule() {
@@ -27,8 +27,8 @@ public final class ChunkedDeltaRule {
     /**
      * @param chunkSubsteps target chunk length in sub-steps (rounded down to a multiple of n)
      */
-    public static RecurrenceResult run(RecurrenceInputs in, NDArray initialState, int chunkSubsteps) {
-        NDManager m = in.q().getManager();
+    public static RecurrenceResult run(RecurrenceInputs in, NDArray initialState, int chunkSubsteps,
+                                       ChunkConstants constants) {
         long b = in.batch();
         long h = in.heads();
         long t = in.tokens();
@@ -52,7 +52,7 @@ public final class ChunkedDeltaRule {
         NDArray betaCol = beta.reshape(b, h, nChunks, c, 1);
         NDArray kT = kc.swapAxes(-1, -2);
 
-        Masks masks = new Masks(m, c, ct, n, in.q().getDataType());
+        ChunkConstants.Masks masks = constants.get(c, ct, n, dk, in.q().getDataType());
         NDArray a = kc.matMul(kT).mul(betaCol).mul(masks.strictLower);
         NDArray gTok = null;
         NDArray gSub = null;
@@ -74,11 +74,12 @@ public final class ChunkedDeltaRule {
         if (gated) {
             NDArray gLast = gSub.get(new NDIndex("..., -1"));                            // [B,H,N]
             decayedKeysT = kc.mul(gLast.expandDims(-1).sub(gSub).exp().expandDims(-1)).swapAxes(-1, -2);
-            transition = eyeDk(m, dk, in.q().getDataType()).mul(gLast.exp().expandDims(-1).expandDims(-1))
-                    .sub(decayedKeysT.matMul(w));
+            // per-call arrays as receivers: DJL attaches results to the receiver's manager, and the cached
+            // constants belong to the model
+            transition = gLast.exp().expandDims(-1).expandDims(-1).mul(masks.eyeDk).sub(decayedKeysT.matMul(w));
         } else {
             decayedKeysT = kT;
-            transition = eyeDk(m, dk, in.q().getDataType()).sub(kT.matMul(w));
+            transition = kT.matMul(w).neg().add(masks.eyeDk);
         }
         NDArray offset = decayedKeysT.matMul(u);
         AffineScan.ChunkStates states = AffineScan.chunkStarts(transition, offset, initialState);
@@ -104,10 +105,6 @@ public final class ChunkedDeltaRule {
         return gRows.expandDims(-1).sub(gCols.expandDims(-2)).mul(mask).exp().mul(mask);
     }
 
-    private static NDArray eyeDk(NDManager m, long dk, DataType type) {
-        return m.eye((int) dk).toType(type, false);
-    }
-
     private static NDArray padAxis2(NDArray x, long extra) {
         if (extra == 0) {
             return x;
@@ -116,24 +113,5 @@ public final class ChunkedDeltaRule {
         long[] dims = s.getShape();
         dims[2] = extra;
         return NDArrays.concat(new NDList(x, x.getManager().zeros(new Shape(dims), x.getDataType())), 2);
-    }
-
-    /** Constant masks of one chunk. */
-    private static final class Masks {
-        final NDArray strictLower;
-        final NDArray lowerInclusive;
-        final NDArray queryMask;
-        final NDArray eye;
-
-        Masks(NDManager m, long c, long ct, int n, DataType type) {
-            NDArray rows = m.arange(0f, c, 1f).expandDims(1);
-            NDArray cols = m.arange(0f, c, 1f).expandDims(0);
-            strictLower = rows.gt(cols).toType(type, false);
-            lowerInclusive = rows.gte(cols).toType(type, false);
-            // token t reads after its last sub-step, row t*n + n - 1
-            NDArray lastRow = m.arange(0f, ct, 1f).mul(n).add(n - 1).expandDims(1);
-            queryMask = lastRow.gte(cols).toType(type, false);
-            eye = m.eye((int) c).toType(type, false);
-        }
     }
 }

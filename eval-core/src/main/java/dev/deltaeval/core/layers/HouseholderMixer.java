@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import dev.deltaeval.checkpoints.ModelConfig;
 import dev.deltaeval.checkpoints.ModelConfig.QkActivation;
+import dev.deltaeval.core.kernels.ChunkConstants;
 import dev.deltaeval.core.kernels.ChunkedDeltaRule;
 import dev.deltaeval.core.kernels.RecurrenceInputs;
 import dev.deltaeval.core.kernels.RecurrenceResult;
@@ -35,9 +36,12 @@ public final class HouseholderMixer {
     private final float qScale;
     private final float eps;
 
-    public HouseholderMixer(ModelConfig cfg, Weights w) {
+    private final ChunkConstants constants;
+
+    public HouseholderMixer(ModelConfig cfg, Weights w, ChunkConstants constants) {
         this.cfg = cfg;
         this.w = w;
+        this.constants = constants;
         int n = cfg.numHouseholder();
         this.convChannels = cfg.keyDim() + n * cfg.keyDim() + n * cfg.valueDim();
         List<Long> cuts = new ArrayList<>();
@@ -134,7 +138,7 @@ public final class HouseholderMixer {
         RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
         NDArray s0 = state == null ? null : state.s();
         RecurrenceResult r = mode == Mode.CHUNKED && observer == null
-                ? ChunkedDeltaRule.run(in, s0, chunkSubsteps)
+                ? ChunkedDeltaRule.run(in, s0, chunkSubsteps, constants)
                 : RecurrentDeltaRule.run(in, s0, observer);
 
         NDArray o = Ops.rmsNorm(r.o().transpose(0, 2, 1, 3), w.oNorm(), eps);            // [B,T,nh,dv]
