@@ -60,7 +60,7 @@ public final class TensorStore {
             shards.put(shard, SafetensorsFile.open(p));
         }
         Map<String, SafetensorsFile> byTensor = new LinkedHashMap<>();
-        weightMap.fields().forEachRemaining(e -> {
+        weightMap.properties().forEach(e -> {
             SafetensorsFile f = shards.get(e.getValue().asText());
             if (!f.tensors().containsKey(e.getKey())) {
                 throw new CheckpointException(f.path() + ": tensor " + e.getKey() + " listed in " + INDEX_FILE
@@ -75,7 +75,7 @@ public final class TensorStore {
 
     private static List<String> collectValues(JsonNode obj) {
         List<String> out = new ArrayList<>();
-        obj.fields().forEachRemaining(e -> out.add(e.getValue().asText()));
+        obj.properties().forEach(e -> out.add(e.getValue().asText()));
         return out;
     }
 
