@@ -1,0 +1,50 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.extrapolation.TextSource;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which documents to read and how to turn them into sequences: shared by extrapolate and rank. */
+public final class DataSourceMixin {
+    static final String DEFAULT_DATA = "data/extrapolation-sample/python-stdlib-docs.jsonl";
+
+    @Option(names = "--data", defaultValue = DEFAULT_DATA, paramLabel = "FILE|DIR",
+            description = {"Documents: a .txt file (one document), a folder of .txt files, or a .jsonl file",
+                "(default: ${DEFAULT-VALUE}, field text)."})
+    Path data;
+
+    @Option(names = "--field", paramLabel = "NAME", description = "JSONL field holding the text (default for the "
+            + "bundled sample: text).")
+    String field;
+
+    @Option(names = "--template", paramLabel = "TEXT",
+            description = "JSONL template, e.g. \"Question: {query}, Answer: {answer}\".")
+    String template;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = {"A paper dataset's mapping: trivia_qa,",
+        "openthoughts-114k-math, codeparrot, slimpajama_6b."})
+    String preset;
+
+    @Option(names = "--num-sequences", defaultValue = "4", paramLabel = "N",
+            description = "Sequences to evaluate (default: ${DEFAULT-VALUE}; 0 = all).")
+    int numSequences;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Pick sequences by a seeded shuffle instead of the first"
+            + " N in order (as the DeltaProduct script's validation loader).")
+    Long seed;
+
+    @Option(names = "--map-batch", defaultValue = "1000", paramLabel = "N", description = "Documents concatenated "
+            + "before cutting (datasets.map's batch; each batch's leftover is dropped; default: ${DEFAULT-VALUE}).")
+    int mapBatch;
+
+    TextSource source() {
+        String f = field == null && template == null && preset == null && data.toString().endsWith(".jsonl") ? "text"
+                : field;
+        return TextSource.of(data, f, template, preset);
+    }
+
+    String settings() {
+        return "data=" + data + ",field=" + field + ",template=" + template + ",preset=" + preset + ",n="
+                + numSequences + ",seed=" + seed + ",map_batch=" + mapBatch;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.core.ComputeOptions;
+import dev.deltaeval.core.DeltaModel;
+import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.extrapolation.ExtrapolationCharts;
+import dev.deltaeval.extrapolation.ExtrapolationReport;
+import dev.deltaeval.extrapolation.LengthExtrapolation;
+import dev.deltaeval.extrapolation.PositionCurves;
+import dev.deltaeval.extrapolation.ResumeFile;
+import dev.deltaeval.extrapolation.SequenceChunker;
+import dev.deltaeval.extrapolation.TextSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "extrapolate", mixinStandardHelpOptions = true,
+        description = {"Loss, accuracy and perplexity per position across context lengths (length extrapolation),",
+            "with the DeltaProduct repository's semantics: documents with BOS, concatenated, cut into sequences of",
+            "exactly --max-len tokens; per sequence the running mean loss up to each position, averaged over",
+            "sequences. Long sequences run in segments with the recurrent state carried across (memory O(T)).",
+            "Writes OUT/{data}_{max_len}_{model}.json (results.perplexities/accuracies/token_losses as the script)",
+            "and charts OUT/plots/{data}_{max_len}_loss|perplexity.png|svg, one line per checkpoint.",
+            "Finished results are reused; an interrupted run resumes at the next sequence."})
+final class ExtrapolateCommand implements Callable<Integer> {
+    @Parameters(arity = "0..*", paramLabel = "CHECKPOINT", description = "Checkpoint directories (default: "
+            + CheckpointArg.DEFAULT + ").")
+    List<Path> checkpoints = new ArrayList<>();
+
+    @Option(names = "--max-len", split = ",", defaultValue = "4096", paramLabel = "N,...",
+            description = "Sequence lengths in tokens (default: ${DEFAULT-VALUE}).")
+    List<Integer> maxLens;
+
+    @Option(names = "--segment", defaultValue = "2048", paramLabel = "N",
+            description = "Tokens per forward pass; the state is carried between segments (default: ${DEFAULT-VALUE}).")
+    int segment;
+
+    @Option(names = "--train-context", paramLabel = "N",
+            description = "Training context for markers and the exceedance position (default: max_position_embeddings).")
+    Integer trainContext;
+
+    @Option(names = "--margin", defaultValue = "0.1", paramLabel = "X", description = "Report the first position "
+            + "where the running perplexity exceeds its training-context value by this fraction (default: "
+            + "${DEFAULT-VALUE}).")
+    double margin;
+
+    @Option(names = "--bucket", defaultValue = "2048", paramLabel = "N",
+            description = "Bucket size of the bucketed perplexity, as fla's ppl.py (default: ${DEFAULT-VALUE}).")
+    int bucket;
+
+    @Option(names = "--smooth", defaultValue = "1", paramLabel = "N",
+            description = "Moving-average window for the per-token loss chart (default: ${DEFAULT-VALUE} = none).")
+    int smooth;
+
+    @Option(names = "--out", defaultValue = "results/extrapolation", paramLabel = "DIR",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--recompute", description = "Ignore finished results and compute again.")
+    boolean recompute;
+
+    @Mixin
+    DataSourceMixin data;
+
+    @Mixin
+    ComputeMixin compute;
+
+    @Override
+    public Integer call() throws IOException {
+        List<Path> ckpts = checkpoints.isEmpty() ? List.of(CheckpointArg.resolve(null)) : checkpoints;
+        List<Checkpoint> opened = new ArrayList<>();
+        for (Path p : ckpts) {
+            opened.add(Checkpoint.open(p)); // every checkpoint is validated before hours of work start
+        }
+        TextSource source = data.source();
+        List<String> docs = source.read();
+        String dataHash = Checkpoint.sha256(dataFiles(source.path()));
+        ComputeOptions opts = compute.options();
+        Files.createDirectories(out);
+        for (int maxLen : maxLens) {
+            List<ExtrapolationReport> reports = new ArrayList<>();
+            for (Checkpoint ckpt : opened) {
+                reports.add(runOne(ckpt, source, docs, dataHash, maxLen, opts));
+            }
+            List<Path> charts = ExtrapolationCharts.write(reports, out.resolve("plots"), source.name() + "_" + maxLen,
+                    smooth);
+            for (ExtrapolationReport r : reports) {
+                System.out.printf(java.util.Locale.ROOT, "%-24s max_len %6d  %d sequences  ppl@%d %.3f  ppl@%d %.3f  "
+                                + "exceeds +%.0f%% at %s%n", r.model(), maxLen, r.curves().sequences(),
+                        Math.min(r.trainContext(), maxLen - 1), r.curves().perplexities()[Math.min(r.trainContext(),
+                                maxLen - 1) - 1], maxLen - 1, r.curves().perplexities()[maxLen - 2], margin * 100,
+                        exceed(r));
+            }
+            System.err.println("charts: " + charts);
+        }
+        return 0;
+    }
+
+    private String exceed(ExtrapolationReport r) {
+        int at = r.curves().firstExceedance(r.trainContext(), margin);
+        return at < 0 ? "never" : "position " + at;
+    }
+
+    private ExtrapolationReport runOne(Checkpoint ckpt, TextSource source, List<String> docs, String dataHash,
+                                       int maxLen, ComputeOptions opts) throws IOException {
+        String model = ckpt.dir().toAbsolutePath().normalize().getFileName().toString();
+        Path file = out.resolve(ExtrapolationReport.fileName(source.name(), maxLen, model));
+        int train = trainContext != null ? trainContext : ckpt.config().maxPositionEmbeddings();
+        if (Files.exists(file) && !recompute) {
+            ExtrapolationReport done = ExtrapolationReport.read(file);
+            if (ckpt.contentHash().equals(done.provenance().get("checkpoint_sha256"))
+                    && dataHash.equals(done.provenance().get("data_sha256"))) {
+                System.err.println(model + " max_len " + maxLen + ": reusing " + file);
+                return done;
+            }
+        }
+        List<long[]> sequences;
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "extrapolate")) {
+            sequences = new SequenceChunker(maxLen, data.mapBatch, data.seed).chunks(docs, tok, data.numSequences);
+        }
+        ResumeFile resume = new ResumeFile(out.resolve(file.getFileName() + ".partial"),
+                ckpt.contentHash() + "|" + dataHash + "|" + maxLen + "|" + data.settings() + "|" + opts.device() + "|"
+                        + opts.precision().label());
+        PositionCurves acc = resume.loadOrStart(maxLen - 1);
+        if (acc.sequences() > 0) {
+            System.err.println(model + " max_len " + maxLen + ": resuming after " + acc.sequences() + " sequences");
+        }
+        long tokens = (long) sequences.size() * (maxLen - 1);
+        ProgressLine progress = new ProgressLine(model + " max_len " + maxLen, (int) Math.min(Integer.MAX_VALUE, tokens),
+                "tokens");
+        try (DeltaModel m = DeltaModel.load(ckpt, opts)) {
+            LengthExtrapolation.run(m, sequences, segment, acc, (done, soFar, scored) -> {
+                resume.save(soFar);
+                progress.update((int) Math.min(Integer.MAX_VALUE, (long) done * (maxLen - 1)));
+            });
+        }
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("harness_version", Version.HARNESS);
+        prov.put("checkpoint", ckpt.dir().toString());
+        prov.put("checkpoint_sha256", ckpt.contentHash());
+        prov.put("data", source.path().toString());
+        prov.put("data_sha256", dataHash);
+        prov.put("template", source.template());
+        prov.put("num_sequences_requested", data.numSequences);
+        prov.put("seed", data.seed);
+        prov.put("map_batch", data.mapBatch);
+        prov.put("segment", segment);
+        prov.put("device", opts.device().toString());
+        prov.put("dtype", opts.precision().label());
+        prov.put("batch_size", 1);
+        prov.put("date", java.time.Instant.now().toString());
+        ExtrapolationReport report = new ExtrapolationReport(source.name(), maxLen, model, train, bucket, margin,
+                acc.curves(), prov);
+        AtomicFiles.writeJson(file, report.toJson());
+        resume.delete();
+        return report;
+    }
+
+    private static List<Path> dataFiles(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return List.of(path);
+        }
+        try (var files = Files.list(path)) {
+            return files.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+        }
+    }
+}
