@@ -1,6 +1,6 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.extrapolation.TextSource;
+import dev.deltaeval.core.data.TextSource;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

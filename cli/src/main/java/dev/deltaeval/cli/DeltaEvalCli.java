@@ -40,6 +40,7 @@ public final class DeltaEvalCli implements Runnable {
             if (e instanceof CheckpointException || e instanceof ModelException || e instanceof IOException
                     || e instanceof dev.deltaeval.tasks.TaskException
                     || e instanceof dev.deltaeval.extrapolation.ExtrapolationException
+                    || e instanceof dev.deltaeval.core.data.DataException
                     || e instanceof IllegalArgumentException) {
                 line.getErr().println("deltaeval: error: " + oneLine(e));
                 return EXIT_BAD_INPUT;

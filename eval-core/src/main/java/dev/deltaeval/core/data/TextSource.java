@@ -1,4 +1,4 @@
-package dev.deltaeval.extrapolation;
+package dev.deltaeval.core.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,7 +52,7 @@ public record TextSource(String name, Path path, String template) {
             for (Preset p : values()) {
                 ids.add(p.id);
             }
-            throw new ExtrapolationException("unknown dataset preset '" + id + "'; expected one of " + ids);
+            throw new DataException("unknown dataset preset '" + id + "'; expected one of " + ids);
         }
     }
 
@@ -66,7 +66,7 @@ public record TextSource(String name, Path path, String template) {
     /** Reads the documents in order; an empty source is an error, not an empty result. */
     public List<String> read() {
         if (!Files.exists(path)) {
-            throw new ExtrapolationException(path + ": no such file or folder");
+            throw new DataException(path + ": no such file or folder");
         }
         List<String> docs;
         try {
@@ -78,10 +78,10 @@ public record TextSource(String name, Path path, String template) {
                 docs = List.of(Files.readString(path, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
-            throw new ExtrapolationException(path + ": cannot read (" + e.getMessage() + ")");
+            throw new DataException(path + ": cannot read (" + e.getMessage() + ")");
         }
         if (docs.stream().allMatch(String::isEmpty)) {
-            throw new ExtrapolationException(path + ": no documents (the file or folder holds no text)");
+            throw new DataException(path + ": no documents (the file or folder holds no text)");
         }
         return docs;
     }
@@ -99,7 +99,7 @@ public record TextSource(String name, Path path, String template) {
 
     private List<String> readJsonl() throws IOException {
         if (template == null) {
-            throw new ExtrapolationException(path + ": a JSONL source needs --field, --template or --preset");
+            throw new DataException(path + ": a JSONL source needs --field, --template or --preset");
         }
         List<String> docs = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
@@ -114,7 +114,7 @@ public record TextSource(String name, Path path, String template) {
                 try {
                     node = JSON.readTree(line);
                 } catch (IOException e) {
-                    throw new ExtrapolationException(path + " line " + n + ": not valid JSON (" + e.getMessage()
+                    throw new DataException(path + " line " + n + ": not valid JSON (" + e.getMessage()
                             + ")");
                 }
                 docs.add(fill(node, n));
@@ -129,7 +129,7 @@ public record TextSource(String name, Path path, String template) {
         while (m.find()) {
             JsonNode v = node.get(m.group(1));
             if (v == null || v.isNull()) {
-                throw new ExtrapolationException(path + " line " + line + ": no field '" + m.group(1)
+                throw new DataException(path + " line " + line + ": no field '" + m.group(1)
                         + "' (template " + template + ")");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(v.isTextual() ? v.asText() : v.toString()));

@@ -1,4 +1,4 @@
-package dev.deltaeval.extrapolation;
+package dev.deltaeval.core.data;
 
 import dev.deltaeval.core.tokenizer.TextTokenizer;
 import java.util.ArrayList;
@@ -18,10 +18,10 @@ import java.util.Random;
 public record SequenceChunker(int maxLen, int mapBatch, Long seed) {
     public SequenceChunker {
         if (maxLen < 2) {
-            throw new ExtrapolationException("max_len must be at least 2, got " + maxLen);
+            throw new DataException("max_len must be at least 2, got " + maxLen);
         }
         if (mapBatch < 1) {
-            throw new ExtrapolationException("map batch must be positive, got " + mapBatch);
+            throw new DataException("map batch must be positive, got " + mapBatch);
         }
     }
 
@@ -41,7 +41,7 @@ public record SequenceChunker(int maxLen, int mapBatch, Long seed) {
             }
         }
         if (out.isEmpty()) {
-            throw new ExtrapolationException("the documents hold fewer than max_len = " + maxLen
+            throw new DataException("the documents hold fewer than max_len = " + maxLen
                     + " tokens per map batch of " + mapBatch + " documents: no sequence can be formed");
         }
         if (seed != null) {

@@ -1,4 +1,4 @@
-package dev.deltaeval.extrapolation;
+package dev.deltaeval.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,7 +83,7 @@ class SequenceChunkerTest {
 
     @Test
     void tooLittleTextIsAClearError() {
-        ExtrapolationException e = assertThrows(ExtrapolationException.class,
+        DataException e = assertThrows(DataException.class,
                 () -> new SequenceChunker(4096, 1000, null).chunks(List.of("short"), tokenizer, 0));
         assertEquals("the documents hold fewer than max_len = 4096 tokens per map batch of 1000 documents: no sequence"
                 + " can be formed", e.getMessage());
@@ -98,23 +98,23 @@ class SequenceChunkerTest {
         assertEquals(List.of("Who?", "Why?"), TextSource.of(f, "query", null, null).read());
         assertEquals("trivia_qa", TextSource.of(f, null, null, "trivia_qa").name());
         assertEquals(f + " line 1: no field 'content' (template {content})",
-                assertThrows(ExtrapolationException.class, () -> TextSource.of(f, null, null, "codeparrot").read())
+                assertThrows(DataException.class, () -> TextSource.of(f, null, null, "codeparrot").read())
                         .getMessage());
         assertEquals(f + ": a JSONL source needs --field, --template or --preset",
-                assertThrows(ExtrapolationException.class, () -> TextSource.of(f, null, null, null).read())
+                assertThrows(DataException.class, () -> TextSource.of(f, null, null, null).read())
                         .getMessage());
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"text\": 1}\n{oops\n");
-        assertTrue(assertThrows(ExtrapolationException.class, () -> TextSource.of(bad, "text", null, null).read())
+        assertTrue(assertThrows(DataException.class, () -> TextSource.of(bad, "text", null, null).read())
                 .getMessage().startsWith(bad + " line 2: not valid JSON"));
-        assertEquals(dir.resolve("none.txt") + ": no such file or folder", assertThrows(ExtrapolationException.class,
+        assertEquals(dir.resolve("none.txt") + ": no such file or folder", assertThrows(DataException.class,
                 () -> TextSource.of(dir.resolve("none.txt"), null, null, null).read()).getMessage());
         Path empty = dir.resolve("empty.txt");
         Files.writeString(empty, "");
         assertEquals(empty + ": no documents (the file or folder holds no text)",
-                assertThrows(ExtrapolationException.class, () -> TextSource.of(empty, null, null, null).read())
+                assertThrows(DataException.class, () -> TextSource.of(empty, null, null, null).read())
                         .getMessage());
-        assertThrows(ExtrapolationException.class, () -> TextSource.of(f, null, null, "wikipedia"));
+        assertThrows(DataException.class, () -> TextSource.of(f, null, null, "wikipedia"));
     }
 
     private static void assertTrue(boolean b) {

@@ -1,0 +1,8 @@
+package dev.deltaeval.core.data;
+
+/** Bad evaluation text (missing file, bad JSONL, too little text); the message is the one line a user sees. */
+public final class DataException extends RuntimeException {
+    public DataException(String message) {
+        super(message);
+    }
+}
