@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (never timed tests).",
-        subcommands = {BenchCommand.Forward.class, BenchTasksCommand.class})
+        subcommands = {BenchCommand.Forward.class, BenchTasksCommand.class, BenchRankCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
