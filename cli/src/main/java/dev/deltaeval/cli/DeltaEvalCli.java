@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = {"Evaluation harness and benchmarks for DeltaNet-family linear RNN language models",
             "(DeltaNet, Gated DeltaNet, DeltaProduct) trained with flash-linear-attention.", ""},
         subcommands = {EvalCommand.class, InspectCommand.class, ScoreCommand.class, ForwardCommand.class, GenerateCommand.class,
-            ExtrapolateCommand.class, RankCommand.class, InitCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            ExtrapolateCommand.class, RankCommand.class, ReportCommand.class, CompareCommand.class,
+            RunCommand.class, InitCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "A checkpoint is a Hugging Face directory: config.json, model.safetensors (or shards) and",
             "tokenizer.json. The bundled default is checkpoints/demo-dp2-6m.",
             "Run 'deltaeval help COMMAND' for a command's options."})
@@ -41,6 +42,7 @@ public final class DeltaEvalCli implements Runnable {
                     || e instanceof dev.deltaeval.tasks.TaskException
                     || e instanceof dev.deltaeval.extrapolation.ExtrapolationException
                     || e instanceof dev.deltaeval.core.data.DataException
+                    || e instanceof dev.deltaeval.reports.ReportException
                     || e instanceof IllegalArgumentException) {
                 line.getErr().println("deltaeval: error: " + oneLine(e));
                 return EXIT_BAD_INPUT;

@@ -63,7 +63,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
             description = "Moving-average window for the per-token loss chart (default: ${DEFAULT-VALUE} = none).")
     int smooth;
 
-    @Option(names = "--out", defaultValue = "results/extrapolation", paramLabel = "DIR",
+    @Option(names = "--out", defaultValue = "runs/extrapolation", paramLabel = "DIR",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 

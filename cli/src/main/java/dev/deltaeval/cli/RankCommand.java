@@ -86,7 +86,7 @@ final class RankCommand implements Callable<Integer> {
             description = "Also save hidden states per segment (safetensors, [L+1, tokens, hidden]) for reuse.")
     Path saveActivations;
 
-    @Option(names = "--out", defaultValue = "results/rank", paramLabel = "DIR",
+    @Option(names = "--out", defaultValue = "runs/rank", paramLabel = "DIR",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 

@@ -1,0 +1,76 @@
+package dev.deltaeval.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.reports.Comparison;
+import dev.deltaeval.reports.EvalRun;
+import dev.deltaeval.reports.Thresholds;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Regression gate: baseline vs candidate eval results, per task and metric the difference, its "
+                + "standard error and a paired test on the per-sample results (exact McNemar for accuracies, paired "
+                + "bootstrap for perplexities; a z-test on the stderrs when samples are missing).",
+            "A metric regresses when it is worse by more than its MAX_DROP and p < ALPHA.",
+            "Exit codes: 0 no regression, 1 regression, 2 bad input (missing tasks, different data hashes or "
+                + "semantics versions are reported, never compared)."})
+final class CompareCommand implements Callable<Integer> {
+    @Option(names = "--baseline", required = true, paramLabel = "FILE", description = "Baseline results_*.json.")
+    Path baseline;
+
+    @Option(names = "--candidate", required = true, paramLabel = "FILE", description = "Candidate results_*.json.")
+    Path candidate;
+
+    @Option(names = "--threshold", paramLabel = "METRIC=MAX_DROP[:ALPHA]",
+            description = {"Per metric, in its own units, e.g. acc=0.02:0.05, perplexity=0.5, *=0.01 for all others",
+                "(default: any significant drop, alpha 0.05). Repeatable."})
+    List<String> thresholds = new ArrayList<>();
+
+    @Option(names = "--bootstrap-iters", defaultValue = "2000", paramLabel = "N",
+            description = "Paired bootstrap resamples for perplexities (default: ${DEFAULT-VALUE}).")
+    int bootstrapIters;
+
+    @Option(names = "--seed", defaultValue = "1234", paramLabel = "N", description = "Bootstrap seed.")
+    long seed;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown (PR comment) here.")
+    Path markdown;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the comparison as JSON here.")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        Thresholds t = Thresholds.parse(thresholds);
+        EvalRun base = EvalRun.read(baseline);
+        EvalRun cand = EvalRun.read(candidate);
+        Comparison.Result r = Comparison.compare(base, cand, t, bootstrapIters, seed);
+        String md = Comparison.markdown(r, baseline.toString(), candidate.toString());
+        System.out.print(md);
+        if (markdown != null) {
+            AtomicFiles.writeString(markdown, md);
+        }
+        if (json != null) {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode root = m.createObjectNode();
+            root.put("baseline", baseline.toString()).put("candidate", candidate.toString())
+                    .put("exit_code", r.exitCode()).put("regressed", r.regressed());
+            root.set("problems", m.valueToTree(r.problems()));
+            ArrayNode diffs = root.putArray("diffs");
+            r.diffs().forEach(d -> diffs.add(m.valueToTree(d)));
+            AtomicFiles.writeJson(json, root);
+        }
+        for (String p : r.problems()) {
+            System.err.println("deltaeval: error: " + p);
+        }
+        return r.exitCode();
+    }
+}

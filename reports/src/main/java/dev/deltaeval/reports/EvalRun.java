@@ -1,0 +1,147 @@
+package dev.deltaeval.reports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One lm-eval-shaped results file as reports read it: per task the metric values and standard errors, the
+ * per-sample files next to it (samples_{task}_{stamp}.jsonl), and DeltaEval's provenance block.
+ *
+ * @param label      display name (the checkpoint directory's name)
+ * @param metrics    task -> metric -> value
+ * @param stderrs    task -> metric -> standard error (NaN for lm-eval's "N/A")
+ * @param samples    task -> path of its per-sample JSONL, when present
+ * @param provenance the "deltaeval" block (empty for a file written by lm-eval itself)
+ */
+public record EvalRun(Path file, String label, Map<String, Map<String, Double>> metrics,
+                      Map<String, Map<String, Double>> stderrs, Map<String, Path> samples,
+                      Map<String, Object> provenance) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static EvalRun read(Path file) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ReportException(file + ": not a readable results JSON (" + e.getMessage() + ")");
+        }
+        JsonNode results = root.get("results");
+        if (results == null || !results.isObject() || results.isEmpty()) {
+            throw new ReportException(file + ": no \"results\" object (expected an lm-eval results file)");
+        }
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> stderrs = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> task : results.properties()) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            Map<String, Double> se = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> kv : task.getValue().properties()) {
+                String key = kv.getKey();
+                int comma = key.indexOf(',');
+                if (comma < 0 || !kv.getValue().isNumber() && !key.contains("_stderr")) {
+                    continue;
+                }
+                String metric = key.substring(0, comma);
+                if (metric.endsWith("_stderr")) {
+                    se.put(metric.substring(0, metric.length() - 7), kv.getValue().isNumber()
+                            ? kv.getValue().asDouble() : Double.NaN);
+                } else {
+                    m.put(metric, kv.getValue().asDouble());
+                }
+            }
+            metrics.put(task.getKey(), m);
+            stderrs.put(task.getKey(), se);
+        }
+        String stamp = file.getFileName().toString().replaceFirst("^results_", "").replaceFirst("\\.json$", "");
+        Map<String, Path> samples = new LinkedHashMap<>();
+        for (String task : metrics.keySet()) {
+            Path s = file.resolveSibling("samples_" + task + "_" + stamp + ".jsonl");
+            if (Files.exists(s)) {
+                samples.put(task, s);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> prov = root.has("deltaeval") ? JSON.convertValue(root.get("deltaeval"), Map.class)
+                : Map.of();
+        String name = root.path("model_name").asText(file.getFileName().toString());
+        String label = Path.of(name).getFileName() == null ? name : Path.of(name).getFileName().toString();
+        return new EvalRun(file, label, metrics, stderrs, samples, prov);
+    }
+
+    public Optional<Double> value(String task, String metric) {
+        return Optional.ofNullable(metrics.getOrDefault(task, Map.of()).get(metric));
+    }
+
+    public double stderr(String task, String metric) {
+        return stderrs.getOrDefault(task, Map.of()).getOrDefault(metric, Double.NaN);
+    }
+
+    @SuppressWarnings("unchecked")
+    public String dataHash(String task) {
+        Object d = provenance.get("data_sha256");
+        return d instanceof Map<?, ?> m ? (String) ((Map<String, Object>) m).get(task) : null;
+    }
+
+    public String semantics() {
+        return String.valueOf(provenance.getOrDefault("lm_eval_semantics", "unknown"));
+    }
+
+    /**
+     * Per-document values of {@code metric} for {@code task} from its samples file, in doc_id order: a number per
+     * document, or for the perplexities of rolling tasks the document's log-likelihood (the weight goes to
+     * {@link #sampleWeights}).
+     */
+    public double[] sampleValues(String task, String metric) {
+        return readSamples(task, metric, 0);
+    }
+
+    /** The word or byte count of each document for weighted perplexities (wikitext), or null if none. */
+    public double[] sampleWeights(String task, String metric) {
+        return readSamples(task, metric, 1);
+    }
+
+    private double[] readSamples(String task, String metric, int index) {
+        Path file = samples.get(task);
+        if (file == null) {
+            throw new ReportException(this.file + ": no samples file for task " + task + " (run eval with samples)");
+        }
+        List<double[]> rows = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode s = JSON.readTree(line);
+                JsonNode v = s.get(metric);
+                if (v == null) {
+                    throw new ReportException(file + ": sample " + s.path("doc_id").asText("?") + " has no " + metric);
+                }
+                double x = v.isArray() ? (index < v.size() ? v.get(index).asDouble() : Double.NaN)
+                        : index == 0 ? v.asDouble() : Double.NaN;
+                rows.add(new double[] {s.path("doc_id").asDouble(), x});
+            }
+        } catch (IOException e) {
+            throw new ReportException(file + ": unreadable samples (" + e.getMessage() + ")");
+        }
+        Collections.sort(rows, (a, b) -> Double.compare(a[0], b[0]));
+        double[] out = new double[rows.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = rows.get(i)[1];
+        }
+        if (index == 1 && rows.stream().allMatch(r -> Double.isNaN(r[1]))) {
+            return null;
+        }
+        return out;
+    }
+}

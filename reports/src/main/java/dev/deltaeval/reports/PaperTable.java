@@ -1,0 +1,115 @@
+package dev.deltaeval.reports;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The DeltaProduct paper's results table: one row per checkpoint, the columns below (declared as data), an average
+ * over the accuracy columns that are present, and the recall tasks when any run has them.
+ */
+public final class PaperTable {
+    /**
+     * @param label   column heading
+     * @param task    the task, or several alternatives separated by '|' (the first a run has is used)
+     * @param scale   100 for accuracies shown in percent, 1 for perplexities
+     * @param inAverage whether the column enters the average (the paper averages the accuracy columns)
+     */
+    public record Column(String label, String task, String metric, double scale, boolean inAverage) {
+        /** The first alternative task {@code run} has (or the first alternative). */
+        public String taskIn(EvalRun run) {
+            for (String t : task.split("\\|")) {
+                if (run.metrics().containsKey(t)) {
+                    return t;
+                }
+            }
+            return task.split("\\|")[0];
+        }
+    }
+
+    public static final List<Column> CORE = List.of(
+            new Column("Wiki. ppl", "wikitext|wikitext_tokenized", "word_perplexity", 1, false),
+            new Column("LMB. ppl", "lambada_openai", "perplexity", 1, false),
+            new Column("LMB. acc", "lambada_openai", "acc", 100, true),
+            new Column("PIQA acc", "piqa", "acc", 100, true),
+            new Column("Hella. acc_n", "hellaswag", "acc_norm", 100, true),
+            new Column("Wino. acc", "winogrande", "acc", 100, true),
+            new Column("ARC-e acc", "arc_easy", "acc", 100, true),
+            new Column("ARC-c acc_n", "arc_challenge", "acc_norm", 100, true));
+
+    public static final List<Column> RECALL = List.of(
+            new Column("SWDE", "swde", "contains", 100, false),
+            new Column("SQuAD", "squad_completion", "contains", 100, false),
+            new Column("FDA", "fda", "contains", 100, false));
+
+    /** A cell: value and standard error, already scaled; empty when the run lacks the task. */
+    public record Cell(Optional<Double> value, double stderr) {
+        public String text(boolean withStderr) {
+            if (value.isEmpty()) {
+                return "–";
+            }
+            String v = String.format(Locale.ROOT, "%.2f", value.get());
+            return withStderr && Double.isFinite(stderr) ? v + " ± " + String.format(Locale.ROOT, "%.2f", stderr) : v;
+        }
+    }
+
+    public record Row(String label, List<Cell> cells, Optional<Double> average) {
+    }
+
+    private final List<Column> columns;
+    private final List<Row> rows;
+
+    private PaperTable(List<Column> columns, List<Row> rows) {
+        this.columns = columns;
+        this.rows = rows;
+    }
+
+    public static PaperTable of(List<EvalRun> runs) {
+        List<Column> cols = new ArrayList<>(CORE);
+        for (Column c : RECALL) {
+            if (runs.stream().anyMatch(r -> r.value(c.taskIn(r), c.metric()).isPresent())) {
+                cols.add(c);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (EvalRun r : runs) {
+            List<Cell> cells = new ArrayList<>();
+            double sum = 0;
+            int n = 0;
+            for (Column c : cols) {
+                Optional<Double> v = r.value(c.taskIn(r), c.metric()).map(x -> x * c.scale());
+                cells.add(new Cell(v, r.stderr(c.taskIn(r), c.metric()) * c.scale()));
+                if (c.inAverage() && v.isPresent()) {
+                    sum += v.get();
+                    n++;
+                }
+            }
+            rows.add(new Row(r.label(), cells, n == 0 ? Optional.empty() : Optional.of(sum / n)));
+        }
+        return new PaperTable(cols, rows);
+    }
+
+    public List<Column> columns() {
+        return columns;
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    public String markdown(boolean withStderr) {
+        StringBuilder sb = new StringBuilder("| Model |");
+        columns.forEach(c -> sb.append(' ').append(c.label()).append(" |"));
+        sb.append(" Avg. |\n|---|");
+        columns.forEach(c -> sb.append("---:|"));
+        sb.append("---:|\n");
+        for (Row r : rows) {
+            sb.append("| ").append(r.label()).append(" |");
+            r.cells().forEach(c -> sb.append(' ').append(c.text(withStderr)).append(" |"));
+            sb.append(' ').append(r.average().map(a -> String.format(Locale.ROOT, "%.2f", a)).orElse("–"))
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.deltaeval.reports;
+
+import dev.deltaeval.core.charts.ChartFiles;
+import dev.deltaeval.extrapolation.ExtrapolationCharts;
+import dev.deltaeval.extrapolation.ExtrapolationReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.style.Styler;
+
+/** The report's charts: task scores with stderr whiskers, and extrapolation curves overlaid per dataset. */
+public final class ReportCharts {
+    private ReportCharts() {
+    }
+
+    /** Accuracy-type columns of the paper table, grouped by task, one bar per checkpoint with +-1 stderr. */
+    public static List<Path> scores(PaperTable table, Path dir) {
+        CategoryChart c = new CategoryChartBuilder().width(ChartFiles.WIDTH).height(ChartFiles.HEIGHT)
+                .title("Zero-shot scores (± 1 standard error)").xAxisTitle("Task").yAxisTitle("Score (%)").build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        c.getStyler().setErrorBarsColorSeriesColor(false);
+        c.getStyler().setPlotGridVerticalLinesVisible(false);
+        List<Integer> accCols = new ArrayList<>();
+        for (int i = 0; i < table.columns().size(); i++) {
+            if (table.columns().get(i).scale() == 100) {
+                accCols.add(i);
+            }
+        }
+        List<String> labels = accCols.stream().map(i -> table.columns().get(i).label()).toList();
+        for (int r = 0; r < table.rows().size(); r++) {
+            PaperTable.Row row = table.rows().get(r);
+            List<Double> ys = new ArrayList<>();
+            List<Double> errs = new ArrayList<>();
+            for (int i : accCols) {
+                PaperTable.Cell cell = row.cells().get(i);
+                ys.add(cell.value().orElse(0.0));
+                errs.add(Double.isFinite(cell.stderr()) && cell.value().isPresent() ? cell.stderr() : 0.0);
+            }
+            CategorySeries s = c.addSeries(unique(c, row.label()), labels, ys, errs);
+            s.setFillColor(ChartFiles.color(r));
+        }
+        return ChartFiles.write(c, dir.resolve("scores"));
+    }
+
+    /** One pair of charts (loss, perplexity) per dataset and max_len, every checkpoint overlaid. */
+    public static List<Path> extrapolation(List<ExtrapolationReport> reports, Path dir) {
+        Map<String, List<ExtrapolationReport>> groups = new LinkedHashMap<>();
+        for (ExtrapolationReport r : reports) {
+            groups.computeIfAbsent(r.dataset() + "_" + r.maxLen(), k -> new ArrayList<>()).add(r);
+        }
+        List<Path> files = new ArrayList<>();
+        groups.forEach((stem, rs) -> files.addAll(ExtrapolationCharts.write(rs, dir, "extrapolation_" + stem, 1)));
+        return files;
+    }
+
+    private static String unique(CategoryChart c, String name) {
+        String n = name;
+        for (int i = 2; c.getSeries(n) != null; i++) {
+            n = name + " #" + i;
+        }
+        return n;
+    }
+}
