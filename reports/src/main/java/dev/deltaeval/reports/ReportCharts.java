@@ -28,7 +28,9 @@ public final class ReportCharts {
         c.getStyler().setPlotGridVerticalLinesVisible(false);
         List<Integer> accCols = new ArrayList<>();
         for (int i = 0; i < table.columns().size(); i++) {
-            if (table.columns().get(i).scale() == 100) {
+            int col = i;
+            if (table.columns().get(i).scale() == 100
+                    && table.rows().stream().anyMatch(r -> r.cells().get(col).value().isPresent())) {
                 accCols.add(i);
             }
         }

@@ -1,0 +1,117 @@
+package dev.deltaeval.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `run --plan` on the embedded checkpoint: one command, the whole run folder; a second run repeats nothing. */
+class RunPlanTest {
+    @TempDir
+    Path tmp;
+
+    private Path plan(Path out) throws IOException {
+        String json = """
+                {
+                  "output": "%s",
+                  "checkpoints": ["../checkpoints/demo-dp2-6m"],
+                  "eval": {"tasks": ["piqa", "lambada_openai"], "data_dir": "../data/tasks-sample", "limit": 4,
+                           "batch_size": 4},
+                  "extrapolate": {"data": "../data/extrapolation-sample/python-stdlib-docs.jsonl", "max_len": [200],
+                                  "num_sequences": 1, "train_context": 128},
+                  "rank": {"data": "../data/extrapolation-sample/python-stdlib-docs.jsonl", "max_len": 48,
+                           "positions": "every:4", "window": 16},
+                  "report": {"title": "plan test"}
+                }
+                """.formatted(out.toString().replace("\\", "\\\\"));
+        Path p = tmp.resolve("plan.json");
+        Files.writeString(p, json);
+        return p;
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    @Test
+    void runProducesTheWholeFolderAndARerunRepeatsNothing() throws IOException {
+        Path out = tmp.resolve("run");
+        CliTest.Run first = CliTest.run("run", "--plan", plan(out).toString());
+        assertEquals(0, first.exit(), first.err());
+        Path evalDir = out.resolve("eval/demo-dp2-6m");
+        List<Path> results = files(evalDir).stream().filter(p -> p.getFileName().toString().startsWith("results_"))
+                .toList();
+        assertEquals(1, results.size());
+        assertTrue(Files.exists(out.resolve("extrapolation/python-stdlib-docs_200_demo-dp2-6m.json")));
+        assertTrue(Files.exists(out.resolve("extrapolation/plots/python-stdlib-docs_200_perplexity.svg")));
+        assertTrue(Files.exists(out.resolve("rank/demo-dp2-6m/rank_python-stdlib-docs_48_demo-dp2-6m.json")));
+        assertTrue(Files.exists(out.resolve("rank/demo-dp2-6m/plots/rank_python-stdlib-docs_48_demo-dp2-6m_state_heatmap.png")));
+        String html = Files.readString(out.resolve("report/report.html"));
+        assertTrue(html.contains("<title>plan test</title>"));
+        assertTrue(html.contains("demo-dp2-6m"));
+        assertTrue(Files.readString(out.resolve("report/report.md")).contains("| demo-dp2-6m |"));
+
+        FileTime evalTime = Files.getLastModifiedTime(results.get(0));
+        FileTime exTime = Files.getLastModifiedTime(out.resolve("extrapolation/python-stdlib-docs_200_demo-dp2-6m.json"));
+        CliTest.Run second = CliTest.run("run", "--plan", plan(out).toString());
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.err().contains("skip eval demo-dp2-6m"), second.err());
+        assertTrue(second.err().contains("skip rank demo-dp2-6m"), second.err());
+        assertTrue(second.err().contains("skip extrapolate"), second.err());
+        assertEquals(evalTime, Files.getLastModifiedTime(results.get(0)));
+        assertEquals(exTime, Files.getLastModifiedTime(out.resolve("extrapolation/python-stdlib-docs_200_demo-dp2-6m.json")));
+        assertEquals(1, files(evalDir).stream().filter(p -> p.getFileName().toString().startsWith("results_")).count());
+
+        // the gate on the run's own results: identical passes; different data is exit code 2
+        CliTest.Run same = CliTest.run("compare", "--baseline", results.get(0).toString(), "--candidate",
+                results.get(0).toString());
+        assertEquals(0, same.exit(), same.out() + same.err());
+        assertTrue(same.out().contains("No regression."));
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode root = (ObjectNode) m.readTree(results.get(0).toFile());
+        ((ObjectNode) root.path("deltaeval").path("data_sha256")).put("piqa", "0000000000000000deadbeef");
+        Path other = tmp.resolve("other/results_x.json");
+        Files.createDirectories(other.getParent());
+        Files.writeString(other, m.writeValueAsString(root));
+        CliTest.Run mismatch = CliTest.run("compare", "--baseline", results.get(0).toString(), "--candidate",
+                other.toString());
+        assertEquals(2, mismatch.exit());
+        assertTrue(mismatch.err().contains("task piqa: different data"), mismatch.err());
+    }
+
+    @Test
+    void badPlansAndInputsGiveOneClearLine() throws IOException {
+        Path p = tmp.resolve("bad.json");
+        Files.writeString(p, "{\"output\": \"x\", \"checkpoints\": [\"../checkpoints/demo-dp2-6m\"], \"evall\": {}}");
+        CliTest.Run r = CliTest.run("run", "--plan", p.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("deltaeval: error: " + p + ": invalid plan: Unrecognized field \"evall\""),
+                r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        CliTest.Run ex = CliTest.run("extrapolate", "../checkpoints/demo-dp2-6m", "--data", tmp.resolve("none.jsonl")
+                .toString(), "--out", tmp.resolve("ex").toString());
+        assertEquals(2, ex.exit());
+        assertEquals("deltaeval: error: " + tmp.resolve("none.jsonl") + ": no such file or folder", ex.err().strip());
+
+        CliTest.Run rk = CliTest.run("rank", "../checkpoints/demo-dp2-6m", "--positions", "every:x", "--out",
+                tmp.resolve("rk").toString());
+        assertEquals(2, rk.exit());
+        assertTrue(rk.err().strip().startsWith("deltaeval: error: --positions 'every:x': expected"), rk.err());
+
+        CliTest.Run rep = CliTest.run("report", tmp.resolve("nothing").toString());
+        assertEquals(2, rep.exit());
+        assertEquals("deltaeval: error: " + tmp.resolve("nothing") + ": no such file or folder", rep.err().strip());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.deltaeval.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.extrapolation.ExtrapolationReport;
+import dev.deltaeval.extrapolation.PositionCurves;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * The HTML report in a real headless Chromium (Debian's package, installed by .ci/run): it loads without console
+ * errors, shows the tables and every chart, and the test keeps a screenshot in target/.
+ */
+class HtmlReportBrowserTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    @Test
+    void reportLoadsWithoutErrorsAndShowsTablesAndCharts(@TempDir Path dir) throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+        if (System.getenv("CI") != null) {
+            assertTrue(present, "CI must have Chromium and ChromeDriver (.ci/run installs chromium chromium-driver)");
+        }
+        assumeTrue(present, "Chromium not installed (apt-get install chromium chromium-driver)");
+
+        Path a = ComparisonTest.run(dir.resolve("eval/a"), "dp2", SyntheticRuns.ones(100, 30, 0),
+                SyntheticRuns.ones(100, 40, 1), ComparisonTest.lls(50, 0), "h");
+        Path b = ComparisonTest.run(dir.resolve("eval/b"), "dn", SyntheticRuns.ones(100, 45, 0),
+                SyntheticRuns.ones(100, 50, 1), ComparisonTest.lls(50, -0.1), "h");
+        double[] ppl = new double[500];
+        double[] tok = new double[500];
+        for (int t = 0; t < ppl.length; t++) {
+            tok[t] = 3 + Math.cos(t / 20.0);
+            ppl[t] = Math.exp(3 + 1.0 / (t + 1));
+        }
+        AtomicFiles.writeJson(dir.resolve("ex/demo_501_dp2.json"), new ExtrapolationReport("demo", 501, "dp2", 256,
+                128, 0.1, new PositionCurves.Curves(ppl, new double[500], tok, 2), Map.of("seed", 0)).toJson());
+        Path out = dir.resolve("report");
+        ReportBuilder.build(ReportInputs.scan(List.of(a, b, dir.resolve("ex"))), out, "Browser test report");
+
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, DRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,2000", "--user-data-dir=" + dir.resolve("profile"));
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriver driver = new ChromeDriver(options);
+        try {
+            driver.get(out.resolve("report.html").toUri().toString());
+            assertEquals("Browser test report", driver.getTitle());
+            List<WebElement> rows = driver.findElements(By.cssSelector("#paper-table tbody tr"));
+            assertEquals(2, rows.size(), "one row per checkpoint");
+            assertTrue(rows.get(0).getText().startsWith("dp2"), rows.get(0).getText());
+            assertTrue(driver.findElements(By.cssSelector("#all-metrics tbody tr")).size() >= 3);
+            assertTrue(driver.findElements(By.cssSelector("#provenance tbody tr")).size() >= 5);
+            List<WebElement> images = driver.findElements(By.tagName("img"));
+            assertEquals(3, images.size(), "scores chart and two extrapolation charts");
+            for (WebElement img : images) {
+                Object width = ((JavascriptExecutor) driver).executeScript(
+                        "return arguments[0].complete ? arguments[0].naturalWidth : 0;", img);
+                assertTrue(((Number) width).intValue() > 0, img.getAttribute("alt") + " did not render");
+                assertTrue(img.isDisplayed(), img.getAttribute("alt") + " is not visible");
+            }
+            List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+            assertEquals(List.of(), errors, "console errors");
+            byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+            Path shot = Path.of("target/report-screenshot.png");
+            Files.write(shot, png);
+            assertTrue(png.length > 10_000, "screenshot of " + png.length + " bytes");
+        } finally {
+            driver.quit();
+        }
+    }
+}
