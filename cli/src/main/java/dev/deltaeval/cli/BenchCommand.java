@@ -72,7 +72,7 @@ final class BenchCommand implements Runnable {
                 throw new IllegalArgumentException("bench forward: give exactly one of --config or --checkpoint");
             }
             Path dir = checkpoint != null ? checkpoint : ensureRandomCheckpoint();
-            Checkpoint ckpt = Checkpoint.open(dir);
+            Checkpoint ckpt = CheckpointArg.open(dir);
             ComputeOptions opts = compute.options();
             try (DeltaModel model = DeltaModel.load(ckpt, opts)) {
                 System.err.printf("benchmarking %s: batch %d x %d tokens, %d warm-up + %d iterations%n",

@@ -79,7 +79,7 @@ final class BenchRankCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> collect(ExecutorService pool) {
-        Checkpoint ckpt = Checkpoint.open(checkpoint);
+        Checkpoint ckpt = CheckpointArg.open(checkpoint);
         ComputeOptions opts = compute.options();
         long[] ids = new Random(0).longs(tokens, 0, ckpt.config().vocabSize()).toArray();
         try (DeltaModel model = DeltaModel.load(ckpt, opts)) {

@@ -62,7 +62,7 @@ final class BenchTasksCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
-        Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
+        Checkpoint ckpt = CheckpointArg.open(checkpoint);
         ComputeOptions opts = compute.options();
         List<Map<String, Object>> rows = new ArrayList<>();
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "bench tasks");

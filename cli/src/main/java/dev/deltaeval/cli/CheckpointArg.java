@@ -1,11 +1,18 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.checkpoints.hub.HubCache;
+import dev.deltaeval.checkpoints.hub.HubClient;
+import dev.deltaeval.checkpoints.hub.HubDownloader;
+import dev.deltaeval.checkpoints.hub.HubRepo;
 import dev.deltaeval.core.ModelException;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 
-/** Where the bundled default checkpoint lives, relative to the launcher's working directory. */
+/**
+ * What a CHECKPOINT argument may be: a directory, {@code hf:ORG/NAME[@REV]} (fetched into the Hugging Face cache
+ * first, or taken from it with HF_HUB_OFFLINE=1), or nothing for the bundled default.
+ */
 final class CheckpointArg {
     static final String DEFAULT = "checkpoints/demo-dp2-6m";
 
@@ -13,7 +20,45 @@ final class CheckpointArg {
     }
 
     static Path resolve(Path given) {
-        return given != null ? given : Path.of(DEFAULT);
+        if (given == null) {
+            return Path.of(DEFAULT);
+        }
+        String s = given.toString();
+        if (HubRepo.isHubRef(s)) {
+            HubRepo repo = HubRepo.parse(s);
+            ProgressBytes progress = new ProgressBytes(repo.toString());
+            return new HubDownloader(HubClient.fromEnvironment(), HubCache.fromEnvironment())
+                    .fetch(repo, HubDownloader.MODEL_FILES, offline(), progress).snapshot();
+        }
+        return given;
+    }
+
+    static Checkpoint open(Path given) {
+        return Checkpoint.open(resolve(given));
+    }
+
+    /** HF_HUB_OFFLINE=1 (huggingface_hub's switch) uses only the cache. */
+    static boolean offline() {
+        String v = Setting.get("HF_HUB_OFFLINE");
+        return v != null && (v.equals("1") || v.equalsIgnoreCase("true"));
+    }
+
+    /**
+     * A checkpoint's display name: its directory's name, or for a Hub snapshot the repository's name (the snapshot
+     * directory itself is named by a commit hash).
+     */
+    static String label(Checkpoint ckpt) {
+        Path dir = ckpt.dir().toAbsolutePath().normalize();
+        Path parent = dir.getParent();
+        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")
+                && parent.getParent() != null) {
+            String repo = parent.getParent().getFileName().toString();
+            int cut = repo.lastIndexOf("--");
+            if (repo.startsWith("models--") && cut > 0) {
+                return repo.substring(cut + 2);
+            }
+        }
+        return dir.getFileName().toString();
     }
 
     /** The checkpoint's tokenizer, or one clear line saying which command needs it. */

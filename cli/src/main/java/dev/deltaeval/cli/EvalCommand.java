@@ -101,7 +101,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
-        Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
+        Checkpoint ckpt = CheckpointArg.open(checkpoint);
         LmEvalSemantics semantics = LmEvalSemantics.parse(compat);
         int maxLen = maxLength != null ? maxLength : ckpt.config().maxPositionEmbeddings();
         ComputeOptions opts = compute.options();

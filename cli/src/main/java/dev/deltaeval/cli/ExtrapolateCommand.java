@@ -81,7 +81,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
         List<Path> ckpts = checkpoints.isEmpty() ? List.of(CheckpointArg.resolve(null)) : checkpoints;
         List<Checkpoint> opened = new ArrayList<>();
         for (Path p : ckpts) {
-            opened.add(Checkpoint.open(p)); // every checkpoint is validated before hours of work start
+            opened.add(CheckpointArg.open(p)); // every checkpoint is validated before hours of work start
         }
         TextSource source = data.source();
         List<String> docs = source.read();
@@ -114,7 +114,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
 
     private ExtrapolationReport runOne(Checkpoint ckpt, TextSource source, List<String> docs, String dataHash,
                                        int maxLen, ComputeOptions opts) throws IOException {
-        String model = ckpt.dir().toAbsolutePath().normalize().getFileName().toString();
+        String model = CheckpointArg.label(ckpt);
         Path file = out.resolve(ExtrapolationReport.fileName(source.name(), maxLen, model));
         int train = trainContext != null ? trainContext : ckpt.config().maxPositionEmbeddings();
         if (Files.exists(file) && !recompute) {

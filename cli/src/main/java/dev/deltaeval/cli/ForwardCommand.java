@@ -43,7 +43,7 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint ckpt = Checkpoint.open(checkpoint);
+        Checkpoint ckpt = CheckpointArg.open(checkpoint);
         SafetensorsFile in = SafetensorsFile.open(inputIds);
         if (!in.tensors().containsKey("input_ids")) {
             throw new CheckpointException(inputIds + ": tensor input_ids is missing (expected I64 [B, T])");

@@ -37,7 +37,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
+        Checkpoint ckpt = CheckpointArg.open(checkpoint);
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "generate"); DeltaModel model = DeltaModel.load(ckpt, compute.options())) {
             long[] ids = tok.encode(prompt, !noBos);
             long eos = ckpt.config().eosTokenId();

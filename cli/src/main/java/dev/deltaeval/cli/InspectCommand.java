@@ -29,7 +29,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint c = Checkpoint.open(CheckpointArg.resolve(checkpoint));
+        Checkpoint c = CheckpointArg.open(checkpoint);
         ModelConfig cfg = c.config();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("checkpoint", c.dir().toString());

@@ -98,7 +98,7 @@ final class RankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
+        Checkpoint ckpt = CheckpointArg.open(checkpoint);
         PositionSelector selector = PositionSelector.parse(positions, maxLen);
         TextSource source = data.source();
         List<String> docs = source.read();
@@ -109,7 +109,7 @@ final class RankCommand implements Callable<Integer> {
         long bos = ckpt.config().bosTokenId();
         long[] bosPositions = java.util.stream.IntStream.range(0, ids.length).filter(i -> ids[i] == bos)
                 .mapToLong(i -> i).toArray();
-        String model = ckpt.dir().toAbsolutePath().normalize().getFileName().toString();
+        String model = CheckpointArg.label(ckpt);
         ComputeOptions opts = compute.options();
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {

@@ -40,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
         RunPlan p = RunPlan.read(plan);
         Path out = Path.of(p.output());
         for (String c : p.checkpoints()) {
-            Checkpoint.open(Path.of(c)); // fail on a bad checkpoint before any work starts
+            CheckpointArg.open(Path.of(c)); // fail on a bad checkpoint before any work starts
         }
         List<String> compute = new ArrayList<>();
         if (p.device() != null) {
@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
             compute.addAll(List.of("--dtype", p.dtype()));
         }
         for (String c : p.checkpoints()) {
-            String model = Path.of(c).toAbsolutePath().normalize().getFileName().toString();
+            String model = CheckpointArg.label(CheckpointArg.open(Path.of(c)));
             if (p.eval() != null) {
                 RunPlan.Eval e = p.eval();
                 List<String> args = new ArrayList<>(List.of("eval", c, "--tasks", String.join(",", e.tasks()),

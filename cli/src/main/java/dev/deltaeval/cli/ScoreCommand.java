@@ -57,7 +57,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint ckpt = Checkpoint.open(CheckpointArg.resolve(checkpoint));
+        Checkpoint ckpt = CheckpointArg.open(checkpoint);
         String text = source.text != null ? source.text : Files.readString(source.file);
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "score"); DeltaModel model = DeltaModel.load(ckpt, compute.options())) {
             long[] ids = tok.encode(text, !noBos);

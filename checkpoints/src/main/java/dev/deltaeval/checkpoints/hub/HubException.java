@@ -1,0 +1,12 @@
+package dev.deltaeval.checkpoints.hub;
+
+/** A Hub download that cannot complete; the message names the repository and file and is one line. */
+public final class HubException extends RuntimeException {
+    public HubException(String message) {
+        super(message);
+    }
+
+    public HubException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

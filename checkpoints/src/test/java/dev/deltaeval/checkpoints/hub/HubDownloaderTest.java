@@ -1,0 +1,149 @@
+package dev.deltaeval.checkpoints.hub;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.deltaeval.checkpoints.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Downloads against a local server that imitates the Hub. */
+class HubDownloaderTest {
+    static final Path DEMO = Path.of("../checkpoints/demo-dp2-6m");
+
+    @TempDir
+    Path tmp;
+    FakeHub hub;
+    HubCache cache;
+
+    @BeforeEach
+    void start() throws IOException {
+        hub = new FakeHub();
+        hub.modelFromDir("fla-hub/demo-dp2-6m", DEMO);
+        hub.model("fla-hub/private").file("config.json", "{}".getBytes(), false).privateRepo();
+        cache = new HubCache(tmp.resolve("cache"));
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    HubDownloader downloader(String token) {
+        return new HubDownloader(new HubClient(hub.endpoint(), token), cache);
+    }
+
+    static List<Path> looksComplete(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).toList();
+        }
+    }
+
+    @Test
+    void fullDownloadGivesTheSameCheckpoint() throws IOException {
+        HubDownloader.Result r = downloader(null).fetch(HubRepo.parse("hf:fla-hub/demo-dp2-6m"),
+                HubDownloader.MODEL_FILES, false, null);
+        long total = 0;
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            assertArrayEquals(Files.readAllBytes(DEMO.resolve(f)), Files.readAllBytes(r.snapshot().resolve(f)), f);
+            total += Files.size(DEMO.resolve(f));
+        }
+        assertTrue(r.downloaded() >= total);
+        assertFalse(Files.exists(r.snapshot().resolve("README.md")), "only the files a checkpoint needs");
+        assertEquals(Checkpoint.open(DEMO).contentHash(), Checkpoint.open(r.snapshot()).contentHash());
+        // huggingface_hub's layout: refs/main holds the commit, snapshots link to blobs
+        assertEquals(r.commit(), Files.readString(cache.repoDir(HubRepo.parse("hf:fla-hub/demo-dp2-6m"))
+                .resolve("refs/main")));
+        assertTrue(Files.isSymbolicLink(r.snapshot().resolve("model.safetensors")));
+        // a second fetch downloads nothing
+        assertEquals(0, downloader(null).fetch(HubRepo.parse("hf:fla-hub/demo-dp2-6m"), HubDownloader.MODEL_FILES,
+                false, null).downloaded());
+    }
+
+    @Test
+    void anInterruptedDownloadResumesWithOnlyTheMissingBytes() throws IOException {
+        long size = Files.size(DEMO.resolve("model.safetensors"));
+        hub.cutAfter("model.safetensors", 3_000_000);
+        HubRepo repo = HubRepo.parse("hf:fla-hub/demo-dp2-6m");
+        HubException e = assertThrows(HubException.class,
+                () -> downloader(null).fetch(repo, HubDownloader.MODEL_FILES, false, null));
+        assertTrue(e.getMessage().startsWith("hf:fla-hub/demo-dp2-6m: download of model.safetensors"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("run the command again to resume"), e.getMessage());
+        assertEquals(List.of(), looksComplete(tmp.resolve("cache")), "nothing that looks complete");
+        Path part;
+        try (Stream<Path> s = Files.walk(tmp.resolve("cache"))) {
+            part = s.filter(p -> p.toString().endsWith(".incomplete")).findFirst().orElseThrow();
+        }
+        long kept = Files.size(part); // what reached the client before the cut (socket buffers may lose a little)
+        assertTrue(kept > 2_000_000 && kept <= 3_000_000, "kept " + kept);
+        long servedBefore = hub.served("model.safetensors");
+
+        HubDownloader.Result r = downloader(null).fetch(repo, HubDownloader.MODEL_FILES, false, null);
+        assertEquals(List.of("model.safetensors=bytes=" + kept + "-"), hub.ranges(), "resumed where the file ended");
+        assertEquals(size - kept, hub.served("model.safetensors") - servedBefore, "only the missing bytes");
+        assertArrayEquals(Files.readAllBytes(DEMO.resolve("model.safetensors")),
+                Files.readAllBytes(r.snapshot().resolve("model.safetensors")));
+    }
+
+    @Test
+    void aHashMismatchIsAClearErrorAndLeavesNothingBehind() throws IOException {
+        hub.corrupt("model.safetensors");
+        HubException e = assertThrows(HubException.class, () -> downloader(null).fetch(
+                HubRepo.parse("hf:fla-hub/demo-dp2-6m"), HubDownloader.MODEL_FILES, false, null));
+        assertTrue(e.getMessage().startsWith("hf:fla-hub/demo-dp2-6m: model.safetensors failed verification (sha256 "),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("the download was removed"));
+        try (Stream<Path> s = Files.walk(tmp.resolve("cache"))) {
+            assertEquals(List.of(), s.filter(p -> p.toString().contains("safetensors")
+                    || Files.isRegularFile(p) && Files.isRegularFile(p) && p.getParent().getFileName().toString()
+                    .equals("blobs") && p.toString().endsWith(".incomplete") && p.toString().contains("model"))
+                    .toList());
+        }
+    }
+
+    @Test
+    void notFoundAndUnauthorizedNameTheRepository() {
+        HubException missing = assertThrows(HubException.class, () -> downloader(null).fetch(
+                HubRepo.parse("hf:fla-hub/nope"), HubDownloader.MODEL_FILES, false, null));
+        assertEquals("hf:fla-hub/nope: repository or revision not found on " + hub.endpoint() + " (HTTP 404)",
+                missing.getMessage());
+        HubException denied = assertThrows(HubException.class, () -> downloader(null).fetch(
+                HubRepo.parse("hf:fla-hub/private"), HubDownloader.MODEL_FILES, false, null));
+        assertEquals("hf:fla-hub/private: access denied to repository or revision (HTTP 401); set HF_TOKEN to a token"
+                + " that can read it", denied.getMessage());
+        assertEquals(1, downloader("secret").fetch(HubRepo.parse("hf:fla-hub/private"), HubDownloader.MODEL_FILES,
+                false, null).files().size());
+    }
+
+    @Test
+    void offlineUsesTheCacheOrSaysItIsMissing() {
+        HubRepo repo = HubRepo.parse("hf:fla-hub/demo-dp2-6m");
+        HubException e = assertThrows(HubException.class, () -> downloader(null).fetch(repo,
+                HubDownloader.MODEL_FILES, true, null));
+        assertTrue(e.getMessage().startsWith("hf:fla-hub/demo-dp2-6m: not in the cache "), e.getMessage());
+        HubDownloader.Result online = downloader(null).fetch(repo, HubDownloader.MODEL_FILES, false, null);
+        hub.close();
+        HubDownloader.Result offline = downloader(null).fetch(repo, HubDownloader.MODEL_FILES, true, null);
+        assertEquals(online.snapshot(), offline.snapshot());
+        assertEquals(0, offline.downloaded());
+    }
+
+    @Test
+    void references() {
+        assertEquals(new HubRepo(HubRepo.Kind.MODEL, "fla-hub/dp", "v1"), HubRepo.parse("hf:fla-hub/dp@v1"));
+        assertEquals(new HubRepo(HubRepo.Kind.DATASET, "allenai/ai2_arc", "main"),
+                HubRepo.parse("hf:datasets/allenai/ai2_arc"));
+        assertEquals("datasets--allenai--ai2_arc", HubRepo.parse("hf:datasets/allenai/ai2_arc").cacheFolder());
+        assertThrows(HubException.class, () -> HubRepo.parse("hf:justaname"));
+    }
+}
