@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /** The bundled task definitions ({@code defs/*.json} resources), by lm-eval task name. */
 public final class TaskRegistry {
-    private static final String BASE = "/dev/deltaeval/tasks/defs/";
+    static final String BASE = "/dev/deltaeval/tasks/defs/";
 
     private TaskRegistry() {
     }

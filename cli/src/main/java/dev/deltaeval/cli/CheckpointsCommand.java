@@ -1,0 +1,144 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.checkpoints.CheckpointException;
+import dev.deltaeval.checkpoints.ModelConfig;
+import dev.deltaeval.checkpoints.NamedConfigs;
+import dev.deltaeval.checkpoints.ReleasedCheckpoints;
+import dev.deltaeval.checkpoints.SafetensorsFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "checkpoints", mixinStandardHelpOptions = true,
+        description = "Find, explain and verify checkpoints.",
+        subcommands = {CheckpointsCommand.ListCmd.class, CheckpointsCommand.Show.class, CheckpointsCommand.Verify.class})
+final class CheckpointsCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static String facts(ModelConfig c) {
+        return String.format(Locale.ROOT, "%s n_h=%d eig=%s ctx=%d %dx%d heads=%d", c.family().modelType(), c.numHouseholder(),
+                c.allowNegEigval() ? "[-1,1]" : "[0,1]", c.maxPositionEmbeddings(), c.numLayers(), c.hiddenSize(),
+                c.numHeads());
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"Checkpoints under a folder (plain Hugging Face folders and the DeltaProduct release's "
+                    + "runs/NAME/checkpoint-STEP layout): model type, parameters, n_h, eigenvalue range, training "
+                    + "context. Without a folder: the release's catalogue."})
+    static final class ListCmd implements Callable<Integer> {
+        @Parameters(arity = "0..1", paramLabel = "DIR")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            if (dir == null) {
+                for (ReleasedCheckpoints.Entry e : ReleasedCheckpoints.all()) {
+                    System.out.printf(Locale.ROOT, "%-18s step %6d  n_h=%d  %-9s  %s%n", e.name(), e.step(),
+                            e.householder(), e.params(), e.config() == null ? "(config not published)" : e.config());
+                }
+                return 0;
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new CheckpointException(dir + ": no such folder");
+            }
+            List<Path> found = new ArrayList<>();
+            try (Stream<Path> s = Files.walk(dir, 4)) {
+                s.filter(p -> Files.isRegularFile(p.resolve("config.json"))).sorted().forEach(found::add);
+            }
+            if (found.isEmpty()) {
+                System.err.println("no checkpoints (folders with config.json) under " + dir);
+            }
+            for (Path p : found) {
+                String name = dir.relativize(p).toString();
+                try {
+                    Checkpoint c = Checkpoint.open(p);
+                    System.out.printf(Locale.ROOT, "%-40s %8.1fM  %s%n", name.isEmpty() ? "." : name,
+                            c.parameterCount() / 1e6, facts(c.config()));
+                } catch (CheckpointException e) {
+                    System.out.printf("%-40s invalid: %s%n", name, e.getMessage());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "What a released checkpoint name means, e.g. DP3_-1_1_4k, and its likely configuration.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            ReleasedCheckpoints.Entry e = ReleasedCheckpoints.find(name).orElseThrow(() -> new CheckpointException(
+                    "unknown checkpoint name " + name + " (known: " + String.join(", ", ReleasedCheckpoints.all()
+                            .stream().map(ReleasedCheckpoints.Entry::name).toList()) + ")"));
+            System.out.printf("%s: %s%s with n_h = %d Householder step%s per token, eigenvalues in %s, trained on "
+                            + "%d-token sequences, released at step %d, about %s parameters.%n", e.name(),
+                    e.gated() ? "Gated " : "", e.householder() == 1 ? "DeltaNet" : "DeltaProduct", e.householder(),
+                    e.householder() == 1 ? "" : "s", e.eigenvalueRange(), e.trainingContext(), e.step(), e.params());
+            if (e.config() != null) {
+                Path cfg = NamedConfigs.resolve(e.config(), Files.createTempDirectory("deltaeval-config"));
+                ModelConfig c = dev.deltaeval.checkpoints.ConfigParser.parse(cfg,
+                        dev.deltaeval.checkpoints.CheckpointLayout.FLA_0_2_2_PER_STEP, new ArrayList<>());
+                System.out.println("likely config " + e.config() + ": " + facts(c));
+            }
+            if (e.note() != null) {
+                System.out.println("note: " + e.note());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Checks a checkpoint folder: config, every safetensors header and size, the shard index "
+                    + "against the shards, every tensor the model needs; in a Hugging Face cache snapshot also each "
+                    + "file's SHA-256 against its blob name."})
+    static final class Verify implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            Checkpoint c = Checkpoint.open(dir); // header, sizes, index and tensor shapes
+            int files = 0;
+            int hashed = 0;
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.sorted().toList()) {
+                    if (p.toString().endsWith(".safetensors")) {
+                        SafetensorsFile.open(p);
+                        files++;
+                    }
+                    if (Files.isSymbolicLink(p)) {
+                        Path blob = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
+                        String want = blob.getFileName().toString();
+                        if (want.length() == 64) {
+                            String got = Checkpoint.sha256(List.of(p));
+                            if (!got.equals(want)) {
+                                throw new CheckpointException(p + ": sha256 " + got + " does not match its blob " + want);
+                            }
+                            hashed++;
+                        }
+                    }
+                }
+            }
+            System.out.printf("%s: OK (%s, %d safetensors files, %d tensors checked, %d files hash-verified)%n", dir,
+                    facts(c.config()), files, c.storedDtypes().values().stream().mapToInt(Integer::intValue).sum(), hashed);
+            return 0;
+        }
+    }
+}
