@@ -57,7 +57,7 @@ public final class Evaluator {
         List<ObjectNode> raw = limit >= 0 && limit < all.size() ? all.subList(0, limit) : all;
         List<TaskDoc> docs = RequestBuilder.build(spec, raw, semantics);
         if (spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
-            return generate(spec, all.size(), docs, progress);
+            return generate(spec, all.size(), docs, progress, journal);
         }
         boolean rolling = spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING;
         List<LoglikelihoodRequest> requests = new ArrayList<>();
@@ -139,18 +139,29 @@ public final class Evaluator {
         return java.util.Arrays.asList(all);
     }
 
-    /** generate_until documents, one greedy generation each; contains is aggregated by np.mean (stderr N/A). */
-    private TaskResult generate(TaskSpec spec, int original, List<TaskDoc> docs, Progress progress) {
-        if (generator == null) {
-            throw new TaskException("task " + spec.task() + " generates text, but no generator was configured");
-        }
+    /**
+     * generate_until documents, one greedy generation each (journaled, so a rerun generates only what is missing);
+     * contains is aggregated by np.mean (stderr N/A).
+     */
+    private TaskResult generate(TaskSpec spec, int original, List<TaskDoc> docs, Progress progress,
+                                ResultJournal journal) {
         TaskSpec.Generation g = spec.generation(semantics);
         List<List<LoglikelihoodResult>> responses = new ArrayList<>();
         List<Map<String, Double>> perDoc = new ArrayList<>();
         List<String> generations = new ArrayList<>();
         for (int d = 0; d < docs.size(); d++) {
             TaskDoc.TextRequest r = docs.get(d).requests().get(0);
-            String text = generator.generate(r.context(), g.until(), g.maxGenToks());
+            String key = journal == null ? null : journal.generationKey(r.context(), g.until(), g.maxGenToks());
+            String text = key == null ? null : journal.generation(key);
+            if (text == null) {
+                if (generator == null) {
+                    throw new TaskException("task " + spec.task() + " generates text, but no generator was configured");
+                }
+                text = generator.generate(r.context(), g.until(), g.maxGenToks());
+                if (journal != null) {
+                    journal.putGeneration(key, text);
+                }
+            }
             generations.add(text);
             responses.add(List.of());
             perDoc.add(Map.of("contains", Generator.contains(text, r.continuation())));

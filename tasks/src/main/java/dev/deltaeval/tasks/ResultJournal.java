@@ -29,6 +29,7 @@ public final class ResultJournal implements AutoCloseable {
 
     private final Path file;
     private final Map<String, LoglikelihoodResult> known = new HashMap<>();
+    private final Map<String, String> generations = new HashMap<>();
     private final String settings;
     private BufferedWriter writer;
 
@@ -52,6 +53,10 @@ public final class ResultJournal implements AutoCloseable {
     private void read(String line) {
         try {
             JsonNode n = JSON.readTree(line);
+            if (n.has("gen")) {
+                generations.put(n.get("key").asText(), n.get("gen").asText());
+                return;
+            }
             known.put(n.get("key").asText(), new LoglikelihoodResult(n.get("ll").asDouble(), n.get("greedy").asBoolean()));
         } catch (IOException | RuntimeException e) {
             // a torn record from an interrupted run: that request is simply scored again
@@ -63,7 +68,29 @@ public final class ResultJournal implements AutoCloseable {
     }
 
     public int size() {
-        return known.size();
+        return known.size() + generations.size();
+    }
+
+    /** Key of a greedy generation: the prompt text and every generation setting. */
+    public String generationKey(String context, List<String> until, int maxGenToks) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(settings.getBytes(StandardCharsets.UTF_8));
+            md.update(JSON.writeValueAsBytes(List.of("generate_until", context, until, maxGenToks)));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String generation(String key) {
+        return generations.get(key);
+    }
+
+    /** Appends one generation and flushes it to the operating system. */
+    public synchronized void putGeneration(String key, String text) {
+        append(Map.of("key", key, "gen", text));
+        generations.put(key, text);
     }
 
     public String key(LoglikelihoodRequest r) {
@@ -91,15 +118,19 @@ public final class ResultJournal implements AutoCloseable {
 
     /** Appends one record and flushes it to the operating system. */
     public synchronized void put(String key, LoglikelihoodResult r) {
+        append(Map.of("key", key, "ll", r.logLikelihood(), "greedy", r.greedy()));
+        known.put(key, r);
+    }
+
+    private void append(Map<String, Object> record) {
         try {
             if (writer == null) {
                 Files.createDirectories(file.getParent());
                 writer = Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
-            writer.write(JSON.writeValueAsString(Map.of("key", key, "ll", r.logLikelihood(), "greedy", r.greedy())));
+            writer.write(JSON.writeValueAsString(record));
             writer.write('\n');
             writer.flush();
-            known.put(key, r);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to result cache " + file, e);
         }

@@ -64,6 +64,34 @@ class ResumeTest {
         }
     }
 
+    @Test
+    void generationsAreJournaledAndNotRepeated() throws IOException {
+        Checkpoint ckpt = Checkpoint.open(DEMO);
+        TaskSpec spec = TaskRegistry.get("swde");
+        try (TextTokenizer tok = TextTokenizer.load(DEMO.resolve("tokenizer.json"));
+             DeltaModel model = DeltaModel.load(ckpt, ComputeOptions.cpu())) {
+            LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, 4, 2048, true);
+            PairEncoder enc = new PairEncoder(tok, LmEvalSemantics.CURRENT);
+            Evaluator generating = new Evaluator(scorer, enc, 100, new Generator(model, tok, LmEvalSemantics.CURRENT,
+                    ckpt.config().eosTokenId(), 2048), LmEvalSemantics.CURRENT);
+            TaskResult first;
+            try (ResultJournal j = new ResultJournal(cache, ckpt.contentHash(), LmEvalSemantics.CURRENT, "swde", "g")) {
+                first = generating.run(spec, TaskGoldenTest.DATA, 2, null, j);
+                assertEquals(2, j.size());
+            }
+            // no generator at all: the rerun can only succeed from the journal
+            Evaluator noModel = new Evaluator(scorer, enc, 100, null, LmEvalSemantics.CURRENT);
+            try (ResultJournal j = new ResultJournal(cache, ckpt.contentHash(), LmEvalSemantics.CURRENT, "swde", "g")) {
+                TaskResult again = noModel.run(spec, TaskGoldenTest.DATA, 2, null, j);
+                assertEquals(first.generations(), again.generations());
+                assertEquals(first.metrics(), again.metrics());
+                TaskException e = assertThrows(TaskException.class,
+                        () -> noModel.run(spec, TaskGoldenTest.DATA, 3, null, j)); // the third is not journaled
+                assertEquals("task swde generates text, but no generator was configured", e.getMessage());
+            }
+        }
+    }
+
     private ResultJournal journal(Checkpoint ckpt) {
         return new ResultJournal(cache, ckpt.contentHash(), LmEvalSemantics.CURRENT, "arc_easy", "max_length=2048,fork=true");
     }
