@@ -14,9 +14,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * Runs a sequence in recurrent mode and turns the state S of every layer and head at the selected sub-steps into
- * rank measures. States stream: each is copied to the host once, its SVDs run on a worker pool while the model goes
- * on, and it is dropped; at most {@code maxInFlight} copies exist at any time, so memory does not grow with T.
+ * Runs a sequence with a state observer (the recurrence then runs on the host, HostDeltaRule) and turns the state S
+ * of every layer and head at the selected sub-steps into rank measures. States stream: each selected one is copied,
+ * its SVDs run on a worker pool while the model goes on, and it is dropped; a semaphore bounds the copies in
+ * flight, so memory does not grow with T.
  */
 public final class StateRankCollector {
     private final DeltaModel model;
@@ -75,7 +76,7 @@ public final class StateRankCollector {
                             if (!take && !isLast && tap == null) {
                                 return;
                             }
-                            float[] host = s.toFloatArray(); // [1, H, dk, dv]: valid only during this call
+                            float[] host = s.clone(); // [1, H, dk, dv]: the kernel reuses its array
                             long substep = t * n + step + 1;
                             if (isLast) {
                                 last[layer] = host;

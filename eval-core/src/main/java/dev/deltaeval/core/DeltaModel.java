@@ -143,7 +143,7 @@ public final class DeltaModel implements AutoCloseable {
     /**
      * Runs the model over {@code input}, continuing from {@code initial} (null for fresh sequences).
      *
-     * @param stateObserver receives (layer, token, step, S) after every sub-step; forces the recurrent kernel
+     * @param stateObserver receives (layer, token, step, S) after every sub-step; runs the recurrence on the host
      */
     public ForwardOutput forward(TokenBatch input, ModelState initial, ForwardRequest req,
                                  LayerStateObserver stateObserver) {
@@ -327,7 +327,8 @@ public final class DeltaModel implements AutoCloseable {
     /** Receives per-layer recurrent states at every sub-step (recurrent mode). */
     @FunctionalInterface
     public interface LayerStateObserver {
-        void onState(int layer, long token, int step, NDArray state);
+        /** @param state [B, H, dk, dv] on the host, reused after the call (copy to keep it) */
+        void onState(int layer, long token, int step, float[] state);
     }
 
     /** Turns checkpoint weights (fp32 on the host) into device arrays of the compute dtype. */

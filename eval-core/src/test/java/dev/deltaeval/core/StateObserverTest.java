@@ -24,7 +24,7 @@ class StateObserverTest {
             model.forward(input, null, ForwardRequest.logits(Mode.RECURRENT), (layer, token, step, s) -> {
                 count[0]++;
                 if (step == n - 1 && (token == 36 || token == 95)) {
-                    seen.put(layer + "@" + token, s.toFloatArray());
+                    seen.put(layer + "@" + token, s.clone());
                 }
             });
             assertEquals(layers * 96 * n, count[0], "one observation per layer, token and Householder step");

@@ -16,7 +16,7 @@ public final class RecurrentDeltaRule {
     private RecurrentDeltaRule() {
     }
 
-    public static RecurrenceResult run(RecurrenceInputs in, NDArray initialState, StateObserver observer) {
+    public static RecurrenceResult run(RecurrenceInputs in, NDArray initialState) {
         NDManager m = in.q().getManager();
         long b = in.batch();
         long h = in.heads();
@@ -38,9 +38,6 @@ public final class RecurrentDeltaRule {
                     NDArray beta = in.beta().get(step, new NDIndex(":, :, {}", r)).reshape(b, h, 1, 1);
                     NDArray u = v.sub(k.swapAxes(-1, -2).matMul(s)).mul(beta);                    // [B,H,1,dv]
                     s = s.add(k.matMul(u));
-                    if (observer != null) {
-                        observer.onState(t, j, s);
-                    }
                 }
                 NDArray q = in.q().get(step, new NDIndex(":, :, {}:{}", t, t + 1));              // [B,H,1,dk]
                 NDArray o = q.matMul(s);                                                            // [B,H,1,dv]

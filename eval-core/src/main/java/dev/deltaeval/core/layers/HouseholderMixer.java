@@ -8,6 +8,7 @@ import dev.deltaeval.checkpoints.ModelConfig;
 import dev.deltaeval.checkpoints.ModelConfig.QkActivation;
 import dev.deltaeval.core.kernels.ChunkConstants;
 import dev.deltaeval.core.kernels.ChunkedDeltaRule;
+import dev.deltaeval.core.kernels.HostDeltaRule;
 import dev.deltaeval.core.kernels.RecurrenceInputs;
 import dev.deltaeval.core.kernels.RecurrenceResult;
 import dev.deltaeval.core.kernels.RecurrentDeltaRule;
@@ -137,9 +138,9 @@ public final class HouseholderMixer {
 
         RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
         NDArray s0 = state == null ? null : state.s();
-        RecurrenceResult r = mode == Mode.CHUNKED && observer == null
-                ? ChunkedDeltaRule.run(in, s0, chunkSubsteps, constants)
-                : RecurrentDeltaRule.run(in, s0, observer);
+        RecurrenceResult r = observer != null ? HostDeltaRule.run(in, s0, observer)
+                : mode == Mode.CHUNKED ? ChunkedDeltaRule.run(in, s0, chunkSubsteps, constants)
+                : RecurrentDeltaRule.run(in, s0);
 
         NDArray o = Ops.rmsNorm(r.o().transpose(0, 2, 1, 3), w.oNorm(), eps);            // [B,T,nh,dv]
         if (gateRaw != null) {
