@@ -52,7 +52,8 @@ class RunPlanTest {
         Path evalDir = out.resolve("eval/demo-dp2-6m");
         List<Path> results = files(evalDir).stream().filter(p -> p.getFileName().toString().startsWith("results_"))
                 .toList();
-        assertEquals(1, results.size());
+        assertEquals(List.of(evalDir.resolve("results_merged.json")), results);
+        assertTrue(Files.exists(evalDir.resolve("samples_piqa_merged.jsonl")));
         assertTrue(Files.exists(out.resolve("extrapolation/python-stdlib-docs_200_demo-dp2-6m.json")));
         assertTrue(Files.exists(out.resolve("extrapolation/plots/python-stdlib-docs_200_perplexity.svg")));
         assertTrue(Files.exists(out.resolve("rank/demo-dp2-6m/rank_python-stdlib-docs_48_demo-dp2-6m.json")));
@@ -62,16 +63,22 @@ class RunPlanTest {
         assertTrue(html.contains("demo-dp2-6m"));
         assertTrue(Files.readString(out.resolve("report/report.md")).contains("| demo-dp2-6m |"));
 
-        FileTime evalTime = Files.getLastModifiedTime(results.get(0));
-        FileTime exTime = Files.getLastModifiedTime(out.resolve("extrapolation/python-stdlib-docs_200_demo-dp2-6m.json"));
+        List<Path> unitFiles = files(out.resolve("units"));
+        List<FileTime> times = new java.util.ArrayList<>();
+        for (Path f : unitFiles) {
+            times.add(Files.getLastModifiedTime(f));
+        }
         CliTest.Run second = CliTest.run("run", "--plan", plan(out).toString());
         assertEquals(0, second.exit(), second.err());
-        assertTrue(second.err().contains("skip eval demo-dp2-6m"), second.err());
-        assertTrue(second.err().contains("skip rank demo-dp2-6m"), second.err());
-        assertTrue(second.err().contains("skip extrapolate"), second.err());
-        assertEquals(evalTime, Files.getLastModifiedTime(results.get(0)));
-        assertEquals(exTime, Files.getLastModifiedTime(out.resolve("extrapolation/python-stdlib-docs_200_demo-dp2-6m.json")));
-        assertEquals(1, files(evalDir).stream().filter(p -> p.getFileName().toString().startsWith("results_")).count());
+        for (String id : List.of("eval/demo-dp2-6m/piqa", "eval/demo-dp2-6m/lambada_openai", "rank/demo-dp2-6m",
+                "extrapolate/demo-dp2-6m/200")) {
+            assertTrue(second.err().contains("skip " + id + " (done)"), second.err());
+        }
+        assertTrue(!second.err().contains("== unit"), "nothing ran again: " + second.err());
+        assertEquals(unitFiles, files(out.resolve("units")));
+        for (int i = 0; i < unitFiles.size(); i++) {
+            assertEquals(times.get(i), Files.getLastModifiedTime(unitFiles.get(i)), unitFiles.get(i).toString());
+        }
 
         // the gate on the run's own results: identical passes; different data is exit code 2
         CliTest.Run same = CliTest.run("compare", "--baseline", results.get(0).toString(), "--candidate",

@@ -1,0 +1,74 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.checkpoints.AtomicFiles;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs work units in a shared run folder so that many processes (GPUs of one host, nodes sharing a file system) can
+ * work side by side: a unit writes into {@code units/ID.partial/} (where its own resume state survives a kill),
+ * holds a lock file while it runs, and becomes {@code units/ID/} by one atomic rename when it has finished, with a
+ * {@code .done} record. A finished unit is never run again; a failed one leaves {@code units/ID.failed}.
+ */
+final class UnitRunner {
+    enum Outcome { DONE, SKIPPED, BUSY, FAILED }
+
+    private final Path units;
+
+    UnitRunner(Path runDir) {
+        this.units = runDir.resolve("units");
+    }
+
+    Path doneDir(WorkUnit u) {
+        return units.resolve(u.id());
+    }
+
+    boolean isDone(WorkUnit u) {
+        return Files.exists(doneDir(u).resolve(".done"));
+    }
+
+    Path failedMarker(WorkUnit u) {
+        return units.resolve(u.id() + ".failed");
+    }
+
+    Outcome run(WorkUnit u) throws IOException {
+        if (isDone(u)) {
+            System.err.println("skip " + u.id() + " (done)");
+            return Outcome.SKIPPED;
+        }
+        Path partial = units.resolve(u.id() + ".partial");
+        Files.createDirectories(partial);
+        try (FileChannel ch = FileChannel.open(units.resolve(u.id() + ".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = ch.tryLock()) {
+            if (lock == null || isDone(u)) {
+                System.err.println("skip " + u.id() + (lock == null ? " (running in another process)" : " (done)"));
+                return lock == null ? Outcome.BUSY : Outcome.SKIPPED;
+            }
+            System.err.println("== unit " + u.id() + ": deltaeval " + String.join(" ", u.argsFor(partial)));
+            long t0 = System.nanoTime();
+            int code = DeltaEvalCli.execute(u.argsFor(partial).toArray(new String[0]));
+            if (code != 0) {
+                AtomicFiles.writeString(failedMarker(u), "exit " + code + ": deltaeval " + String.join(" ",
+                        u.argsFor(partial)) + "\n");
+                return Outcome.FAILED;
+            }
+            Map<String, Object> done = new LinkedHashMap<>();
+            done.put("id", u.id());
+            done.put("args", u.args());
+            done.put("seconds", (System.nanoTime() - t0) / 1e9);
+            done.put("pid", ProcessHandle.current().pid());
+            AtomicFiles.writeJson(partial.resolve(".done"), done);
+            Files.deleteIfExists(failedMarker(u));
+            Files.createDirectories(doneDir(u).getParent());
+            Files.move(partial, doneDir(u), StandardCopyOption.ATOMIC_MOVE);
+            return Outcome.DONE;
+        }
+    }
+}

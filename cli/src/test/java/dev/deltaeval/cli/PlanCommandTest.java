@@ -1,0 +1,66 @@
+package dev.deltaeval.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** plan expand and plan slurm: stable unit ids, balanced shards, a script SLURM and bash accept. */
+class PlanCommandTest {
+    @TempDir
+    Path tmp;
+
+    Path plan() throws Exception {
+        Path p = tmp.resolve("plan.json");
+        Files.writeString(p, """
+                {"output": "runs/study", "device": "gpu", "checkpoints": ["../checkpoints/demo-dp2-6m"],
+                 "eval": {"tasks": ["piqa", "lambada"], "data_dir": "../data/tasks-sample"},
+                 "extrapolate": {"max_len": [4096, 16384], "num_sequences": 8},
+                 "rank": {"max_len": 1024}}
+                """);
+        return p;
+    }
+
+    @Test
+    void expandListsStableIdsAndBalancesShards() throws Exception {
+        CliTest.Run r = CliTest.run("plan", "expand", plan().toString(), "--shards", "2");
+        assertEquals(0, r.exit(), r.err());
+        List<String> ids = r.out().lines().map(l -> l.split("\\s+")[0]).toList();
+        assertEquals(List.of("eval/demo-dp2-6m/lambada_openai", "eval/demo-dp2-6m/lambada_standard",
+                "eval/demo-dp2-6m/piqa", "extrapolate/demo-dp2-6m/16384", "extrapolate/demo-dp2-6m/4096",
+                "rank/demo-dp2-6m"), ids, "groups expand to their tasks; ids sorted and stable");
+        // the biggest unit (8 x 16384 tokens) gets a shard of its own share
+        String big = r.out().lines().filter(l -> l.startsWith("extrapolate/demo-dp2-6m/16384")).findFirst().get();
+        String small = r.out().lines().filter(l -> l.startsWith("extrapolate/demo-dp2-6m/4096")).findFirst().get();
+        assertTrue(!big.contains(" shard " + small.split(" shard ")[1].charAt(0) + " "), r.out());
+        assertEquals(r.out(), CliTest.run("plan", "expand", plan().toString(), "--shards", "2").out(), "deterministic");
+    }
+
+    @Test
+    void slurmScriptHasTheArrayCommandAndEnvironmentAndParses() throws Exception {
+        Path script = tmp.resolve("job.sbatch");
+        CliTest.Run r = CliTest.run("plan", "slurm", plan().toString(), "--nodes", "2", "--gpus-per-node", "4",
+                "--partition", "gpu", "--time", "12:00:00", "--out", script.toString());
+        assertEquals(0, r.exit(), r.err());
+        String s = Files.readString(script);
+        assertTrue(s.startsWith("#!/bin/bash\n"));
+        assertTrue(s.contains("#SBATCH --array=0-7\n"), s);
+        assertTrue(s.contains("#SBATCH --gres=gpu:1\n") && s.contains("#SBATCH --partition=gpu\n")
+                && s.contains("#SBATCH --time=12:00:00\n"), s);
+        assertTrue(s.contains("export DJL_OFFLINE="), s);
+        assertTrue(s.contains("SHARD=$((SLURM_ARRAY_TASK_ID + 1))\n"), s);
+        assertTrue(s.contains("exec ./deltaeval run --plan '" + plan().toAbsolutePath() + "' --shard \"$SHARD/8\" "
+                + "--device gpu\n"), s);
+        Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        assertTrue(bash.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, bash.exitValue(), new String(bash.getInputStream().readAllBytes()));
+        CliTest.Run bad = CliTest.run("run", "--plan", plan().toString(), "--shard", "3/2");
+        assertEquals(2, bad.exit());
+        assertEquals("deltaeval: error: --shard '3/2': expected I/N with 1 <= I <= N, e.g. 2/4", bad.err().strip());
+    }
+}
