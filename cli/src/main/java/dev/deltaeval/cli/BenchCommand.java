@@ -20,14 +20,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (never timed tests).",
         subcommands = {BenchCommand.Forward.class, BenchTasksCommand.class, BenchRankCommand.class})
-final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class BenchCommand extends GroupCommand {
 
     @Command(name = "forward", mixinStandardHelpOptions = true,
             description = {"Tokens/s, peak memory and NDArray calls of the scoring forward pass (chunked kernel,",

@@ -20,14 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "checkpoints", mixinStandardHelpOptions = true,
         description = "Find, explain and verify checkpoints.",
         subcommands = {CheckpointsCommand.ListCmd.class, CheckpointsCommand.Show.class, CheckpointsCommand.Verify.class})
-final class CheckpointsCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class CheckpointsCommand extends GroupCommand {
 
     static String facts(ModelConfig c) {
         return String.format(Locale.ROOT, "%s n_h=%d eig=%s ctx=%d %dx%d heads=%d", c.family().modelType(), c.numHouseholder(),

@@ -16,14 +16,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Evaluation data.",
         subcommands = {DataCommand.Fetch.class})
-final class DataCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class DataCommand extends GroupCommand {
 
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = {"Download each task's evaluation split from its canonical Hub dataset (lm-eval's "

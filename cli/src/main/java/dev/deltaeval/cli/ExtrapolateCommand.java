@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -85,7 +84,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
         }
         TextSource source = data.source();
         List<String> docs = source.read();
-        String dataHash = Checkpoint.sha256(dataFiles(source.path()));
+        String dataHash = RunProvenance.dataHash(source);
         ComputeOptions opts = compute.options();
         Files.createDirectories(out);
         for (int maxLen : maxLens) {
@@ -145,34 +144,14 @@ final class ExtrapolateCommand implements Callable<Integer> {
                 progress.update((int) Math.min(Integer.MAX_VALUE, (long) done * (maxLen - 1)));
             });
         }
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("harness_version", Version.HARNESS);
-        prov.put("checkpoint", ckpt.dir().toString());
-        prov.put("checkpoint_sha256", ckpt.contentHash());
-        prov.put("data", source.path().toString());
-        prov.put("data_sha256", dataHash);
-        prov.put("template", source.template());
+        Map<String, Object> prov = RunProvenance.of(ckpt, source, dataHash, data.seed, opts);
         prov.put("num_sequences_requested", data.numSequences);
-        prov.put("seed", data.seed);
         prov.put("map_batch", data.mapBatch);
         prov.put("segment", segment);
-        prov.put("device", opts.device().toString());
-        prov.put("dtype", opts.precision().label());
-        prov.put("batch_size", 1);
-        prov.put("date", java.time.Instant.now().toString());
         ExtrapolationReport report = new ExtrapolationReport(source.name(), maxLen, model, train, bucket, margin,
                 acc.curves(), prov);
         AtomicFiles.writeJson(file, report.toJson());
         resume.delete();
         return report;
-    }
-
-    private static List<Path> dataFiles(Path path) throws IOException {
-        if (!Files.isDirectory(path)) {
-            return List.of(path);
-        }
-        try (var files = Files.list(path)) {
-            return files.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-        }
     }
 }

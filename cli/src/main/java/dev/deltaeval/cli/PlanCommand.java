@@ -11,14 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "plan", mixinStandardHelpOptions = true, description = "Inspect and schedule run plans.",
         subcommands = {PlanCommand.Expand.class, PlanCommand.Slurm.class})
-final class PlanCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class PlanCommand extends GroupCommand {
 
     @Command(name = "expand", mixinStandardHelpOptions = true,
             description = "The plan's independent work units with their stable ids, estimated costs, shard and "

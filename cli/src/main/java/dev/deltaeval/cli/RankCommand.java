@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -136,19 +135,8 @@ final class RankCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("harness_version", Version.HARNESS);
-        prov.put("checkpoint", ckpt.dir().toString());
-        prov.put("checkpoint_sha256", ckpt.contentHash());
-        prov.put("data", source.path().toString());
-        prov.put("data_sha256", Checkpoint.sha256(Files.isDirectory(source.path()) ? List.of() : List.of(source.path())));
-        prov.put("template", source.template());
-        prov.put("seed", data.seed);
-        prov.put("device", opts.device().toString());
-        prov.put("dtype", opts.precision().label());
-        prov.put("batch_size", 1);
+        Map<String, Object> prov = RunProvenance.of(ckpt, source, RunProvenance.dataHash(source), data.seed, opts);
         prov.put("seconds", secs);
-        prov.put("date", java.time.Instant.now().toString());
         int train = trainContext != null ? trainContext : ckpt.config().maxPositionEmbeddings();
         RankReport report = new RankReport(source.name(), model, ids.length, train, positions, relTol, bosPositions,
                 states, hidden, prov);

@@ -1,0 +1,40 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.core.ComputeOptions;
+import dev.deltaeval.core.data.TextSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The provenance block of extrapolate and rank results: where every number came from. */
+final class RunProvenance {
+    private RunProvenance() {
+    }
+
+    /** SHA-256 over the source's file, or over the .txt files of its folder in name order. */
+    static String dataHash(TextSource source) throws java.io.IOException {
+        java.nio.file.Path path = source.path();
+        if (!java.nio.file.Files.isDirectory(path)) {
+            return Checkpoint.sha256(java.util.List.of(path));
+        }
+        try (var files = java.nio.file.Files.list(path)) {
+            return Checkpoint.sha256(files.filter(p -> p.toString().endsWith(".txt")).sorted().toList());
+        }
+    }
+
+    static Map<String, Object> of(Checkpoint ckpt, TextSource source, String dataHash, Long seed, ComputeOptions opts) {
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("harness_version", Version.HARNESS);
+        prov.put("checkpoint", ckpt.dir().toString());
+        prov.put("checkpoint_sha256", ckpt.contentHash());
+        prov.put("data", source.path().toString());
+        prov.put("data_sha256", dataHash);
+        prov.put("template", source.template());
+        prov.put("seed", seed);
+        prov.put("device", opts.device().toString());
+        prov.put("dtype", opts.precision().label());
+        prov.put("batch_size", 1);
+        prov.put("date", java.time.Instant.now().toString());
+        return prov;
+    }
+}
