@@ -63,6 +63,10 @@ final class RankCommand implements Callable<Integer> {
     @Option(names = "--no-hidden", description = "Skip the hidden-state ranks.")
     boolean noHidden;
 
+    @Option(names = "--mixer-outputs", description = "Also analyse each layer's token-mixer output (before the "
+            + "residual add).")
+    boolean mixers;
+
     @Option(names = "--no-state", description = "Skip the recurrent-state ranks.")
     boolean noState;
 
@@ -127,7 +131,7 @@ final class RankCommand implements Callable<Integer> {
             }
             if (!noHidden) {
                 ProgressLine p = new ProgressLine(model + " hidden", ids.length, "tokens");
-                hidden = new HiddenRankCollector(m, relTol, segment).collect(ids, window,
+                hidden = new HiddenRankCollector(m, relTol, segment).collect(ids, window, mixers,
                         saveActivations == null ? null : (first, n, hid) -> saveSegment(ids, m.config().numLayers() + 1,
                                 first, n, hid), done -> p.update((int) done));
             }
@@ -166,11 +170,10 @@ final class RankCommand implements Callable<Integer> {
         }
         if (r.hidden() != null) {
             HiddenRanks h = r.hidden();
-            int layers = h.whole().length - 1;
-            for (int e = 0; e <= layers; e++) {
+            for (int e = 0; e < h.names().size(); e++) {
                 SpectralMeasures w = h.whole()[e];
                 System.out.printf(Locale.ROOT, "%-12s hidden effective rank %.2f  numerical rank %d  participation %.2f"
-                        + "  covariance effective rank %.2f%n", HiddenRanks.entryName(e, layers), w.effectiveRank(),
+                        + "  covariance effective rank %.2f%n", h.names().get(e), w.effectiveRank(),
                         w.numericalRank(), w.participationRatio(), h.covariance()[e].effectiveRank());
             }
         }

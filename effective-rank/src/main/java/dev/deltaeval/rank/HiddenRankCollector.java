@@ -12,7 +12,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * Hidden-state ranks of a long sequence in segments (chunked mode, state carried): per hidden-state entry the fp64
+ * Hidden-state (and optionally token-mixer output) ranks of a long sequence in segments (chunked mode, state carried): per hidden-state entry the fp64
  * Gram matrix X^T X and column sums are accumulated, so the whole-sequence spectrum needs O(hidden^2) memory, not
  * O(T x hidden); windows of {@code window} tokens get their own spectrum from their Gram matrix.
  */
@@ -34,7 +34,17 @@ public final class HiddenRankCollector {
     }
 
     public HiddenRanks collect(long[] ids, int window, ActivationTap tap, StateRankCollector.Progress progress) {
-        int entries = model.config().numLayers() + 1;
+        return collect(ids, window, false, tap, progress);
+    }
+
+    /**
+     * @param mixers also analyse each layer's token-mixer output (before the residual add), as extra entries
+     *               "mixer 0" .. "mixer L-1" after the hidden-state entries
+     */
+    public HiddenRanks collect(long[] ids, int window, boolean mixers, ActivationTap tap,
+                               StateRankCollector.Progress progress) {
+        int layers = model.config().numLayers();
+        int entries = layers + 1 + (mixers ? layers : 0);
         int h = model.config().hiddenSize();
         DMatrixRMaj[] gram = new DMatrixRMaj[entries];
         DMatrixRMaj[] winGram = new DMatrixRMaj[entries];
@@ -53,8 +63,9 @@ public final class HiddenRankCollector {
             for (int from = 0; from < ids.length; from += segment) {
                 int to = Math.min(ids.length, from + segment);
                 int len = to - from;
+                float[][] mixed = new float[layers][];
                 ForwardOutput out = model.forward(TokenBatch.single(Arrays.copyOfRange(ids, from, to)), state,
-                        ForwardRequest.stateOnly().withHidden());
+                        ForwardRequest.stateOnly().withHidden(), null, mixers ? (l, y) -> mixed[l] = y : null);
                 if (state != null) {
                     state.close();
                 }
@@ -68,13 +79,14 @@ public final class HiddenRankCollector {
                 while (row < len) {
                     int take = (int) Math.min(len - row, window - inWindow);
                     for (int e = 0; e < entries; e++) {
-                        int off = (e * len + row) * h;
-                        DMatrixRMaj g = SingularValues.gram(hid, off, take, h);
+                        float[] src = e <= layers ? hid : mixed[e - layers - 1];
+                        int off = ((e <= layers ? e * len : 0) + row) * h;
+                        DMatrixRMaj g = SingularValues.gram(src, off, take, h);
                         CommonOps_DDRM.addEquals(gram[e], g);
                         CommonOps_DDRM.addEquals(winGram[e], g);
                         for (int r = 0; r < take; r++) {
                             for (int c = 0; c < h; c++) {
-                                colSum[e][c] += hid[off + r * h + c];
+                                colSum[e][c] += src[off + r * h + c];
                             }
                         }
                     }
@@ -107,7 +119,11 @@ public final class HiddenRankCollector {
             cov[e] = SpectralMeasures.of(covarianceEigenvalues(sv, gram[e], colSum[e], n), relTol);
             win[e] = windowed.get(e).toArray(new SpectralMeasures[0]);
         }
-        return new HiddenRanks(whole, cov, window, starts.stream().mapToLong(Long::longValue).toArray(), win);
+        List<String> names = new ArrayList<>();
+        for (int e = 0; e < entries; e++) {
+            names.add(e <= layers ? HiddenRanks.hiddenName(e, layers) : "mixer " + (e - layers - 1));
+        }
+        return new HiddenRanks(names, whole, cov, window, starts.stream().mapToLong(Long::longValue).toArray(), win);
     }
 
     /** Eigenvalues of the sample covariance (G - n mu mu^T) / (n - 1), largest first, negatives clamped to 0. */

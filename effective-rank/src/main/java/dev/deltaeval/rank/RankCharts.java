@@ -145,13 +145,12 @@ public final class RankCharts {
         for (int i = 0; i < xs.length; i++) {
             xs[i] = hr.windowStarts()[i];
         }
-        int layers = hr.whole().length - 1;
-        for (int e = 0; e <= layers; e++) {
+        for (int e = 0; e < hr.names().size(); e++) {
             double[] ys = new double[xs.length];
             for (int i = 0; i < xs.length; i++) {
                 ys[i] = hr.windowed()[e][i].effectiveRank();
             }
-            XYSeries series = c.addSeries(HiddenRanks.entryName(e, layers), xs, ys);
+            XYSeries series = c.addSeries(hr.names().get(e), xs, ys);
             series.setLineColor(ChartFiles.color(e));
             series.setMarkerColor(ChartFiles.color(e));
             series.setMarker(xs.length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);

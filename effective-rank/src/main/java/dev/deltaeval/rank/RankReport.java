@@ -45,9 +45,8 @@ public record RankReport(String dataset, String model, long tokens, int trainCon
             hs.put("window", hidden.window());
             hs.set("window_starts", JSON.valueToTree(hidden.windowStarts()));
             ArrayNode entries = hs.putArray("entries");
-            int layers = hidden.whole().length - 1;
-            for (int e = 0; e <= layers; e++) {
-                ObjectNode o = entries.addObject().put("entry", e).put("name", HiddenRanks.entryName(e, layers));
+            for (int e = 0; e < hidden.names().size(); e++) {
+                ObjectNode o = entries.addObject().put("entry", e).put("name", hidden.names().get(e));
                 o.set("whole", measures(hidden.whole()[e]));
                 o.set("covariance", measures(hidden.covariance()[e]));
                 ObjectNode w = o.putObject("windows");

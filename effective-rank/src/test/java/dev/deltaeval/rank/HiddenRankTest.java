@@ -52,6 +52,26 @@ class HiddenRankTest {
     }
 
     @Test
+    void tokenMixerOutputsAreExtraEntriesAndLeaveTheHiddenStatesAlone() {
+        SafetensorsFile exp = SafetensorsFile.open(FIXTURE.resolve("expected.safetensors"));
+        int t = (int) exp.info("input_ids").shape()[1];
+        long[] ids = Arrays.copyOf(exp.readLongs("input_ids"), t);
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(FIXTURE), ComputeOptions.cpu())) {
+            HiddenRanks plain = new HiddenRankCollector(model, 1e-6, 40).collect(ids, 32, false, null, null);
+            HiddenRanks withMixers = new HiddenRankCollector(model, 1e-6, 40).collect(ids, 32, true, null, null);
+            assertEquals(List.of("embeddings", "block 0", "final norm"), plain.names());
+            assertEquals(List.of("embeddings", "block 0", "final norm", "mixer 0", "mixer 1"), withMixers.names());
+            for (int e = 0; e < 3; e++) {
+                assertEquals(plain.whole()[e], withMixers.whole()[e]);
+            }
+            for (int e = 3; e < 5; e++) {
+                double er = withMixers.whole()[e].effectiveRank();
+                assertEquals(true, er > 1 && er <= 64, "mixer effective rank " + er);
+            }
+        }
+    }
+
+    @Test
     void rankChartsAreValidAndNotBlank(@TempDir Path dir) throws Exception {
         SafetensorsFile exp = SafetensorsFile.open(FIXTURE.resolve("expected.safetensors"));
         int t = (int) exp.info("input_ids").shape()[1];

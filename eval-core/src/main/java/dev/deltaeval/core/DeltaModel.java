@@ -147,6 +147,15 @@ public final class DeltaModel implements AutoCloseable {
      */
     public ForwardOutput forward(TokenBatch input, ModelState initial, ForwardRequest req,
                                  LayerStateObserver stateObserver) {
+        return forward(input, initial, req, stateObserver, null);
+    }
+
+    /**
+     * As {@link #forward(TokenBatch, ModelState, ForwardRequest, LayerStateObserver)}, and {@code mixerTap} (if not
+     * null) receives each layer's token-mixer output [B, T, H] (before the residual add) on the host.
+     */
+    public ForwardOutput forward(TokenBatch input, ModelState initial, ForwardRequest req,
+                                 LayerStateObserver stateObserver, MixerOutputTap mixerTap) {
         if (initial != null && initial.batch() != input.batch()) {
             throw new ModelException("state has batch " + initial.batch() + ", input has " + input.batch());
         }
@@ -180,8 +189,11 @@ public final class DeltaModel implements AutoCloseable {
                         final int layer = l;
                         obs = (tok, step, s) -> stateObserver.onState(layer, tok, step, s);
                     }
+                    final int tapLayer = l;
                     HouseholderMixer.Output out = blocks.get(l).apply(h, initial == null ? null : initial.layer(l),
-                            padding, req.mode(), options.chunkSubsteps(), obs);
+                            padding, req.mode(), options.chunkSubsteps(), obs, mixerTap == null ? null
+                                    : y -> mixerTap.onMixerOutput(tapLayer,
+                                    y.toType(DataType.FLOAT32, false).toFloatArray()));
                     created += layerScope.getManagedArrays().size();
                     out.y().attach(scope);
                     if (req.keepState()) {
@@ -322,6 +334,12 @@ public final class DeltaModel implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+    }
+
+    /** Receives each layer's token-mixer output [B, T, H] on the host. */
+    @FunctionalInterface
+    public interface MixerOutputTap {
+        void onMixerOutput(int layer, float[] output);
     }
 
     /** Receives per-layer recurrent states at every sub-step (recurrent mode). */

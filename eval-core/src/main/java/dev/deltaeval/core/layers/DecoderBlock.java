@@ -19,10 +19,14 @@ public final class DecoderBlock {
         this.eps = eps;
     }
 
+    /** @param mixerTap receives the token mixer's output [B, T, H] before the residual add, or null */
     public HouseholderMixer.Output apply(NDArray h, LayerState state, PaddingMask padding, HouseholderMixer.Mode mode,
-                                         int chunk, StateObserver observer) {
+                                         int chunk, StateObserver observer, java.util.function.Consumer<NDArray> mixerTap) {
         HouseholderMixer.Output mixed = mixer.apply(Ops.rmsNorm(h, attnNorm, eps), state, padding, mode, chunk,
                 observer);
+        if (mixerTap != null) {
+            mixerTap.accept(mixed.y());
+        }
         NDArray r = h.add(mixed.y());
         NDArray out = r.add(mlp.apply(Ops.rmsNorm(r, mlpNorm, eps)));
         return new HouseholderMixer.Output(out, mixed.state());
