@@ -53,6 +53,10 @@ final class BenchTasksCommand implements Callable<Integer> {
                     + "the measurement.")
     int repeat;
 
+    @Option(names = "--modes", split = ",", defaultValue = "forked,unforked", paramLabel = "MODE,...",
+            description = "Which modes to measure (default: ${DEFAULT-VALUE}).")
+    List<String> modes;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path out;
 
@@ -61,6 +65,11 @@ final class BenchTasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        for (String m : modes) {
+            if (!m.equals("forked") && !m.equals("unforked")) {
+                throw new IllegalArgumentException("--modes: unknown mode '" + m + "' (expected forked, unforked)");
+            }
+        }
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
         Checkpoint ckpt = CheckpointArg.open(checkpoint);
         ComputeOptions opts = compute.options();
@@ -69,7 +78,8 @@ final class BenchTasksCommand implements Callable<Integer> {
              DeltaModel model = DeltaModel.load(ckpt, opts)) {
             int maxLen = ckpt.config().maxPositionEmbeddings();
             for (TaskSpec spec : specs) {
-                for (boolean fork : new boolean[] {true, false}) {
+                for (String mode : modes) {
+                    boolean fork = mode.equals("forked");
                     LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, fork);
                     Evaluator ev = new Evaluator(scorer, new PairEncoder(tok, LmEvalSemantics.CURRENT), 0);
                     TaskResult r = null;
