@@ -102,6 +102,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
                         exceed(r));
             }
             System.err.println("charts: " + charts);
+            System.err.printf("peak RSS so far: %d MiB%n", dev.deltaeval.core.bench.ProcessMemory.peakRssMb());
         }
         return 0;
     }
