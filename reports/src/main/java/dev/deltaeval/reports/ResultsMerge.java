@@ -41,7 +41,7 @@ public final class ResultsMerge {
                 continue;
             }
             for (String key : PER_TASK) {
-                ObjectNode into = out.with(key);
+                ObjectNode into = out.withObjectProperty(key);
                 for (Map.Entry<String, JsonNode> e : r.path(key).properties()) {
                     if (key.equals("results") && into.has(e.getKey())) {
                         throw new ReportException(f + ": task " + e.getKey() + " appears in two unit results");
@@ -49,7 +49,7 @@ public final class ResultsMerge {
                     into.set(e.getKey(), e.getValue());
                 }
             }
-            out.with("deltaeval").with("data_sha256").setAll((ObjectNode) r.path("deltaeval").path("data_sha256"));
+            out.withObjectProperty("deltaeval").withObjectProperty("data_sha256").setAll((ObjectNode) r.path("deltaeval").path("data_sha256"));
             if (r.path("date").asDouble() < out.path("date").asDouble()) {
                 out.put("date", r.path("date").asDouble());
             }

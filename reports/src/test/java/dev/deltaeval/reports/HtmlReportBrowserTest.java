@@ -32,6 +32,9 @@ import org.openqa.selenium.logging.LoggingPreferences;
 class HtmlReportBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    /** Selenium warns when Chromium's DevTools version is not among its bundled ones; DevTools is unused here. */
+    static final java.util.logging.Logger CDP_LOG =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
     @Test
     void reportLoadsWithoutErrorsAndShowsTablesAndCharts(@TempDir Path dir) throws Exception {
@@ -57,6 +60,7 @@ class HtmlReportBrowserTest {
         ReportBuilder.build(ReportInputs.scan(List.of(a, b, dir.resolve("ex"))), out, "Browser test report");
 
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, DRIVER.toString());
+        CDP_LOG.setLevel(Level.SEVERE);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -62,7 +62,8 @@ class DatasetFetcherTest {
 
     @Test
     void aParquetDatasetBecomesAFileEvalReadsIntoTheSameRequests(@TempDir Path tmp) throws Exception {
-        try (FakeHub hub = new FakeHub()) {
+        FakeHub hub = new FakeHub();
+        try {
             hub.dataset("allenai/ai2_arc")
                     .file("ARC-Easy/test-00000-of-00001.parquet", parquet(tmp, "test", hubRows(12)), true)
                     .file("ARC-Easy/validation-00000-of-00001.parquet", parquet(tmp, "val", hubRows(3)), true)
@@ -88,6 +89,8 @@ class DatasetFetcherTest {
             hub.close();
             Path again = Files.createDirectories(tmp.resolve("again"));
             assertEquals(12, fetcher.fetch("arc_easy", again, true, null).rows());
+        } finally {
+            hub.close();
         }
     }
 

@@ -1,13 +1,11 @@
 package dev.deltaeval.core.charts;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -27,10 +25,8 @@ public final class ChartFiles {
         Path png = base.resolveSibling(base.getFileName() + ".png");
         Path svg = base.resolveSibling(base.getFileName() + ".svg");
         try {
-            AtomicFiles.writeBytes(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-            AtomicFiles.writeBytes(svg, out.toByteArray());
+            AtomicFiles.writeBytes(png, ChartEncoder.getBytes(chart, "png"));
+            AtomicFiles.writeBytes(svg, ChartEncoder.getBytes(chart, "svg"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write chart " + base + ": " + e.getMessage(), e);
         }
