@@ -25,13 +25,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "extrapolate", mixinStandardHelpOptions = true,
-        description = {"Loss, accuracy and perplexity per position across context lengths (length extrapolation),",
-            "with the DeltaProduct repository's semantics: documents with BOS, concatenated, cut into sequences of",
-            "exactly --max-len tokens; per sequence the running mean loss up to each position, averaged over",
-            "sequences. Long sequences run in segments with the recurrent state carried across (memory O(T)).",
-            "Writes OUT/{data}_{max_len}_{model}.json (results.perplexities/accuracies/token_losses as the script)",
-            "and charts OUT/plots/{data}_{max_len}_loss|perplexity.png|svg, one line per checkpoint.",
-            "Finished results are reused; an interrupted run resumes at the next sequence."})
+        description = {"Loss, accuracy and perplexity per position across context lengths (length extrapolation).",
+            "Semantics of the DeltaProduct repository's script: documents with BOS, concatenated, cut into sequences "
+                + "of exactly --max-len tokens; per sequence the running mean loss up to each position, averaged over "
+                + "sequences. Long sequences run in segments with the recurrent state carried across (memory O(T)).",
+            "Writes OUT/{data}_{max_len}_{model}.json (results.perplexities/accuracies/token_losses as the script) "
+                + "and charts OUT/plots/{data}_{max_len}_loss|perplexity.png|svg, one line per checkpoint. Finished "
+                + "results are reused; an interrupted run resumes at the next sequence."})
 final class ExtrapolateCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "CHECKPOINT", description = "Checkpoint directories (default: "
             + CheckpointArg.DEFAULT + ").")
