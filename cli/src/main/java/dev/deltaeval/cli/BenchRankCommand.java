@@ -51,6 +51,9 @@ final class BenchRankCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int all = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (all < 1 || matrices < 1) {
+            throw new IllegalArgumentException("--threads and --matrices must be at least 1");
+        }
         ExecutorService pool = Executors.newFixedThreadPool(all);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("harness", Version.HARNESS);

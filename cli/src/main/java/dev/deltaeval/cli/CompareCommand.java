@@ -49,6 +49,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (bootstrapIters < 1) {
+            throw new IllegalArgumentException("--bootstrap-iters must be at least 1, got " + bootstrapIters);
+        }
         Thresholds t = Thresholds.parse(thresholds);
         EvalRun base = EvalRun.read(baseline);
         EvalRun cand = EvalRun.read(candidate);

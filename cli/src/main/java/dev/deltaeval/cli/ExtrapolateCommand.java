@@ -77,6 +77,9 @@ final class ExtrapolateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (bucket < 1 || segment < 1) {
+            throw new IllegalArgumentException("--bucket and --segment must be at least 1 token");
+        }
         List<Path> ckpts = checkpoints.isEmpty() ? List.of(CheckpointArg.resolve(null)) : checkpoints;
         List<Checkpoint> opened = new ArrayList<>();
         for (Path p : ckpts) {
@@ -117,13 +120,18 @@ final class ExtrapolateCommand implements Callable<Integer> {
         String model = CheckpointArg.label(ckpt);
         Path file = out.resolve(ExtrapolationReport.fileName(source.name(), maxLen, model));
         int train = trainContext != null ? trainContext : ckpt.config().maxPositionEmbeddings();
+        // every setting that changes a number in the file; a finished result is reused only when all match
+        String settings = data.settings() + ",train=" + train + ",bucket=" + bucket + ",margin=" + margin + ",device="
+                + opts.device() + ",dtype=" + opts.precision().label();
         if (Files.exists(file) && !recompute) {
             ExtrapolationReport done = ExtrapolationReport.read(file);
             if (ckpt.contentHash().equals(done.provenance().get("checkpoint_sha256"))
-                    && dataHash.equals(done.provenance().get("data_sha256"))) {
+                    && dataHash.equals(done.provenance().get("data_sha256"))
+                    && settings.equals(done.provenance().get("settings"))) {
                 System.err.println(model + " max_len " + maxLen + ": reusing " + file);
                 return done;
             }
+            System.err.println(model + " max_len " + maxLen + ": " + file + " has other settings, computing again");
         }
         List<long[]> sequences;
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "extrapolate")) {
@@ -149,6 +157,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
         prov.put("num_sequences_requested", data.numSequences);
         prov.put("map_batch", data.mapBatch);
         prov.put("segment", segment);
+        prov.put("settings", settings);
         ExtrapolationReport report = new ExtrapolationReport(source.name(), maxLen, model, train, bucket, margin,
                 acc.curves(), prov);
         AtomicFiles.writeJson(file, report.toJson());

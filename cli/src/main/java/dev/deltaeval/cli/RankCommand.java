@@ -100,6 +100,9 @@ final class RankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (window < 1 || segment < 1) {
+            throw new IllegalArgumentException("--window and --segment must be at least 1 token");
+        }
         Checkpoint ckpt = CheckpointArg.open(checkpoint);
         PositionSelector selector = PositionSelector.parse(positions, maxLen);
         TextSource source = data.source();
@@ -114,6 +117,9 @@ final class RankCommand implements Callable<Integer> {
         String model = CheckpointArg.label(ckpt);
         ComputeOptions opts = compute.options();
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (workers < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + workers);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "svd");
             t.setDaemon(true);

@@ -108,7 +108,7 @@ final class RunMerger {
             List<Path> f = s.filter(p -> p.getFileName().toString().startsWith(prefix)
                     && p.getFileName().toString().endsWith(suffix) && Files.isRegularFile(p)).toList();
             if (f.size() != 1) {
-                throw new IllegalStateException(dir + ": expected one " + prefix + "*" + suffix + " file, found "
+                throw new IllegalArgumentException(dir + ": expected one " + prefix + "*" + suffix + " file, found "
                         + f.size());
             }
             return f.get(0);

@@ -98,6 +98,28 @@ class RunPlanTest {
     }
 
     @Test
+    void extrapolateReusesAResultOnlyWithTheSameSettings() throws IOException {
+        Path out = tmp.resolve("ex");
+        String[] base = {"extrapolate", "../checkpoints/demo-dp2-6m", "--max-len", "64", "--train-context", "32",
+            "--data", "../data/extrapolation-sample/python-stdlib-docs.jsonl",
+            "--out", out.toString()};
+        CliTest.Run one = CliTest.run(concat(base, "--num-sequences", "1"));
+        assertEquals(0, one.exit(), one.err());
+        CliTest.Run again = CliTest.run(concat(base, "--num-sequences", "1"));
+        assertTrue(again.err().contains(": reusing "), again.err());
+        CliTest.Run two = CliTest.run(concat(base, "--num-sequences", "2"));
+        assertEquals(0, two.exit(), two.err());
+        assertTrue(two.err().contains("has other settings, computing again"), two.err());
+        assertTrue(two.out().contains(" 2 sequences "), two.out());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void badPlansAndInputsGiveOneClearLine() throws IOException {
         Path p = tmp.resolve("bad.json");
         Files.writeString(p, "{\"output\": \"x\", \"checkpoints\": [\"../checkpoints/demo-dp2-6m\"], \"evall\": {}}");
@@ -116,6 +138,15 @@ class RunPlanTest {
                 tmp.resolve("rk").toString());
         assertEquals(2, rk.exit());
         assertTrue(rk.err().strip().startsWith("deltaeval: error: --positions 'every:x': expected"), rk.err());
+
+        for (String[] args : new String[][] {{"rank", "../checkpoints/demo-dp2-6m", "--window", "0"},
+            {"rank", "../checkpoints/demo-dp2-6m", "--segment", "0"},
+            {"extrapolate", "../checkpoints/demo-dp2-6m", "--bucket", "0"}}) {
+            CliTest.Run r0 = CliTest.run(args); // a zero window or segment would otherwise never advance
+            assertEquals(2, r0.exit(), String.join(" ", args));
+            assertTrue(r0.err().strip().matches("deltaeval: error: --\\w+ and --segment must be at least 1 token"),
+                    r0.err());
+        }
 
         CliTest.Run rep = CliTest.run("report", tmp.resolve("nothing").toString());
         assertEquals(2, rep.exit());

@@ -28,6 +28,9 @@ public final class HiddenRankCollector {
     }
 
     public HiddenRankCollector(DeltaModel model, double relTol, int segment) {
+        if (segment < 1) {
+            throw new IllegalArgumentException("--segment must be at least 1 token, got " + segment);
+        }
         this.model = model;
         this.relTol = relTol;
         this.segment = segment;
@@ -43,6 +46,9 @@ public final class HiddenRankCollector {
      */
     public HiddenRanks collect(long[] ids, int window, boolean mixers, ActivationTap tap,
                                StateRankCollector.Progress progress) {
+        if (window < 1) {
+            throw new IllegalArgumentException("--window must be at least 1 token, got " + window);
+        }
         int layers = model.config().numLayers();
         int entries = layers + 1 + (mixers ? layers : 0);
         int h = model.config().hiddenSize();

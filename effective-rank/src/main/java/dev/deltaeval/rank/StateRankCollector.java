@@ -43,6 +43,9 @@ public final class StateRankCollector {
      *                not depend on it, only how often progress is reported)
      */
     public StateRankCollector(DeltaModel model, ExecutorService pool, double relTol, int segment) {
+        if (segment < 1) {
+            throw new IllegalArgumentException("--segment must be at least 1 token, got " + segment);
+        }
         this.model = model;
         this.pool = pool;
         this.relTol = relTol;

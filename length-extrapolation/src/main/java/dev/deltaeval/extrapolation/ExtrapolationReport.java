@@ -22,6 +22,12 @@ public record ExtrapolationReport(String dataset, int maxLen, String model, int 
                                   PositionCurves.Curves curves, Map<String, Object> provenance) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    public ExtrapolationReport {
+        if (bucket < 1) {
+            throw new ExtrapolationException("--bucket must be at least 1 token, got " + bucket);
+        }
+    }
+
     public static String fileName(String dataset, int maxLen, String model) {
         return dataset + "_" + maxLen + "_" + model + ".json";
     }
