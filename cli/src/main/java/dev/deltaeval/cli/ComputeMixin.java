@@ -3,18 +3,23 @@ package dev.deltaeval.cli;
 import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.Engines;
 import dev.deltaeval.core.Precision;
+import dev.deltaeval.core.engine.DeviceRequest;
 import picocli.CommandLine.Option;
 
 /** --device, --dtype and --chunk, shared by every command that runs a model. */
 public final class ComputeMixin {
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:K",
-            description = "Where to run (default: ${DEFAULT-VALUE}). GPUs need DJL's CUDA build of libtorch 2.7.1 "
-                    + "(PYTORCH_LIBRARY_PATH, or PYTORCH_FLAVOR with network access).")
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu|gpu:K",
+            description = {"Where to run (default: ${DEFAULT-VALUE}: the first CUDA GPU, else the CPU; said on stderr "
+                    + "at start). cuda and cuda:K are synonyms of gpu. A GPU needs a CUDA libtorch DJL can load: "
+                    + "PYTORCH_LIBRARY_PATH, python3's torch 2.7.1 (or one with a JNI built for it), or "
+                    + "DJL_OFFLINE=false to download (README: Running on a GPU)."})
     String device;
 
-    @Option(names = "--dtype", defaultValue = "fp32", paramLabel = "fp32|fp16",
-            description = "Dense-projection precision (default: ${DEFAULT-VALUE}); fp16 on GPU only. The recurrence "
-                    + "always runs in fp32. BF16 checkpoints are widened to fp32 on load.")
+    @Option(names = "--dtype", defaultValue = "auto", paramLabel = "auto|fp32|fp16",
+            description = {"Precision of the dense projections (default: ${DEFAULT-VALUE}: fp16 on a GPU, fp32 on the "
+                    + "CPU). fp16 moved per-request log-likelihoods of the trained demo by at most 0.10 nats and "
+                    + "changed 1 argmax in 3300 documents; use fp32 for bit-level comparisons. The recurrence always "
+                    + "runs in fp32. BF16 checkpoints are widened on load."})
     String dtype;
 
     @Option(names = "--chunk", defaultValue = "64", paramLabel = "N",
@@ -22,7 +27,10 @@ public final class ComputeMixin {
     int chunk;
 
     public ComputeOptions options() {
-        Precision p = Precision.parse(dtype);
-        return new ComputeOptions(Engines.resolve(device), p, chunk);
+        DeviceRequest request = DeviceRequest.parse(device);
+        Engines.Resolved r = Engines.resolveRequest(request);
+        Precision p = Precision.resolve(dtype, r.device());
+        System.err.println("deltaeval: device " + r.description() + ", dtype " + p.label());
+        return new ComputeOptions(r.device(), p, chunk);
     }
 }

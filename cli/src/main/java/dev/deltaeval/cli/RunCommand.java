@@ -1,6 +1,8 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.core.Engines;
+import dev.deltaeval.core.engine.DeviceRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +29,22 @@ final class RunCommand implements Callable<Integer> {
             description = "Run only share I of N (1-based; default: ${DEFAULT-VALUE}, everything).")
     String shard;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu|gpu:K",
-            description = "Override the plan's device (e.g. one GPU per shard).")
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu|gpu:K",
+            description = "Override the plan's device (e.g. one GPU per shard; a plan without one uses auto).")
     String device;
+
+    @Option(names = "--dtype", paramLabel = "auto|fp32|fp16", description = "Override the plan's dtype.")
+    String dtype;
 
     @Override
     public Integer call() throws IOException {
         int[] in = parseShard(shard);
         RunPlan read = RunPlan.read(plan);
-        RunPlan p = device == null ? read : new RunPlan(read.output(), device, read.dtype(), read.checkpoints(),
+        RunPlan p = device == null && dtype == null ? read : new RunPlan(read.output(),
+                device == null ? read.device() : device, dtype == null ? read.dtype() : dtype, read.checkpoints(),
                 read.eval(), read.extrapolate(), read.rank(), read.report());
+        // the device is checked once, before any unit starts, rather than failing in every unit
+        Engines.resolveRequest(DeviceRequest.parse(p.device() == null ? "auto" : p.device()));
         Path out = Path.of(p.output());
         List<WorkUnit> units = PlanUnits.expand(p); // also validates every checkpoint before any work starts
         Files.createDirectories(out);

@@ -156,6 +156,29 @@ public final class DeltaModel implements AutoCloseable {
      */
     public ForwardOutput forward(TokenBatch input, ModelState initial, ForwardRequest req,
                                  LayerStateObserver stateObserver, MixerOutputTap mixerTap) {
+        try {
+            return run(input, initial, req, stateObserver, mixerTap);
+        } catch (ai.djl.engine.EngineException e) {
+            throw outOfMemory(e, input).orElseThrow(() -> e);
+        }
+    }
+
+    /**
+     * CUDA's out-of-memory error as one line that says what to lower. Whatever finished before is journaled, so
+     * the same command resumes after it.
+     */
+    static java.util.Optional<ModelException> outOfMemory(RuntimeException e, TokenBatch input) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (!m.contains("out of memory")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new ModelException("out of GPU memory on a forward pass over " + input.batch()
+                + " x " + input.length() + " tokens; lower --batch-size (eval, bench tasks) or --segment (extrapolate,"
+                + " rank) and run the same command again: finished work is kept and resumes", e));
+    }
+
+    private ForwardOutput run(TokenBatch input, ModelState initial, ForwardRequest req,
+                              LayerStateObserver stateObserver, MixerOutputTap mixerTap) {
         if (initial != null && initial.batch() != input.batch()) {
             throw new ModelException("state has batch " + initial.batch() + ", input has " + input.batch());
         }

@@ -4,60 +4,80 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Locale;
+import dev.deltaeval.core.engine.DeviceRequest;
+import dev.deltaeval.core.engine.GpuInfo;
+import dev.deltaeval.core.engine.LibtorchChoice;
+import dev.deltaeval.core.engine.LibtorchInstaller;
+import dev.deltaeval.core.engine.LibtorchLocator;
 
 /**
- * Starts DJL's PyTorch engine and resolves devices, turning DJL's failures into one actionable line. DJL's own
- * settings ({@code PYTORCH_LIBRARY_PATH}, {@code PYTORCH_VERSION}, {@code PYTORCH_FLAVOR}, {@code DJL_CACHE_DIR},
- * {@code ai.djl.offline}) are left to DJL, so a GPU user can point it at the libtorch the machine has.
+ * Starts DJL's PyTorch engine on the libtorch that {@link LibtorchLocator} chooses for the requested device, and
+ * resolves devices, turning DJL's failures into one actionable line. DJL loads one libtorch per process, so the
+ * choice is made once, by the first command that asks for a device.
  */
 public final class Engines {
-    private static final String HINT = "DJL 0.36 needs libtorch 2.7.1: set PYTORCH_LIBRARY_PATH to a matching libtorch, "
-            + "or leave PYTORCH_VERSION/PYTORCH_FLAVOR unset to use the bundled CPU build";
+    private static final String HINT = "DJL 0.36 needs libtorch 2.7.1 or a JNI built for your libtorch (README: "
+            + "Running on a GPU)";
+    private static LibtorchChoice chosen;
+    private static boolean started;
 
     private Engines() {
     }
 
-    public static Engine pytorch() {
+    public static synchronized Engine pytorch() {
         try {
-            return Engine.getEngine("PyTorch");
+            Engine e = Engine.getEngine("PyTorch");
+            started = true;
+            return e;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            throw new ModelException("cannot start DJL's PyTorch engine (" + rootMessage(e) + "); " + HINT, e);
+            throw new ModelException("cannot start DJL's PyTorch engine" + (chosen == null ? "" : " with "
+                    + chosen.describe()) + " (" + rootMessage(e) + "); " + HINT, e);
         }
     }
 
-    /** Parses "cpu", "gpu" or "gpu:K" and checks that the device is usable by running one small operation on it. */
+    /** A device ready for work, and how it was chosen (for the start-up line and provenance). */
+    public record Resolved(Device device, String description) {
+    }
+
+    /** Parses "auto", "cpu", "gpu" or "gpu:K" and checks that the device is usable by running one operation on it. */
     public static Device resolve(String spec) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
+        return resolveRequest(DeviceRequest.parse(spec)).device();
+    }
+
+    /**
+     * Chooses the libtorch for the request (once per process), starts the engine and picks the device: for
+     * {@code auto} the first CUDA GPU the engine sees, else the CPU.
+     */
+    public static synchronized Resolved resolveRequest(DeviceRequest req) {
+        if (!started && chosen == null) {
+            LibtorchLocator locator = new LibtorchLocator(LibtorchInstaller.currentContext());
+            LibtorchChoice c = locator.locate(req);
+            LibtorchInstaller.apply(c, locator);
+            chosen = c;
+        }
         Engine engine = pytorch();
+        String lib = chosen == null ? "libtorch " + engine.getVersion() : chosen.describe();
+        int count = engine.getGpuCount();
         Device device;
-        if (s.equals("cpu")) {
+        if (req.kind() == DeviceRequest.Kind.CPU || (req.kind() == DeviceRequest.Kind.AUTO && count == 0)) {
             device = Device.cpu();
-        } else if (s.equals("gpu") || s.equals("cuda") || s.startsWith("gpu:") || s.startsWith("cuda:")) {
-            int id = s.contains(":") ? parseId(s.substring(s.indexOf(':') + 1), spec) : 0;
-            int count = engine.getGpuCount();
-            if (count == 0) {
-                throw new ModelException("--device " + spec + ": no usable GPU (DJL's PyTorch engine "
-                        + engine.getVersion() + " sees 0 CUDA devices; on a CUDA machine use DJL's CUDA build of "
-                        + "libtorch: PYTORCH_FLAVOR=cu128 with network access, or PYTORCH_LIBRARY_PATH offline)");
-            }
-            if (id >= count) {
-                throw new ModelException("--device " + spec + ": GPU " + id + " does not exist (" + count + " visible)");
-            }
-            device = Device.gpu(id);
         } else {
-            throw new ModelException("--device " + spec + ": expected cpu, gpu or gpu:K");
+            if (count == 0) {
+                throw new ModelException("--device " + req.spec() + ": no usable GPU: " + lib + " sees 0 CUDA devices"
+                        + (chosen != null && !chosen.isCuda() ? " (it is a CPU build)" : " (check nvidia-smi and "
+                        + "CUDA_VISIBLE_DEVICES)"));
+            }
+            if (req.index() >= count) {
+                throw new ModelException("--device " + req.spec() + ": GPU " + req.index() + " does not exist ("
+                        + count + " visible)");
+            }
+            device = Device.gpu(req.index());
         }
         probe(engine, device);
-        return device;
-    }
-
-    private static int parseId(String s, String spec) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new ModelException("--device " + spec + ": expected gpu:K with a number K");
-        }
+        String where = device.isGpu() ? "gpu:" + device.getDeviceId() + " (" + GpuInfo.describe(device.getDeviceId())
+                + ")" : "cpu" + (req.kind() == DeviceRequest.Kind.AUTO ? " (no usable CUDA GPU"
+                + (chosen != null && !chosen.notes().isEmpty() ? ": " + chosen.notes() : "") + ")" : "");
+        return new Resolved(device, where + ", " + lib);
     }
 
     private static void probe(Engine engine, Device device) {

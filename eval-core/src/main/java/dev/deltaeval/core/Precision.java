@@ -25,6 +25,14 @@ public enum Precision {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** {@code auto} is fp16 on a GPU (tensor cores) and fp32 on the CPU; anything else as {@link #parse}. */
+    public static Precision resolve(String s, ai.djl.Device device) {
+        if (s.trim().equalsIgnoreCase("auto")) {
+            return device.isGpu() ? FP16 : FP32;
+        }
+        return parse(s);
+    }
+
     public static Precision parse(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
             case "fp32":
@@ -39,7 +47,7 @@ public enum Precision {
                 throw new ModelException("--dtype bf16 is not supported: DJL's PyTorch binding aborts the JVM on bf16 "
                         + "arrays; use fp16 on GPU or fp32 (bf16 checkpoints are widened to fp32 on load)");
             default:
-                throw new ModelException("unknown dtype \"" + s + "\" (expected fp32 or fp16)");
+                throw new ModelException("unknown dtype \"" + s + "\" (expected auto, fp32 or fp16)");
         }
     }
 }
