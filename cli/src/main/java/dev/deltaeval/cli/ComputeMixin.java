@@ -30,7 +30,8 @@ public final class ComputeMixin {
         DeviceRequest request = DeviceRequest.parse(device);
         Engines.Resolved r = Engines.resolveRequest(request);
         Precision p = Precision.resolve(dtype, r.device());
+        ComputeOptions options = new ComputeOptions(r.device(), p, chunk);
         System.err.println("deltaeval: device " + r.description() + ", dtype " + p.label());
-        return new ComputeOptions(r.device(), p, chunk);
+        return options;
     }
 }

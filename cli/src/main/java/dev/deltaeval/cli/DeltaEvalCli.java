@@ -30,11 +30,18 @@ public final class DeltaEvalCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // the launcher's logging defaults, for a plain java -jar too: DJL's INFO lines and CudaUtils' warning on
+        // machines with a CUDA runtime but no usable driver would otherwise precede every command's output
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils",
+                System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error"));
         System.exit(execute(args));
     }
 
     /** Runs a command line and returns its exit code; errors become one line on stderr. */
     public static int execute(String... args) {
+        dev.deltaeval.core.engine.LibtorchInstaller.applyDjlDefaults();
         CommandLine cl = new CommandLine(new DeltaEvalCli());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;

@@ -132,6 +132,31 @@ class CliTest {
         assertTrue(gpu.err().startsWith("deltaeval: error: --device gpu: no usable GPU"), gpu.err());
     }
 
+    @Test
+    void autoDeviceRunsOnTheCpuWithoutAGpuAndSaysSo() {
+        Run auto = run("score", DEMO.toString(), "--text", "The Python interpreter");
+        assertEquals(0, auto.exit(), auto.err());
+        // CI has no GPU: auto falls back to the CPU, at fp32, and the start-up line says so
+        assertTrue(auto.err().startsWith("deltaeval: device cpu"), auto.err());
+        assertTrue(auto.err().contains(", dtype fp32\n"), auto.err());
+    }
+
+    /** A fresh JVM, because DJL picks its libtorch once per process. */
+    @Test
+    void aLibraryPathWithoutLibtorchIsOneLineAndExit2() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                DeltaEvalCli.class.getName(), "score", DEMO.toString(), "--text", "hi", "--device", "gpu");
+        pb.environment().put("PYTORCH_LIBRARY_PATH", "/nonexistent/lib");
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), err);
+        assertEquals("deltaeval: error: PYTORCH_LIBRARY_PATH=/nonexistent/lib holds no libtorch.so (expected the lib/ "
+                + "folder of a libtorch or of a pip-installed torch)\n", err);
+    }
+
     static float maxAbsDiff(float[] a, float[] b) {
         assertEquals(a.length, b.length);
         float m = 0;

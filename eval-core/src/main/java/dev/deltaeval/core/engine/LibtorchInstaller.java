@@ -29,6 +29,21 @@ public final class LibtorchInstaller {
     private LibtorchInstaller() {
     }
 
+    /**
+     * DJL's network defaults for a command-line run, set before any DJL library loads: offline unless
+     * {@code DJL_OFFLINE=false} (DJL would otherwise try to download on a CUDA machine: the tokenizers' native library
+     * looks for a CUDA flavor first), and the CPU flavor of the tokenizers' library, which is all DeltaEval needs.
+     */
+    public static void applyDjlDefaults() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline",
+                    Boolean.toString(!"false".equalsIgnoreCase(System.getenv().getOrDefault("DJL_OFFLINE", "true"))));
+        }
+        if (System.getProperty("RUST_FLAVOR") == null && System.getenv("RUST_FLAVOR") == null) {
+            System.setProperty("RUST_FLAVOR", "cpu");
+        }
+    }
+
     /** What this process can see: environment, DJL's cache, the jars on and beside the classpath. */
     public static LibtorchLocator.Context currentContext() {
         Properties engine = new Properties();

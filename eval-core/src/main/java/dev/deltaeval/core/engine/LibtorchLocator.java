@@ -81,7 +81,7 @@ public final class LibtorchLocator {
                         + "download (start DeltaEval with its launcher)");
             }
             if (request.kind() == DeviceRequest.Kind.GPU) {
-                throw new ModelException("--device " + request.spec() + ": no CUDA libtorch that DJL "
+                throw new ModelException("--device " + request.spec() + ": no usable GPU: no CUDA libtorch that DJL "
                         + ctx.djlVersion() + " can load (" + String.join("; ", notes) + "). " + waysOut());
             }
         }
