@@ -1,6 +1,7 @@
 package dev.deltaeval.core;
 
 import ai.djl.Device;
+import dev.deltaeval.core.kernels.UtInverse;
 
 /**
  * Where and how a model runs.
@@ -8,8 +9,9 @@ import ai.djl.Device;
  * @param device        DJL device (cpu or gpu:K)
  * @param precision     dtype of the dense projections
  * @param chunkSubsteps chunk length of the WY kernel in Householder sub-steps (fla uses 64)
+ * @param inverse       how the chunked kernel inverts the UT transform (batched matmuls on a GPU, fp64 LU on a CPU)
  */
-public record ComputeOptions(Device device, Precision precision, int chunkSubsteps) {
+public record ComputeOptions(Device device, Precision precision, int chunkSubsteps, UtInverse inverse) {
     public static final int DEFAULT_CHUNK = 64;
 
     public ComputeOptions {
@@ -22,11 +24,16 @@ public record ComputeOptions(Device device, Precision precision, int chunkSubste
         }
     }
 
+    /** The inverse that runs fastest on the device: matmuls on a GPU, where LU is a chain of tiny kernels. */
+    public ComputeOptions(Device device, Precision precision, int chunkSubsteps) {
+        this(device, precision, chunkSubsteps, device.isGpu() ? UtInverse.DOUBLING : UtInverse.LU_FP64);
+    }
+
     public static ComputeOptions cpu() {
         return new ComputeOptions(Device.cpu(), Precision.FP32, DEFAULT_CHUNK);
     }
 
     public ComputeOptions withChunk(int substeps) {
-        return new ComputeOptions(device, precision, substeps);
+        return new ComputeOptions(device, precision, substeps, inverse);
     }
 }

@@ -31,6 +31,8 @@ import java.util.List;
 public final class DeltaModel implements AutoCloseable {
     /** Target size of one [B, chunk, vocab] logits block when scoring. */
     static final long DEFAULT_SCORE_BLOCK_ELEMENTS = 16L << 20;
+    /** On a GPU: 64M logits (256 MB in fp32) per block, few enough blocks that per-block work does not show. */
+    static final long GPU_SCORE_BLOCK_ELEMENTS = 64L << 20;
     private long scoreBlockElements = DEFAULT_SCORE_BLOCK_ELEMENTS;
 
     private final ModelConfig config;
@@ -66,7 +68,7 @@ public final class DeltaModel implements AutoCloseable {
             WeightLoader wl = new WeightLoader(ckpt, manager, options.precision().dataType());
             NDArray emb = wl.dense(WeightSchema.EMBEDDINGS);
             List<DecoderBlock> blocks = new ArrayList<>();
-            ChunkConstants constants = new ChunkConstants(manager);
+            ChunkConstants constants = new ChunkConstants(manager, options.inverse());
             float eps = (float) c.normEps();
             int cacheLen = 0;
             for (int l = 0; l < c.numLayers(); l++) {
@@ -174,7 +176,8 @@ public final class DeltaModel implements AutoCloseable {
         }
         return java.util.Optional.of(new ModelException("out of GPU memory on a forward pass over " + input.batch()
                 + " x " + input.length() + " tokens; lower --batch-size (eval, bench tasks) or --segment (extrapolate,"
-                + " rank) and run the same command again: finished work is kept and resumes", e));
+                + " rank) and run the same command again: finished work is kept and resumes (" + m.split("\n")[0]
+                .replaceAll("\\s+", " ").trim() + ")", e));
     }
 
     private ForwardOutput run(TokenBatch input, ModelState initial, ForwardRequest req,
@@ -192,9 +195,6 @@ public final class DeltaModel implements AutoCloseable {
         long hsz = config.hiddenSize();
         long created = 0;
         try (NDManager scope = manager.newSubManager()) {
-            if (initial != null) {
-                initial.tempAttach(scope);
-            }
             NDArray ids = scope.create(input.ids(), new Shape(b, t));
             NDArray h = embeddings.get(scope, new NDIndex("{}", ids));
             PaddingMask padding = input.isRagged() ? PaddingMask.of(scope, input.lengths(), input.length(),
@@ -206,7 +206,17 @@ public final class DeltaModel implements AutoCloseable {
                     copyInto(h, hidden, l * b * t * hsz);
                 }
                 try (NDManager layerScope = scope.newSubManager()) {
+                    // everything a layer reads is lent to its scope: DJL attaches a result to its receiver's manager,
+                    // so a convolution over the initial state's cache, or a gather over the padding mask, would
+                    // otherwise keep its whole chain of results alive until the forward pass ends (a 256-row forked
+                    // pass of a 24-layer model held 134 GB on an H200 that way)
                     h.tempAttach(layerScope);
+                    if (initial != null) {
+                        initial.layer(l).tempAttach(layerScope);
+                    }
+                    if (padding != null) {
+                        padding.tempAttach(layerScope);
+                    }
                     StateObserver obs = null;
                     if (stateObserver != null) {
                         final int layer = l;
@@ -290,35 +300,46 @@ public final class DeltaModel implements AutoCloseable {
     private long scoreTargets(NDArray y, TokenBatch targets, float[] logProbs, long[] argmax) {
         long b = targets.batch();
         int t = targets.length();
-        int block = (int) Math.max(1, Math.min(t, scoreBlockElements / (b * config.vocabSize())));
+        long blockElements = options.device().isGpu() ? GPU_SCORE_BLOCK_ELEMENTS : scoreBlockElements;
+        int block = (int) Math.max(1, Math.min(t, blockElements / (b * config.vocabSize())));
         long created = 0;
+        // the picked log-probabilities and argmaxes stay on the device until every block is done: one transfer
+        // (one device sync) per forward instead of two per block
+        NDList picked = new NDList();
+        NDList best = new NDList();
         for (int from = 0; from < t; from += block) {
             int to = Math.min(t, from + block);
             try (NDManager ms = y.getManager().newSubManager()) {
                 NDArray yb = y.get(ms, new NDIndex(":, {}:{}", from, to));
                 NDArray lp = scoringLogits(yb).logSoftmax(-1);
                 NDArray tgt = ms.create(targets.columnIds(from, to), new Shape(b, to - from, 1));
-                float[] picked = lp.gather(tgt, 2).toType(DataType.FLOAT32, false).toFloatArray();
-                long[] best = lp.argMax(2).toLongArray();
-                for (int i = 0; i < b; i++) {
-                    System.arraycopy(picked, i * (to - from), logProbs, i * t + from, to - from);
-                    System.arraycopy(best, i * (to - from), argmax, i * t + from, to - from);
-                }
+                NDArray p = lp.gather(tgt, 2).reshape(b, to - from);
+                NDArray a = lp.argMax(2);
+                p.attach(y.getManager());
+                a.attach(y.getManager());
+                picked.add(p);
+                best.add(a);
                 created += ms.getManagedArrays().size();
             }
         }
-        return created;
+        NDArray allPicked = picked.size() == 1 ? picked.get(0) : NDArrays.concat(picked, 1);
+        NDArray allBest = best.size() == 1 ? best.get(0) : NDArrays.concat(best, 1);
+        System.arraycopy(allPicked.toType(DataType.FLOAT32, false).toFloatArray(), 0, logProbs, 0, (int) (b * t));
+        System.arraycopy(allBest.toLongArray(), 0, argmax, 0, (int) (b * t));
+        return created + picked.size() + best.size() + 2;
     }
 
     /**
-     * Logits for scoring, in fp64 on CPU: BLAS picks different kernels for different row counts (GEMV for one row,
-     * blocked GEMM for many), and through a 32000-way log-softmax those fp32 differences reach 1e-5 on a summed
+     * Logits for scoring, in fp64 at fp32 precision: BLAS picks different kernels for different row counts (GEMV
+     * for one row, blocked GEMM for many), and through a 32000-way log-softmax those fp32 differences reach 1e-5 on a summed
      * log-likelihood. In fp64 a request's score does not depend on the batch it was run in. The product is rounded
      * to fp32 afterwards (deterministically), so the log-softmax over the vocabulary, a per-row reduction, runs in
      * fp32 at a third of the fp64 cost.
      */
     private NDArray scoringLogits(NDArray y) {
-        if (options.device().isGpu()) {
+        // fp16 runs are for speed: the head stays in fp16 (tensor cores) like the rest. fp32 runs are the exact
+        // mode, on a GPU too, and score as the CPU does
+        if (options.precision() == Precision.FP16) {
             return y.matMul(outputT).toType(DataType.FLOAT32, false);
         }
         if (outputT64 == null) {

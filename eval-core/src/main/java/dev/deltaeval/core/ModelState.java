@@ -76,15 +76,6 @@ public final class ModelState implements AutoCloseable {
         return d;
     }
 
-    void tempAttach(NDManager scope) {
-        for (LayerState l : layers) {
-            l.s().tempAttach(scope);
-            if (l.convCache() != null) {
-                l.convCache().tempAttach(scope);
-            }
-        }
-    }
-
     @Override
     public void close() {
         manager.close();

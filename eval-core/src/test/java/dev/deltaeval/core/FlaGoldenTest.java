@@ -46,6 +46,26 @@ class FlaGoldenTest {
         }
     }
 
+    /** The GPU's UT inverse (doubling product in fp32, residual-checked), run here on the CPU. */
+    @ParameterizedTest
+    @FieldSource("FIXTURES")
+    void doublingInverseMatchesFlaAndTheRecurrentMode(String fixture) {
+        SafetensorsFile exp = Fixtures.expected(fixture);
+        TokenBatch input = ids(exp, "input_ids");
+        float[] want = exp.readFloat("logits_fp32").toFloatArray();
+        ComputeOptions doubling = new ComputeOptions(ai.djl.Device.cpu(), Precision.FP32,
+                ComputeOptions.DEFAULT_CHUNK, dev.deltaeval.core.kernels.UtInverse.DOUBLING);
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(Fixtures.dir(fixture)), doubling)) {
+            float[] chunked = model.forward(input, null, ForwardRequest.logits(Mode.CHUNKED)).logits();
+            float[] recurrent = model.forward(input, null, ForwardRequest.logits(Mode.RECURRENT)).logits();
+            float d = Fixtures.maxAbsDiff(chunked, want);
+            float dModes = Fixtures.maxAbsDiff(chunked, recurrent);
+            System.out.printf("%s: doubling |dlogits|=%.2e modes=%.2e%n", fixture, d, dModes);
+            assertTrue(d <= ORACLE_TOL, fixture + " doubling-inverse logits off by " + d);
+            assertTrue(dModes <= MODE_TOL, fixture + " doubling chunked vs recurrent " + dModes);
+        }
+    }
+
     @ParameterizedTest
     @FieldSource("FIXTURES")
     void shortPromptLogitsMatchFla(String fixture) {

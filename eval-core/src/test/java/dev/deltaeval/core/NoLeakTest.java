@@ -35,6 +35,22 @@ class NoLeakTest {
         }
     }
 
+    /** The GPU's kernel choices (doubling UT inverse), run on the CPU: nothing they make may outlive a forward. */
+    @Test
+    void doublingInverseLeavesNothingOnTheModel() {
+        ComputeOptions gpuKernels = new ComputeOptions(ai.djl.Device.cpu(), Precision.FP32, ComputeOptions.DEFAULT_CHUNK,
+                dev.deltaeval.core.kernels.UtInverse.DOUBLING);
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(Fixtures.dir("v022_dp3_gated_outgate")), gpuKernels)) {
+            TokenBatch input = new TokenBatch(Fixtures.expected("v022_dp3_gated_outgate").readLongs("input_ids"), 2, 96);
+            runOnce(model, input);
+            int resident = model.residentArrays();
+            for (int i = 0; i < 3; i++) {
+                runOnce(model, input);
+            }
+            assertEquals(resident, model.residentArrays(), "the model's manager gained arrays");
+        }
+    }
+
     private static void runOnce(DeltaModel model, TokenBatch input) {
         ForwardOutput out = model.forward(input, null, ForwardRequest.score(input).withState());
         try (ModelState s = out.state(); ModelState f = s.fork()) {

@@ -13,10 +13,17 @@ import java.util.Map;
  */
 public final class ChunkConstants {
     private final NDManager manager;
+    private final UtInverse inverse;
     private final Map<String, Masks> cache = new HashMap<>();
 
-    public ChunkConstants(NDManager manager) {
+    public ChunkConstants(NDManager manager, UtInverse inverse) {
         this.manager = manager;
+        this.inverse = inverse;
+    }
+
+    /** How this model's chunked kernel inverts the UT transform. */
+    public UtInverse inverse() {
+        return inverse;
     }
 
     /** The constants of one geometry: C = n * ct sub-steps per chunk, ct tokens, key dimension dk. */
@@ -25,6 +32,7 @@ public final class ChunkConstants {
         final NDArray lowerInclusive;
         final NDArray queryMask;
         final NDArray eye;
+        final NDArray eye64;
         final NDArray eyeDk;
 
         Masks(NDManager m, long c, long ct, int n, long dk, DataType type) {
@@ -36,6 +44,7 @@ public final class ChunkConstants {
             NDArray lastRow = m.arange(0f, ct, 1f).mul(n).add(n - 1).expandDims(1);
             queryMask = lastRow.gte(cols).toType(type, false);
             eye = m.eye((int) c).toType(type, false);
+            eye64 = m.eye((int) c).toType(DataType.FLOAT64, false);
             eyeDk = m.eye((int) dk).toType(type, false);
         }
     }
@@ -44,7 +53,7 @@ public final class ChunkConstants {
         return cache.computeIfAbsent(c + "/" + ct + "/" + n + "/" + dk + "/" + type, k -> {
             try (NDManager tmp = manager.newSubManager()) {
                 Masks s = new Masks(tmp, c, ct, n, dk, type);
-                for (NDArray a : new NDArray[] {s.strictLower, s.lowerInclusive, s.queryMask, s.eye, s.eyeDk}) {
+                for (NDArray a : new NDArray[] {s.strictLower, s.lowerInclusive, s.queryMask, s.eye, s.eye64, s.eyeDk}) {
                     a.attach(manager);
                 }
                 return s;

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -41,10 +40,10 @@ public final class ChunkedDeltaRule {
         long c = ct * n;
         boolean gated = in.g() != null;
 
-        NDArray q = padAxis2(in.q(), tp - t);
-        NDArray k = padAxis2(in.k(), (tp - t) * n);
-        NDArray v = padAxis2(in.v(), (tp - t) * n);
-        NDArray beta = padAxis2(in.beta(), (tp - t) * n);
+        NDArray q = chunkLayout(in.q(), tp - t);
+        NDArray k = chunkLayout(in.k(), (tp - t) * n);
+        NDArray v = chunkLayout(in.v(), (tp - t) * n);
+        NDArray beta = chunkLayout(in.beta(), (tp - t) * n);
 
         NDArray kc = k.reshape(b, h, nChunks, c, dk);
         NDArray vc = v.reshape(b, h, nChunks, c, dv);
@@ -57,13 +56,12 @@ public final class ChunkedDeltaRule {
         NDArray gTok = null;
         NDArray gSub = null;
         if (gated) {
-            gTok = padAxis2(in.g(), tp - t).reshape(b, h, nChunks, ct).cumSum(3);       // cumulative per token
+            gTok = chunkLayout(in.g(), tp - t).reshape(b, h, nChunks, ct).cumSum(3);       // cumulative per token
             gSub = gTok.expandDims(-1).repeat(4, n).reshape(b, h, nChunks, c);         // same at every sub-step
             a = a.mul(decayMatrix(gSub, gSub, masks.lowerInclusive));
         }
-        // The UT transform is the ill-conditioned step (entries of A reach 2 with beta in [0, 2]); inverting in fp64
-        // keeps chunked and recurrent modes within 1e-4 of each other. It is one small C x C inverse per chunk.
-        NDArray tInv = a.add(masks.eye).toType(DataType.FLOAT64, false).inverse().toType(a.getDataType(), false);
+        // The UT transform is the ill-conditioned step (entries of A reach 2 with beta in [0, 2]): see UtInverse
+        NDArray tInv = constants.inverse().invert(a, masks.eye, masks.eye64);
         NDArray kBeta = kc.mul(betaCol);
         NDArray u = tInv.matMul(vc.mul(betaCol));
         NDArray w = tInv.matMul(gated ? kBeta.mul(gSub.exp().expandDims(-1)) : kBeta);
@@ -105,12 +103,25 @@ public final class ChunkedDeltaRule {
         return gRows.expandDims(-1).sub(gCols.expandDims(-2)).mul(mask).exp().mul(mask);
     }
 
-    private static NDArray padAxis2(NDArray x, long extra) {
-        if (extra == 0) {
-            return x;
+    /**
+     * {@code x} [B, H, S, ...] (often a transposed view of the projection's [B, S, H, ...] layout) as one contiguous
+     * array with {@code extra} zero steps appended on axis 2: exactly one copy. Without it every batched matmul over
+     * the strided view would copy its operand again (issue 13's profile: 20% of GPU time in such copies).
+     */
+    private static NDArray chunkLayout(NDArray x, long extra) {
+        long[] dims = x.getShape().getShape();
+        if (extra == 0 && !x.getDevice().isGpu()) {
+            return x; // the CPU's BLAS packs strided operands itself; copying would only change its rounding
         }
-        Shape s = x.getShape();
-        long[] dims = s.getShape();
+        if (extra == 0) {
+            // merging H and S is a view only where x is contiguous already; on the transposed view reshape copies
+            // into contiguous memory (merging B and H would not copy when B = 1)
+            long[] merged = new long[dims.length - 1];
+            merged[0] = dims[0];
+            merged[1] = dims[1] * dims[2];
+            System.arraycopy(dims, 3, merged, 2, dims.length - 3);
+            return x.reshape(new Shape(merged)).reshape(new Shape(dims));
+        }
         dims[2] = extra;
         return NDArrays.concat(new NDList(x, x.getManager().zeros(new Shape(dims), x.getDataType())), 2);
     }

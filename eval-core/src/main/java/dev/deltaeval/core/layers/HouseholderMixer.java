@@ -89,31 +89,28 @@ public final class HouseholderMixer {
         NDArray projected = x.matMul(w.inProjT());
         NDList parts = splits.length == 0 ? new NDList(projected) : projected.split(splits, 2);
         NDArray convCache = null;
-        NDList qkv;
+        NDArray convolved = parts.get(0);
         if (w.conv() != null) {
-            ShortConv.Output conv = w.conv().apply(parts.get(0), state == null ? null : state.convCache(),
+            ShortConv.Output conv = w.conv().apply(convolved, state == null ? null : state.convCache(),
                     padding == null ? null : padding.cacheIndex());
             convCache = conv.cache();
-            qkv = conv.y().split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
-        } else {
-            qkv = parts.get(0).split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
+            convolved = conv.y();
         }
+        boolean siluAll = cfg.qkActivation() == QkActivation.SILU;
+        if (siluAll) {
+            convolved = Ops.silu(convolved); // q, k and v alike: one pass instead of three
+        }
+        NDList qkv = convolved.split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
         int p = 1;
         NDArray bRaw = cfg.useBeta() ? parts.get(p++) : null;
         NDArray aRaw = cfg.useForgetGate() ? parts.get(p++) : null;
         NDArray gateRaw = cfg.useOutputGate() ? parts.get(p) : null;
-        NDArray q = qkv.get(0);
-        NDArray k = qkv.get(1);
-        NDArray v = Ops.silu(qkv.get(2));
-        if (cfg.qkActivation() == QkActivation.SILU) {
-            q = Ops.silu(q);
-            k = Ops.silu(k);
-        }
-        q = toFloat(q).reshape(b, t, nh, dk).transpose(0, 2, 1, 3);
-        k = toFloat(k).reshape(b, t * n, nh, dk).transpose(0, 2, 1, 3);
-        v = toFloat(v).reshape(b, t * n, nh, dv).transpose(0, 2, 1, 3);
-        q = normalizeQk(activateQk(q)).mul(qScale);
-        k = normalizeQk(activateQk(k));
+        // head-split in the projection's [B, T, heads, d] layout; the kernels take [B, heads, T, d] views of it and
+        // make each contiguous exactly once, in the layout their matmuls want
+        NDArray q = normalizeQk(activateQk(toFloat(qkv.get(0)).reshape(b, t, nh, dk).transpose(0, 2, 1, 3)), qScale);
+        NDArray k = normalizeQk(activateQk(toFloat(qkv.get(1)).reshape(b, t * n, nh, dk).transpose(0, 2, 1, 3)), 1f);
+        NDArray v = toFloat(siluAll ? qkv.get(2) : Ops.silu(qkv.get(2))).reshape(b, t * n, nh, dv)
+                .transpose(0, 2, 1, 3);
 
         NDArray beta;
         if (bRaw != null) {
@@ -161,13 +158,19 @@ public final class HouseholderMixer {
         }
     }
 
-    private NDArray normalizeQk(NDArray x) {
+    /** The configured normalisation over the head dimension, times {@code scale} (folded into the divisor). */
+    private NDArray normalizeQk(NDArray x, float scale) {
+        NDArray divisor;
         switch (cfg.qkNorm()) {
             case SUM:
-                return x.div(x.sum(new int[] {-1}, true));
+                divisor = x.sum(new int[] {-1}, true);
+                break;
             default:
-                return Ops.l2norm(x);
+                divisor = Ops.l2Divisor(x);
+                break;
         }
+        NDArray normalized = x.div(divisor);
+        return scale == 1f ? normalized : normalized.mul(scale);
     }
 
     private static NDArray toFloat(NDArray x) {

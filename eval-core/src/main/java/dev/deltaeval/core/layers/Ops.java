@@ -13,9 +13,12 @@ public final class Ops {
         return x.mul(x.getNDArrayInternal().sigmoid());
     }
 
-    /** fla's l2norm: x / sqrt(sum(x^2) + 1e-6) over the last axis (eps inside the square root). */
-    public static NDArray l2norm(NDArray x) {
-        return x.div(x.square().sum(new int[] {-1}, true).add(1e-6f).sqrt());
+    /**
+     * What fla's l2norm divides by: sqrt(sum(x^2) + 1e-6) over the last axis (eps inside the square root), kept as
+     * a size-1 axis.
+     */
+    public static NDArray l2Divisor(NDArray x) {
+        return x.square().sum(new int[] {-1}, true).add(1e-6f).sqrt();
     }
 
     /** fla's RMSNorm in fp32: x * rsqrt(mean(x^2) + eps) * weight, cast back to the input dtype. */

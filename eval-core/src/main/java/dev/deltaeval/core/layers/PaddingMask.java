@@ -14,6 +14,15 @@ import ai.djl.ndarray.types.DataType;
  */
 public record PaddingMask(NDArray tokens, NDArray substeps, NDArray cacheIndex) {
 
+    /** Lends the arrays to {@code scope} until it closes (results of operations on them then land there too). */
+    public void tempAttach(NDManager scope) {
+        tokens.tempAttach(scope);
+        substeps.tempAttach(scope);
+        if (cacheIndex != null) {
+            cacheIndex.tempAttach(scope);
+        }
+    }
+
     public static PaddingMask of(NDManager m, int[] lengths, int t, int n, int cacheLength) {
         long b = lengths.length;
         long[] lens = new long[lengths.length];
