@@ -3,6 +3,7 @@ package dev.deltaeval.cli;
 import dev.deltaeval.checkpoints.AtomicFiles;
 import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.core.ComputeOptions;
+import dev.deltaeval.core.scoring.BatchPlan;
 import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.scoring.ScoringStats;
@@ -44,8 +45,8 @@ final class BenchTasksCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "-1", paramLabel = "N", description = "First N documents per task.")
     int limit;
 
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", description = "Sequences per forward pass.")
-    int batchSize;
+    @Mixin
+    BatchSizeMixin batchSize;
 
     @Option(names = "--repeat", defaultValue = "2", paramLabel = "N",
             description = "Runs per task and mode; the last is reported (default: ${DEFAULT-VALUE}). Earlier runs warm "
@@ -73,6 +74,7 @@ final class BenchTasksCommand implements Callable<Integer> {
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
         Checkpoint ckpt = CheckpointArg.open(checkpoint);
         ComputeOptions opts = compute.options();
+        BatchPlan batches = batchSize.plan(opts.device().isGpu());
         List<Map<String, Object>> rows = new ArrayList<>();
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "bench tasks");
              DeltaModel model = DeltaModel.load(ckpt, opts)) {
@@ -80,7 +82,8 @@ final class BenchTasksCommand implements Callable<Integer> {
             for (TaskSpec spec : specs) {
                 for (String mode : modes) {
                     boolean fork = mode.equals("forked");
-                    LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, fork);
+                    LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batches, maxLen,
+                            fork ? LoglikelihoodScorer.ForkPolicy.ALWAYS : LoglikelihoodScorer.ForkPolicy.NEVER);
                     Evaluator ev = new Evaluator(scorer, new PairEncoder(tok, LmEvalSemantics.CURRENT), 0);
                     TaskResult r = null;
                     double secs = 0;
@@ -117,7 +120,7 @@ final class BenchTasksCommand implements Callable<Integer> {
             json.put("checkpoint_sha256", ckpt.contentHash());
             json.put("device", opts.device().toString());
             json.put("dtype", opts.precision().label());
-            json.put("batch_size", batchSize);
+            json.put("batch_size", batches.label());
             json.put("results", rows);
             AtomicFiles.writeJson(out, json);
         }

@@ -2,6 +2,7 @@ package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.core.ComputeOptions;
+import dev.deltaeval.core.scoring.BatchPlan;
 import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
@@ -52,9 +53,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "-1", paramLabel = "N", description = "Evaluate the first N documents.")
     int limit;
 
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N",
-            description = "Sequences per forward pass (default: ${DEFAULT-VALUE}); results do not depend on it.")
-    int batchSize;
+    @Mixin
+    BatchSizeMixin batchSize;
 
     @Option(names = "--max-length", paramLabel = "N",
             description = "Left-truncate inputs to N tokens (default: the config's max_position_embeddings, as lm-eval).")
@@ -105,12 +105,13 @@ final class EvalCommand implements Callable<Integer> {
         LmEvalSemantics semantics = LmEvalSemantics.parse(compat);
         int maxLen = maxLength != null ? maxLength : ckpt.config().maxPositionEmbeddings();
         ComputeOptions opts = compute.options();
+        BatchPlan batches = batchSize.plan(opts.device().isGpu());
         double start = System.currentTimeMillis() / 1000.0;
         long t0 = System.nanoTime();
         List<TaskResult> results = new ArrayList<>();
         Map<String, String> dataHashes = new LinkedHashMap<>();
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "eval"); DeltaModel model = DeltaModel.load(ckpt, opts)) {
-            LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batchSize, maxLen, forkPolicy());
+            LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batches, maxLen, forkPolicy());
             Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics, ckpt.config().bosTokenId(),
                     ckpt.config().eosTokenId()), bootstrapIters,
                     new Generator(model, tok, semantics, ckpt.config().eosTokenId(), maxLen), semantics);
@@ -133,7 +134,7 @@ final class EvalCommand implements Callable<Integer> {
                     r = evaluator.run(spec, dataDir, limit, show);
                 } else {
                     // everything that can change a result's bits is part of the key
-                    String settings = "max_length=" + maxLen + ",fork=" + forkPolicy() + ",batch=" + batchSize + ",device="
+                    String settings = "max_length=" + maxLen + ",fork=" + forkPolicy() + ",batch=" + batches.label() + ",device="
                             + opts.device() + ",dtype=" + opts.precision().label() + ",chunk=" + opts.chunkSubsteps();
                     try (ResultJournal journal = new ResultJournal(cacheDir != null ? cacheDir : output.resolve("cache"),
                             ckpt.contentHash(), semantics, spec.task(), settings)) {
@@ -147,7 +148,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         Provenance p = new Provenance(Version.HARNESS, ckpt.dir().toString(), ckpt.contentHash(), ckpt.parameterCount(),
-                semantics, opts.device().toString(), opts.precision().label(), batchSize,
+                semantics, opts.device().toString(), opts.precision().label(), batches.maxRows(), batches.tokenBudget(),
                 forkPolicy().name().toLowerCase(java.util.Locale.ROOT), maxLen, limit,
                 bootstrapIters, dataHashes);
         String stamp = LocalDateTime.now().toString().replace(":", "-");

@@ -23,7 +23,7 @@ import java.util.function.IntConsumer;
  */
 public final class LoglikelihoodScorer {
     private final DeltaModel model;
-    private final int batchSize;
+    private final BatchPlan batches;
     private final int maxLength;
     private final ForkPolicy policy;
     private ScoringStats lastStats = new ScoringStats(0, 0, 0, 0);
@@ -47,11 +47,15 @@ public final class LoglikelihoodScorer {
     }
 
     public LoglikelihoodScorer(DeltaModel model, int batchSize, int maxLength, ForkPolicy policy) {
-        if (batchSize < 1 || maxLength < 1) {
+        this(model, batchSize < 1 ? null : BatchPlan.rows(batchSize), maxLength, policy);
+    }
+
+    public LoglikelihoodScorer(DeltaModel model, BatchPlan batches, int maxLength, ForkPolicy policy) {
+        if (batches == null || maxLength < 1) {
             throw new ModelException("batch size and max length must be positive");
         }
         this.model = model;
-        this.batchSize = batchSize;
+        this.batches = batches;
         this.maxLength = maxLength;
         this.policy = policy;
     }
@@ -142,8 +146,9 @@ public final class LoglikelihoodScorer {
         }
         List<Key> contexts = new ArrayList<>(byContext.keySet());
         contexts.sort(LONGEST_FIRST);
-        for (int from = 0; from < contexts.size(); from += batchSize) {
-            List<Key> batch = contexts.subList(from, Math.min(contexts.size(), from + batchSize));
+        for (int from = 0, to; from < contexts.size(); from = to) {
+            to = batches.end(from, contexts.size(), i -> contexts.get(i).ids().length);
+            List<Key> batch = contexts.subList(from, to);
             if (batch.stream().allMatch(k -> byContext.get(k).stream().allMatch(cached::test))) {
                 batch.forEach(k -> counter.skipped(byContext.get(k).size()));
                 continue;
@@ -188,8 +193,8 @@ public final class LoglikelihoodScorer {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> -reqs.get(rest.get(i)).continuation().length));
-        for (int from = 0; from < order.length; from += batchSize) {
-            int to = Math.min(order.length, from + batchSize);
+        for (int from = 0, to; from < order.length; from = to) {
+            to = batches.end(from, order.length, i -> reqs.get(rest.get(order[i])).continuation().length - 1);
             List<long[]> inputs = new ArrayList<>();
             List<long[]> targets = new ArrayList<>();
             long[] rowsOfState = new long[to - from];
@@ -230,8 +235,9 @@ public final class LoglikelihoodScorer {
         }
         Arrays.sort(order, Comparator.comparingInt((Integer i) -> -(reqs.get(i).context().length
                 + reqs.get(i).continuation().length)));
-        for (int from = 0; from < order.length; from += batchSize) {
-            int to = Math.min(order.length, from + batchSize);
+        for (int from = 0, to; from < order.length; from = to) {
+            to = batches.end(from, order.length, i -> reqs.get(order[i]).context().length
+                    + reqs.get(order[i]).continuation().length - 1);
             if (java.util.Arrays.stream(order, from, to).allMatch(cached::test)) {
                 counter.skipped(to - from);
                 continue;

@@ -116,11 +116,13 @@ class LoglikelihoodScorerTest {
             List<LoglikelihoodRequest> reqs = requests(pool, 2);
             for (boolean fork : new boolean[] {true, false}) {
                 List<LoglikelihoodResult> one = new LoglikelihoodScorer(model, 1, 2048, fork).score(reqs, null);
-                for (int bs : new int[] {8, 64}) {
-                    List<LoglikelihoodResult> other = new LoglikelihoodScorer(model, bs, 2048, fork).score(reqs, null);
+                for (BatchPlan plan : new BatchPlan[] {BatchPlan.rows(8), BatchPlan.rows(64), new BatchPlan(64, 60)}) {
+                    List<LoglikelihoodResult> other = new LoglikelihoodScorer(model, plan, 2048, fork
+                            ? LoglikelihoodScorer.ForkPolicy.ALWAYS : LoglikelihoodScorer.ForkPolicy.NEVER)
+                            .score(reqs, null);
                     for (int i = 0; i < reqs.size(); i++) {
                         assertEquals(one.get(i).logLikelihood(), other.get(i).logLikelihood(), 1e-5,
-                                "fork=" + fork + " batch " + bs + " request " + i);
+                                "fork=" + fork + " batch " + plan.label() + " request " + i);
                         assertEquals(one.get(i).greedy(), other.get(i).greedy());
                     }
                 }
