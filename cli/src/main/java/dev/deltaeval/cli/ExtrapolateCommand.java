@@ -66,6 +66,10 @@ final class ExtrapolateCommand implements Callable<Integer> {
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--no-charts", description = "Write the JSON only (for a Java runtime without java.desktop, e.g. a "
+            + "GPU node's minimal one).")
+    boolean noCharts;
+
     @Option(names = "--recompute", description = "Ignore finished results and compute again.")
     boolean recompute;
 
@@ -95,8 +99,8 @@ final class ExtrapolateCommand implements Callable<Integer> {
             for (Checkpoint ckpt : opened) {
                 reports.add(runOne(ckpt, source, docs, dataHash, maxLen, opts));
             }
-            List<Path> charts = ExtrapolationCharts.write(reports, out.resolve("plots"), source.name() + "_" + maxLen,
-                    smooth);
+            List<Path> charts = noCharts ? List.of() : ExtrapolationCharts.write(reports, out.resolve("plots"),
+                    source.name() + "_" + maxLen, smooth);
             for (ExtrapolationReport r : reports) {
                 System.out.printf(java.util.Locale.ROOT, "%-24s max_len %6d  %d sequences  ppl@%d %.3f  ppl@%d %.3f  "
                                 + "exceeds +%.0f%% at %s%n", r.model(), maxLen, r.curves().sequences(),

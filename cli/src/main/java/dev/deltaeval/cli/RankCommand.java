@@ -59,6 +59,10 @@ final class RankCommand implements Callable<Integer> {
             description = "Tokens per hidden-state window (default: ${DEFAULT-VALUE}).")
     int window;
 
+    @Option(names = "--no-charts", description = "Write the JSON only (for a Java runtime without java.desktop, e.g. a "
+            + "GPU node's minimal one).")
+    boolean noCharts;
+
     @Option(names = "--no-hidden", description = "Skip the hidden-state ranks.")
     boolean noHidden;
 
@@ -152,8 +156,8 @@ final class RankCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path file = out.resolve(RankReport.fileName(source.name(), ids.length, model));
         AtomicFiles.writeJson(file, report.toJson());
-        List<Path> charts = RankCharts.write(report, out.resolve("plots"), "rank_" + source.name() + "_" + ids.length
-                + "_" + model);
+        List<Path> charts = noCharts ? List.of() : RankCharts.write(report, out.resolve("plots"), "rank_"
+                + source.name() + "_" + ids.length + "_" + model);
         summary(report);
         System.err.printf(Locale.ROOT, "wrote %s and %d chart files in %s (%.1f s)%n", file, charts.size(),
                 out.resolve("plots"), secs);
