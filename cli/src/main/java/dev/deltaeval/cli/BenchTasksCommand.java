@@ -42,8 +42,8 @@ final class BenchTasksCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "data/tasks-sample", paramLabel = "DIR", description = "Task data.")
     Path dataDir;
 
-    @Option(names = "--limit", defaultValue = "-1", paramLabel = "N", description = "First N documents per task.")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N", description = "First N documents per task (default: all).")
+    Integer limit;
 
     @Mixin
     BatchSizeMixin batchSize;
@@ -89,7 +89,7 @@ final class BenchTasksCommand implements Callable<Integer> {
                     double secs = 0;
                     for (int i = 0; i < Math.max(1, repeat); i++) {
                         long t0 = System.nanoTime();
-                        r = ev.run(spec, dataDir, limit, null);
+                        r = ev.run(spec, dataDir, Limits.check(limit), null);
                         secs = (System.nanoTime() - t0) / 1e9;
                     }
                     ScoringStats st = scorer.lastStats();

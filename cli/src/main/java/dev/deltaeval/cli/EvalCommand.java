@@ -50,8 +50,9 @@ final class EvalCommand implements Callable<Integer> {
                     + "the first 20 documents of each).")
     Path dataDir;
 
-    @Option(names = "--limit", defaultValue = "-1", paramLabel = "N", description = "Evaluate the first N documents.")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate the first N documents of each task "
+            + "(default: all).")
+    Integer limit;
 
     @Mixin
     BatchSizeMixin batchSize;
@@ -100,6 +101,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        int limit = Limits.check(this.limit);
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
         Checkpoint ckpt = CheckpointArg.open(checkpoint);
         LmEvalSemantics semantics = LmEvalSemantics.parse(compat);
@@ -141,6 +143,7 @@ final class EvalCommand implements Callable<Integer> {
                         r = evaluator.run(spec, dataDir, limit, show, journal);
                     }
                 }
+                Limits.warnIfBeyond(limit, spec.task(), r.originalDocs());
                 dataHashes.put(spec.task(), Checkpoint.sha256(files));
                 System.err.printf("%s: %d documents, %s%n", spec.task(), r.docs().size(), scorer.lastStats());
                 results.add(r);

@@ -265,6 +265,11 @@ public final class DeltaModel implements AutoCloseable {
                 last = scoringLogits(y.gather(index, 1)).logSoftmax(-1).toType(DataType.FLOAT32, false)
                         .toFloatArray();
             }
+            int badRow = firstNonFiniteRow(input, logits, logProbs, last);
+            if (badRow >= 0) {
+                throw new NonFiniteOutputException("non-finite values (NaN or infinity) in the model's output, "
+                        + firstNonFiniteStage(input, initial, req.mode()), badRow);
+            }
             ModelState state = null;
             if (req.keepState()) {
                 NDManager sm = manager.newSubManager();
@@ -280,6 +285,48 @@ public final class DeltaModel implements AutoCloseable {
             created += scope.getManagedArrays().size();
             return new ForwardOutput(logits, logProbs, argmax, hidden, state, last, created);
         }
+    }
+
+    /** The first batch row whose requested outputs hold a non-finite value at a real (unpadded) position, or -1. */
+    private int firstNonFiniteRow(TokenBatch input, float[] logits, float[] logProbs, float[] last) {
+        int t = input.length();
+        int vocab = config.vocabSize();
+        for (int row = 0; row < input.batch(); row++) {
+            int real = input.rowLength(row);
+            if (logProbs != null && !allFinite(logProbs, (long) row * t, real)
+                    || logits != null && !allFinite(logits, (long) row * t * vocab, (long) real * vocab)
+                    || last != null && !allFinite(last, (long) row * vocab, vocab)) {
+                return row;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean allFinite(float[] x, long from, long count) {
+        for (long i = from; i < from + count; i++) {
+            if (!Float.isFinite(x[(int) i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Where non-finite values first appear, found by running the same input again with its hidden states (only when
+     * an output was non-finite, so it costs nothing otherwise).
+     */
+    private String firstNonFiniteStage(TokenBatch input, ModelState initial, HouseholderMixer.Mode mode) {
+        float[] hidden = run(input, initial, new ForwardRequest(mode, false, null, true, false), null, null).hidden();
+        long perEntry = (long) input.batch() * input.length() * config.hiddenSize();
+        int layers = config.numLayers();
+        for (int e = 0; e <= layers; e++) {
+            if (!allFinite(hidden, e * perEntry, perEntry)) {
+                return e == 0 ? "first in the token embeddings"
+                        : e < layers ? "first in the output of layer " + (e - 1) + " (of " + layers + ")"
+                        : "first in the last layer or the final norm (layer " + (layers - 1) + ")";
+            }
+        }
+        return "in the output head (the hidden states are finite: the logits overflowed)";
     }
 
     /** A state as after zero tokens, for callers that want to start from an explicit state. */

@@ -95,6 +95,30 @@ public final class DocumentReader {
         return o;
     }
 
+    /**
+     * Where document {@code index} (0-based, as {@link #read} numbers them) comes from, for error messages:
+     * "FILE line N" (its label's line when {@code label} and the task has a label file), "FILE element N" or
+     * "FILE page N". Reads the file again; only for errors.
+     */
+    public static String location(Path dataDir, TaskSpec spec, int index, boolean label) {
+        boolean labels = label && spec.labelsFile() != null;
+        Path file = dataDir.resolve(labels ? spec.labelsFile() : spec.dataFile());
+        if (!labels && !spec.dataFile().endsWith(".jsonl")) {
+            return file + (spec.dataFile().endsWith(".txt") ? " page " : " element ") + (index + 1);
+        }
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0, seen = 0; i < lines.size(); i++) {
+                if (!lines.get(i).isBlank() && seen++ == index) {
+                    return file + " line " + (i + 1);
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the document number alone
+        }
+        return file + " document " + (index + 1);
+    }
+
     private static void joinLabels(Path labels, TaskSpec spec, List<ObjectNode> docs, int limit) {
         if (!Files.isRegularFile(labels)) {
             throw new TaskException("task " + spec.task() + ": label file " + labels + " not found");

@@ -1,9 +1,12 @@
 package dev.deltaeval.tasks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deltaeval.core.NonFiniteOutputException;
 import dev.deltaeval.core.scoring.LoglikelihoodRequest;
 import dev.deltaeval.core.scoring.LoglikelihoodResult;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
+import dev.deltaeval.core.scoring.NonFiniteScoreException;
 import dev.deltaeval.tasks.metrics.Aggregations;
 import dev.deltaeval.tasks.metrics.DocMetrics;
 import java.nio.file.Path;
@@ -56,8 +59,9 @@ public final class Evaluator {
         List<ObjectNode> all = DocumentReader.read(dataDir, spec, -1);
         List<ObjectNode> raw = limit >= 0 && limit < all.size() ? all.subList(0, limit) : all;
         List<TaskDoc> docs = RequestBuilder.build(spec, raw, semantics);
+        checkGoldLabels(spec, dataDir, docs);
         if (spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
-            return generate(spec, all.size(), docs, progress, journal);
+            return generate(spec, dataDir, all.size(), docs, progress, journal);
         }
         boolean rolling = spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING;
         List<LoglikelihoodRequest> requests = new ArrayList<>();
@@ -76,7 +80,16 @@ public final class Evaluator {
         double docsPerRequest = docs.size() / (double) Math.max(1, requests.size());
         Progress perRequest = progress == null ? null : (done, total, ignored) -> progress.update(done, total,
                 docsPerRequest);
-        List<LoglikelihoodResult> flat = scoreWithJournal(requests, perRequest, journal);
+        List<LoglikelihoodResult> flat;
+        try {
+            flat = scoreWithJournal(requests, perRequest, journal);
+        } catch (NonFiniteScoreException e) {
+            int d = 0;
+            while (firstRequest[d + 1] <= e.request()) {
+                d++;
+            }
+            throw nonFinite(spec, dataDir, d, "log-likelihood", e);
+        }
         List<List<LoglikelihoodResult>> responses = new ArrayList<>();
         List<Map<String, Double>> perDoc = new ArrayList<>();
         for (int d = 0; d < docs.size(); d++) {
@@ -118,6 +131,34 @@ public final class Evaluator {
         return new TaskResult(spec, all.size(), docs, responses, perDoc, metrics, stderrs, List.of());
     }
 
+    /** One line: task, document, its file and line, and where in the model the first non-finite value appeared. */
+    private static TaskException nonFinite(TaskSpec spec, Path dataDir, int doc, String what, RuntimeException e) {
+        return new TaskException("task " + spec.task() + ": document " + doc + " ("
+                + DocumentReader.location(dataDir, spec, doc, false) + "): no " + what + ": " + e.getMessage()
+                + "; nothing non-finite was journaled");
+    }
+
+    /** A gold index outside the choices is a data error, never a score (lm-eval would count it wrong silently). */
+    private static void checkGoldLabels(TaskSpec spec, Path dataDir, List<TaskDoc> docs) {
+        if (spec.outputType() != TaskSpec.OutputType.MULTIPLE_CHOICE) {
+            return;
+        }
+        for (TaskDoc d : docs) {
+            int n = d.choices().size();
+            if (d.gold() < 0 || d.gold() >= n) {
+                throw new TaskException("task " + spec.task() + ": " + DocumentReader.location(dataDir, spec,
+                        d.docId(), true) + ": label " + labelText(spec, d) + " is outside the " + n
+                        + " choices (expected an index 0.." + (n - 1) + ")");
+            }
+        }
+    }
+
+    /** The label as the data file has it where it is a plain field (hellaswag's "7"), else the gold index. */
+    private static String labelText(TaskSpec spec, TaskDoc d) {
+        JsonNode v = spec.labelsField() != null ? d.doc().get(spec.labelsField()) : d.doc().get(spec.docToTarget());
+        return v != null && v.isValueNode() ? v.asText() : Integer.toString(d.gold());
+    }
+
     private List<LoglikelihoodResult> scoreWithJournal(List<LoglikelihoodRequest> requests, Progress progress,
                                                        ResultJournal journal) {
         if (journal == null) {
@@ -143,7 +184,7 @@ public final class Evaluator {
      * generate_until documents, one greedy generation each (journaled, so a rerun generates only what is missing);
      * contains is aggregated by np.mean (stderr N/A).
      */
-    private TaskResult generate(TaskSpec spec, int original, List<TaskDoc> docs, Progress progress,
+    private TaskResult generate(TaskSpec spec, Path dataDir, int original, List<TaskDoc> docs, Progress progress,
                                 ResultJournal journal) {
         TaskSpec.Generation g = spec.generation(semantics);
         List<List<LoglikelihoodResult>> responses = new ArrayList<>();
@@ -157,7 +198,11 @@ public final class Evaluator {
                 if (generator == null) {
                     throw new TaskException("task " + spec.task() + " generates text, but no generator was configured");
                 }
-                text = generator.generate(r.context(), g.until(), g.maxGenToks());
+                try {
+                    text = generator.generate(r.context(), g.until(), g.maxGenToks());
+                } catch (NonFiniteOutputException e) {
+                    throw nonFinite(spec, dataDir, d, "generation", e);
+                }
                 if (journal != null) {
                     journal.putGeneration(key, text);
                 }

@@ -157,8 +157,8 @@ public final class LoglikelihoodScorer {
             for (Key k : batch) {
                 rows.add(k.ids());
             }
-            ForwardOutput ctxOut = model.forward(TokenBatch.padded(rows, 0), null,
-                    ForwardRequest.stateOnly().withLastLogProbs());
+            ForwardOutput ctxOut = forward(TokenBatch.padded(rows, 0), null,
+                    ForwardRequest.stateOnly().withLastLogProbs(), row -> byContext.get(batch.get(row)).get(0));
             counter.forward(rows);
             int vocab = model.config().vocabSize();
             try (ModelState state = ctxOut.state()) {
@@ -206,8 +206,10 @@ public final class LoglikelihoodScorer {
             }
             TokenBatch in = TokenBatch.padded(inputs, 0);
             ForwardOutput o;
+            final int batchStart = from;
             try (ModelState forked = state.select(rowsOfState)) {
-                o = model.forward(in, forked, ForwardRequest.score(TokenBatch.padded(targets, 0)));
+                o = forward(in, forked, ForwardRequest.score(TokenBatch.padded(targets, 0)),
+                        row -> rest.get(order[batchStart + row]));
             }
             counter.forward(inputs);
             for (int j = from; j < to; j++) {
@@ -251,7 +253,9 @@ public final class LoglikelihoodScorer {
                 targets.add(Arrays.copyOfRange(full, 1, full.length));
             }
             TokenBatch in = TokenBatch.padded(inputs, 0);
-            ForwardOutput o = model.forward(in, null, ForwardRequest.score(TokenBatch.padded(targets, 0)));
+            final int batchStart = from;
+            ForwardOutput o = forward(in, null, ForwardRequest.score(TokenBatch.padded(targets, 0)),
+                    row -> order[batchStart + row]);
             counter.forward(inputs);
             for (int j = from; j < to; j++) {
                 LoglikelihoodRequest r = reqs.get(order[j]);
@@ -268,6 +272,19 @@ public final class LoglikelihoodScorer {
             }
         }
         lastStats = new ScoringStats(reqs.size() - counter.skipped, reqs.size(), counter.tokens, counter.forwards);
+    }
+
+    /**
+     * A forward pass whose non-finite output names the request of the offending row; it is thrown before any result
+     * of the batch reaches the listener, so nothing non-finite is ever journaled.
+     */
+    private ForwardOutput forward(TokenBatch in, ModelState state, ForwardRequest req,
+                                  java.util.function.IntUnaryOperator requestOfRow) {
+        try {
+            return model.forward(in, state, req);
+        } catch (dev.deltaeval.core.NonFiniteOutputException e) {
+            throw new NonFiniteScoreException(requestOfRow.applyAsInt(e.row()), e.getMessage());
+        }
     }
 
     /** First index of the maximum (ties to the lowest index, like torch and numpy). */
