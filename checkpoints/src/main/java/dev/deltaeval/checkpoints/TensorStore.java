@@ -45,6 +45,12 @@ public final class TensorStore {
                 + hint);
     }
 
+    /** A name that resolves inside its folder: no separators, not "." or "..", not empty. */
+    static boolean isPlainFileName(String name) {
+        return !name.isEmpty() && !name.equals(".") && !name.equals("..") && name.indexOf('/') < 0
+                && name.indexOf('\\') < 0 && name.indexOf('\0') < 0;
+    }
+
     private static TensorStore openSharded(Path dir, Path index) {
         JsonNode root = ConfigParser.readJson(index);
         JsonNode weightMap = root.get("weight_map");
@@ -53,6 +59,10 @@ public final class TensorStore {
         }
         Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
         for (String shard : new TreeSet<>(collectValues(weightMap))) {
+            if (!isPlainFileName(shard)) {
+                throw new CheckpointException(index + ": shard \"" + shard + "\" in weight_map is not a plain file "
+                        + "name in the checkpoint folder (expected e.g. model-00001-of-00002.safetensors)");
+            }
             Path p = dir.resolve(shard);
             if (!Files.isRegularFile(p)) {
                 throw new CheckpointException(index + ": shard " + shard + " listed in weight_map is missing");

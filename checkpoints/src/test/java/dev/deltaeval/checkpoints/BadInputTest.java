@@ -149,6 +149,19 @@ class BadInputTest {
     }
 
     @Test
+    void shardNamesMustStayInsideTheCheckpointFolder() throws IOException {
+        Path dir = tmp.resolve("inner").resolve("sharded");
+        TestShards.split(good, dir);
+        // a shard that exists, but outside the folder: never loaded
+        Files.move(dir.resolve("model-00002-of-00002.safetensors"), tmp.resolve("inner").resolve("outside.safetensors"));
+        Path index = dir.resolve("model.safetensors.index.json");
+        Files.writeString(index, Files.readString(index).replace("model-00002-of-00002.safetensors",
+                "../outside.safetensors"));
+        assertEquals(index + ": shard \"../outside.safetensors\" in weight_map is not a plain file name in the "
+                + "checkpoint folder (expected e.g. model-00001-of-00002.safetensors)", error(dir));
+    }
+
+    @Test
     void missingShard() throws IOException {
         Path dir = tmp.resolve("sharded");
         TestShards.split(good, dir);

@@ -43,7 +43,15 @@ public record HubCache(Path root) {
         }
         Path ref = repoDir(repo).resolve("refs").resolve(repo.revision());
         try {
-            return Files.exists(ref) ? Optional.of(Files.readString(ref).trim()) : Optional.empty();
+            if (!Files.exists(ref)) {
+                return Optional.empty();
+            }
+            String commit = Files.readString(ref).trim();
+            if (!commit.matches("[0-9a-f]{40}")) {
+                throw new HubException(repo + ": the cache's " + ref + " holds \"" + commit + "\", not a commit id "
+                        + "(40 hex digits); delete it and fetch again");
+            }
+            return Optional.of(commit);
         } catch (IOException e) {
             return Optional.empty();
         }

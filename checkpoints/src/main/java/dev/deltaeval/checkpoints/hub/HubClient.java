@@ -29,7 +29,9 @@ public final class HubClient {
     public HubClient(String endpoint, String token) {
         this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         this.token = token == null || token.isBlank() ? null : token;
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+        // redirects are followed here, not by the client: the JDK's client would repeat the Authorization header to
+        // whatever host a redirect names (the Hub sends downloads to CDN hosts), as huggingface_hub does not
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
@@ -56,6 +58,9 @@ public final class HubClient {
         if (sha == null) {
             throw new HubException(repo + ": the Hub's revision API returned no commit sha");
         }
+        if (!sha.matches("[0-9a-f]{40}")) {
+            throw new HubException(repo + ": the Hub returned \"" + clip(sha) + "\" as commit (expected 40 hex digits)");
+        }
         return sha;
     }
 
@@ -69,8 +74,10 @@ public final class HubClient {
                 continue;
             }
             JsonNode lfs = e.get("lfs");
-            out.add(new HubFile(e.path("path").asText(), e.path("size").asLong(),
-                    lfs != null ? lfs.path("oid").asText(null) : null, e.path("oid").asText(null)));
+            HubFile f = new HubFile(e.path("path").asText(), e.path("size").asLong(),
+                    lfs != null ? lfs.path("oid").asText(null) : null, e.path("oid").asText(null));
+            checkNames(repo, f);
+            out.add(f);
         }
         return out;
     }
@@ -84,7 +91,7 @@ public final class HubClient {
             b.header("Range", "bytes=" + from + "-");
         }
         try {
-            HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = send(b, url, HttpResponse.BodyHandlers.ofInputStream());
             int s = r.statusCode();
             if (s != 200 && s != 206 && s != 416) {
                 r.body().close();
@@ -102,7 +109,7 @@ public final class HubClient {
     private JsonNode getJson(HubRepo repo, String file, String path) {
         String url = endpoint + path;
         try {
-            HttpResponse<String> r = http.send(request(url).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = send(request(url), url, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw statusError(repo, file, r.statusCode());
             }
@@ -113,6 +120,76 @@ public final class HubClient {
             Thread.currentThread().interrupt();
             throw new HubException(repo + ": interrupted", e);
         }
+    }
+
+    private static final int MAX_REDIRECTS = 10;
+
+    /**
+     * Sends and follows redirects; the token goes only to the endpoint's own host (scheme, host and port), never to
+     * a host a redirect points at.
+     */
+    private <T> HttpResponse<T> send(HttpRequest.Builder first, String url, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        HttpRequest req = first.build();
+        for (int hop = 0; ; hop++) {
+            HttpResponse<T> r = http.send(req, body);
+            int s = r.statusCode();
+            java.util.Optional<String> location = r.headers().firstValue("Location");
+            if (s < 300 || s > 399 || s == 304 || location.isEmpty()) {
+                return r;
+            }
+            if (r.body() instanceof java.io.Closeable c) {
+                c.close();
+            }
+            if (hop >= MAX_REDIRECTS) {
+                throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + url);
+            }
+            URI next = req.uri().resolve(location.get());
+            HttpRequest.Builder b = HttpRequest.newBuilder(next).timeout(Duration.ofMinutes(10))
+                    .header("User-Agent", "deltaeval");
+            req.headers().firstValue("Range").ifPresent(v -> b.header("Range", v));
+            if (token != null && sameOrigin(next, URI.create(endpoint))) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            req = b.build();
+        }
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    /**
+     * Names from the server become paths in the cache: a file path must stay inside its snapshot, and blob names
+     * must be the hashes they claim to be, or a hostile server could write outside HF_HUB_CACHE.
+     */
+    static void checkNames(HubRepo repo, HubFile f) {
+        String p = f.path();
+        boolean escapes = p.isEmpty() || p.startsWith("/") || p.contains("\\") || p.indexOf('\0') >= 0;
+        for (String part : p.split("/", -1)) {
+            escapes |= part.isEmpty() || part.equals(".") || part.equals("..");
+        }
+        if (escapes) {
+            throw new HubException(repo + ": the Hub listed a file named \"" + clip(p) + "\", which is not a relative "
+                    + "path inside the repository");
+        }
+        if (f.sha256() != null && !f.sha256().matches("[0-9a-f]{64}")) {
+            throw new HubException(repo + ": " + p + ": the Hub returned \"" + clip(f.sha256()) + "\" as LFS sha256 "
+                    + "(expected 64 hex digits)");
+        }
+        if (f.sha256() == null && (f.gitOid() == null || !f.gitOid().matches("[0-9a-f]{40}"))) {
+            throw new HubException(repo + ": " + p + ": the Hub returned \"" + clip(String.valueOf(f.gitOid()))
+                    + "\" as git object id (expected 40 hex digits)");
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     private HttpRequest.Builder request(String url) {

@@ -32,7 +32,9 @@ public final class FakeHub implements AutoCloseable {
         final String commit;
         final Map<String, byte[]> files = new LinkedHashMap<>();
         final java.util.Set<String> lfs = new java.util.HashSet<>();
+        final Map<String, String> hostileLfs = new LinkedHashMap<>();
         boolean privateRepo;
+        String announcedCommit;
 
         Repo(String id, boolean dataset, String commit) {
             this.id = id;
@@ -53,6 +55,18 @@ public final class FakeHub implements AutoCloseable {
             return this;
         }
 
+        /** The revision API answers with this instead of the real commit (a hostile or broken server). */
+        public Repo announceCommit(String sha) {
+            announcedCommit = sha;
+            return this;
+        }
+
+        /** The tree lists a file with this LFS oid (a hostile or broken server). */
+        public Repo hostileLfsFile(String path, String oid) {
+            hostileLfs.put(path, oid);
+            return this;
+        }
+
         public String commit() {
             return commit;
         }
@@ -64,6 +78,8 @@ public final class FakeHub implements AutoCloseable {
     private final Map<String, Long> cutAfter = new ConcurrentHashMap<>();
     private final java.util.Set<String> corrupt = ConcurrentHashMap.newKeySet();
     private final List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String redirectFilesTo;
 
     public FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -117,9 +133,26 @@ public final class FakeHub implements AutoCloseable {
         return ranges;
     }
 
+    /** Every request's Authorization header ("none" when absent), in order. */
+    public List<String> authorizations() {
+        return authorizations;
+    }
+
+    /** Answers file downloads with a 302 to the same path on {@code other} (the Hub's CDN redirect). */
+    public void redirectFilesTo(FakeHub other) {
+        redirectFilesTo = other.endpoint();
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(auth == null ? "none" : auth);
             String path = java.net.URLDecoder.decode(ex.getRequestURI().getRawPath(), StandardCharsets.UTF_8);
+            if (redirectFilesTo != null && !path.startsWith("/api/")) {
+                ex.getResponseHeaders().add("Location", redirectFilesTo + ex.getRequestURI().getRawPath());
+                ex.sendResponseHeaders(302, -1);
+                return;
+            }
             if (path.startsWith("/api/")) {
                 api(ex, path.substring(5));
             } else {
@@ -144,7 +177,8 @@ public final class FakeHub implements AutoCloseable {
             return;
         }
         if (p[3].equals("revision")) {
-            send(ex, 200, JSON.createObjectNode().put("id", r.id).put("sha", r.commit).toString());
+            send(ex, 200, JSON.createObjectNode().put("id", r.id)
+                    .put("sha", r.announcedCommit != null ? r.announcedCommit : r.commit).toString());
         } else if (p[3].equals("tree")) {
             ArrayNode a = JSON.createArrayNode();
             for (Map.Entry<String, byte[]> f : r.files.entrySet()) {
@@ -154,6 +188,8 @@ public final class FakeHub implements AutoCloseable {
                     e.putObject("lfs").put("oid", sha256(f.getValue())).put("size", f.getValue().length);
                 }
             }
+            r.hostileLfs.forEach((path1, oid) -> a.addObject().put("type", "file").put("path", path1).put("size", 1)
+                    .put("oid", "0".repeat(40)).putObject("lfs").put("oid", oid).put("size", 1));
             send(ex, 200, a.toString());
         } else {
             send(ex, 404, "{}");

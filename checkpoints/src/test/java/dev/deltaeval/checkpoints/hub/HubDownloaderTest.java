@@ -112,6 +112,52 @@ class HubDownloaderTest {
     }
 
     @Test
+    void theTokenGoesOnlyToTheHubNotToTheHostARedirectNames() throws IOException {
+        try (FakeHub cdn = new FakeHub()) {
+            hub.model("fla-hub/gated").file("config.json", "{\"a\": 1}".getBytes(), false).privateRepo();
+            cdn.model("fla-hub/gated").file("config.json", "{\"a\": 1}".getBytes(), false);
+            hub.redirectFilesTo(cdn);
+            HubDownloader.Result r = downloader("secret").fetch(HubRepo.parse("hf:fla-hub/gated"),
+                    f -> f.equals("config.json"), false, null);
+            assertEquals("{\"a\": 1}", Files.readString(r.snapshot().resolve("config.json")));
+            assertTrue(hub.authorizations().stream().allMatch("Bearer secret"::equals), hub.authorizations().toString());
+            assertFalse(cdn.authorizations().isEmpty(), "the download went to the redirect's host");
+            assertTrue(cdn.authorizations().stream().allMatch("none"::equals), cdn.authorizations().toString());
+        }
+    }
+
+    @Test
+    void namesFromTheServerNeverBecomePathsOutsideTheCache() throws IOException {
+        List<Path> before = listing(tmp);
+        hub.model("evil/commit").file("config.json", "{}".getBytes(), false).announceCommit("../../../../tmp/x");
+        HubException c = assertThrows(HubException.class, () -> downloader(null).fetch(HubRepo.parse("hf:evil/commit"),
+                f -> true, false, null));
+        assertEquals("hf:evil/commit: the Hub returned \"../../../../tmp/x\" as commit (expected 40 hex digits)",
+                c.getMessage());
+        hub.model("evil/blob").file("config.json", "{}".getBytes(), false).hostileLfsFile("model.safetensors",
+                "../../../../outside");
+        HubException b = assertThrows(HubException.class, () -> downloader(null).fetch(HubRepo.parse("hf:evil/blob"),
+                f -> true, false, null));
+        assertEquals("hf:evil/blob: model.safetensors: the Hub returned \"../../../../outside\" as LFS sha256 "
+                + "(expected 64 hex digits)", b.getMessage());
+        hub.model("evil/path").file("../escape.json", "{}".getBytes(), false);
+        HubException p = assertThrows(HubException.class, () -> downloader(null).fetch(HubRepo.parse("hf:evil/path"),
+                f -> true, false, null));
+        assertTrue(p.getMessage().contains("a file named \"../escape.json\", which is not a relative path"),
+                p.getMessage());
+        List<Path> after = listing(tmp);
+        after.removeIf(x -> x.startsWith(tmp.resolve("cache")));
+        before.removeIf(x -> x.startsWith(tmp.resolve("cache")));
+        assertEquals(before, after, "nothing may be written outside the cache");
+    }
+
+    private static List<Path> listing(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return new java.util.ArrayList<>(s.sorted().toList());
+        }
+    }
+
+    @Test
     void notFoundAndUnauthorizedNameTheRepository() {
         HubException missing = assertThrows(HubException.class, () -> downloader(null).fetch(
                 HubRepo.parse("hf:fla-hub/nope"), HubDownloader.MODEL_FILES, false, null));
