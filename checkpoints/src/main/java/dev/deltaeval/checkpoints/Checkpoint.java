@@ -61,12 +61,30 @@ public final class Checkpoint {
         for (WeightSchema.Spec s : WeightSchema.of(config, layout)) {
             specs.put(s.canonical(), s);
         }
-        validate(dir, config, layout, store, specs.values(), warnings);
+        validate(dir, config, layout, store, specs.values(), warnings,
+                ConfigParser.defaultedShapeFields(json, layout));
         return new Checkpoint(dir, config, layout, store, specs, warnings);
     }
 
+    /**
+     * For a shape error: the absent config fields whose defaults gave one of the expected sizes, so that "expected
+     * ... from config.json" does not blame a file that never named them.
+     */
+    private static String defaultsBehind(long[] expected, List<String> defaulted) {
+        List<String> behind = new ArrayList<>();
+        for (String d : defaulted) {
+            String value = d.substring(d.indexOf(' ') + 1);
+            if (Arrays.stream(expected).anyMatch(x -> Long.toString(x).equals(value))) {
+                behind.add(d);
+            }
+        }
+        return behind.isEmpty() ? "" : " (config.json lacks " + String.join(", ", behind.stream()
+                .map(d -> d.substring(0, d.indexOf(' '))).toList()) + "; fla's defaults were used: "
+                + String.join(", ", behind) + ")";
+    }
+
     private static void validate(Path dir, ModelConfig config, CheckpointLayout layout, TensorStore store,
-                                 Iterable<WeightSchema.Spec> specs, List<String> warnings) {
+                                 Iterable<WeightSchema.Spec> specs, List<String> warnings, List<String> defaulted) {
         Set<String> used = new HashSet<>();
         for (WeightSchema.Spec spec : specs) {
             for (WeightSchema.Part part : spec.parts()) {
@@ -77,8 +95,10 @@ public final class Checkpoint {
                 }
                 TensorInfo info = store.info(part.name());
                 if (!Arrays.equals(info.shape(), part.shape())) {
+                    String defaults = defaultsBehind(part.shape(), defaulted);
                     throw new CheckpointException(info.file() + ": tensor " + part.name() + " has shape "
-                            + info.shapeString() + ", expected " + Arrays.toString(part.shape()) + " from config.json");
+                            + info.shapeString() + ", expected " + Arrays.toString(part.shape()) + " from config.json"
+                            + defaults);
                 }
                 if (!info.dtype().isFloating()) {
                     throw new CheckpointException(info.file() + ": tensor " + part.name() + " has dtype "

@@ -30,9 +30,26 @@ public final class CheckpointInitializer {
                 ? CheckpointLayout.FLA_0_2_2_PER_STEP : CheckpointLayout.FLA_MERGED;
     }
 
+    /**
+     * A GatedDeltaProduct config in fla 0.2.2's names, renamed for the current layout: 0.2.2's {@code use_gate}
+     * is current fla's {@code use_output_gate}, which defaults to true there, so without the rename a config with
+     * {@code use_gate: false} would gain an output gate (417M parameters instead of the config's 392M) and fla would
+     * initialise it when loading.
+     */
+    static JsonNode forLayout(JsonNode config, CheckpointLayout layout) {
+        if (layout != CheckpointLayout.FLA_MERGED || !config.path("model_type").asText().equals("gated_deltaproduct")
+                || !config.has("use_gate") || config.has("use_output_gate")) {
+            return config;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode c = ((com.fasterxml.jackson.databind.node.ObjectNode) config)
+                .deepCopy();
+        c.set("use_output_gate", c.remove("use_gate"));
+        return c;
+    }
+
     public static Checkpoint write(Path configFile, Path outDir, long seed, CheckpointLayout layout, StoredType type)
             throws IOException {
-        JsonNode json = ConfigParser.readJson(configFile);
+        JsonNode json = forLayout(ConfigParser.readJson(configFile), layout);
         List<String> warnings = new ArrayList<>();
         ModelConfig config = ConfigParser.parse(json, configFile.toString(), layout, warnings);
         double std = json.path("initializer_range").asDouble(0.02);

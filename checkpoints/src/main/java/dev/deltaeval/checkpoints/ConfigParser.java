@@ -17,8 +17,12 @@ import java.util.Locale;
  * GatedDeltaProduct: fla 0.2.2 reads {@code use_gate}, current fla reads {@code use_output_gate}.
  */
 public final class ConfigParser {
+    /** Fields that set tensor shapes: when one is absent, its default is said (errors blame "config.json"). */
+    private static final java.util.Set<String> SHAPE_FIELDS = java.util.Set.of("hidden_size", "num_heads", "head_dim",
+            "expand_k", "expand_v", "num_hidden_layers", "vocab_size", "hidden_ratio", "num_householder", "conv_size");
     private final JsonNode root;
     private final String where;
+    private final List<String> defaulted = new java.util.ArrayList<>();
 
     private ConfigParser(JsonNode root, String where) {
         this.root = root;
@@ -46,6 +50,13 @@ public final class ConfigParser {
 
     public static ModelConfig parse(JsonNode root, String where, CheckpointLayout layout, List<String> warnings) {
         return new ConfigParser(root, where).build(layout, warnings);
+    }
+
+    /** The shape fields {@code root} leaves out, each with the default used for it: "hidden_size 2048". */
+    public static List<String> defaultedShapeFields(JsonNode root, CheckpointLayout layout) {
+        ConfigParser p = new ConfigParser(root, "config.json");
+        p.build(layout, new java.util.ArrayList<>());
+        return List.copyOf(p.defaulted);
     }
 
     private ModelConfig build(CheckpointLayout layout, List<String> warnings) {
@@ -147,6 +158,7 @@ public final class ConfigParser {
     private int integer(String field, int dflt) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) {
+            noteDefault(field, Integer.toString(dflt));
             return dflt;
         }
         if (!n.canConvertToInt() || !(n.isIntegralNumber() || (n.isNumber() && n.asDouble() == Math.rint(n.asDouble())))) {
@@ -158,6 +170,7 @@ public final class ConfigParser {
     private double number(String field, double dflt) {
         JsonNode n = root.get(field);
         if (n == null || n.isNull()) {
+            noteDefault(field, dflt == Math.rint(dflt) ? Long.toString((long) dflt) : Double.toString(dflt));
             return dflt;
         }
         if (!n.isNumber()) {
@@ -186,5 +199,11 @@ public final class ConfigParser {
             throw new CheckpointException(where + ": field " + field + " must be a string, got " + n);
         }
         return n.asText();
+    }
+
+    private void noteDefault(String field, String value) {
+        if (SHAPE_FIELDS.contains(field) && !defaulted.contains(field + " " + value)) {
+            defaulted.add(field + " " + value);
+        }
     }
 }

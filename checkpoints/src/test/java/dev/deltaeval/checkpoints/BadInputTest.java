@@ -130,6 +130,14 @@ class BadInputTest {
     }
 
     @Test
+    void anAbsentShapeFieldNamesTheDefaultThatWasUsed() throws IOException {
+        Path dir = withConfig("nohidden", TinyConfigs.dp022(2).replace("\"hidden_size\": 32, ", ""));
+        assertEquals(dir.resolve("model.safetensors") + ": tensor model.embeddings.weight has shape [64, 32], expected "
+                + "[64, 2048] from config.json (config.json lacks hidden_size; fla's defaults were used: hidden_size "
+                + "2048)", error(dir));
+    }
+
+    @Test
     void missingTensorBecauseConfigAsksForMoreSteps() throws IOException {
         Path dir = withConfig("steps", TinyConfigs.dp022(3));
         assertEquals(dir + ": tensor model.layers.0.attn.k_projs.2.weight is missing (expected [32, 32] for "

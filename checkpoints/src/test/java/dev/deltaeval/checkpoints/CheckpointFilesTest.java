@@ -112,4 +112,18 @@ class CheckpointFilesTest {
         assertEquals(a.contentHash(), Checkpoint.open(a.dir()).contentHash());
         assertFalse(a.contentHash().equals(b.contentHash()));
     }
+
+    @Test
+    void aFla022ConfigWrittenInTheCurrentLayoutKeepsItsModel() throws IOException {
+        // use_gate: false in 0.2.2's names; current fla reads use_output_gate (default true)
+        Checkpoint c = TinyConfigs.init(tmp.resolve("current"), TinyConfigs.dp022(2), CheckpointLayout.FLA_MERGED);
+        assertEquals(CheckpointLayout.FLA_MERGED, c.layout());
+        assertFalse(c.config().useOutputGate(), "the written model gained an output gate");
+        com.fasterxml.jackson.databind.JsonNode written = ConfigParser.readJson(tmp.resolve("current/config.json"));
+        assertFalse(written.get("use_output_gate").asBoolean());
+        assertFalse(written.has("use_gate"));
+        assertFalse(c.store().contains("model.layers.0.attn.g_proj.weight"));
+        Checkpoint old = TinyConfigs.init(tmp.resolve("old"), TinyConfigs.dp022(2), CheckpointLayout.FLA_0_2_2_PER_STEP);
+        assertEquals(old.parameterCount(), c.parameterCount());
+    }
 }

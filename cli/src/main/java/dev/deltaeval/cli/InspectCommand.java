@@ -47,6 +47,10 @@ final class InspectCommand implements Callable<Integer> {
             bytes += Files.size(f);
         }
         facts.put("weight_files", c.store().files().size() + " file(s), " + String.format("%.1f MB", bytes / 1e6));
+        if (c.tokenizerFile().isPresent()) {
+            // parse it: a tokenizer.json that exists but does not load is an error, not a fact
+            CheckpointArg.tokenizer(c, "inspect").close();
+        }
         facts.put("tokenizer", c.tokenizerFile().map(Path::toString).orElse("missing (score/generate need tokenizer.json)"));
         if (hash) {
             facts.put("sha256", c.contentHash());

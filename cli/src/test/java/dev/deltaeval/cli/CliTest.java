@@ -141,6 +141,19 @@ class CliTest {
         assertTrue(auto.err().contains(", dtype fp32\n"), auto.err());
     }
 
+    @Test
+    void inspectRejectsATokenizerThatDoesNotParse(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path ckpt = Files.createDirectories(tmp.resolve("ckpt"));
+        for (String f : new String[] {"config.json", "model.safetensors"}) {
+            Files.copy(DEMO.resolve(f), ckpt.resolve(f));
+        }
+        Files.writeString(ckpt.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": ");
+        Run r = run("inspect", ckpt.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().startsWith("deltaeval: error: " + ckpt.resolve("tokenizer.json") + ": unreadable tokenizer"),
+                r.err());
+    }
+
     /** A fresh JVM, because DJL picks its libtorch once per process. */
     @Test
     void aLibraryPathWithoutLibtorchIsOneLineAndExit2() throws Exception {
