@@ -37,10 +37,17 @@ public final class DocumentReader {
                     docs.add(JSON.createObjectNode().put("page", page));
                 }
             } else if (spec.dataFile().endsWith(".jsonl")) {
-                List<String> lines = Files.readAllLines(file);
+                List<String> lines = utf8Lines(file, spec);
                 for (int i = 0; i < lines.size() && (limit < 0 || docs.size() < limit); i++) {
                     if (!lines.get(i).isBlank()) {
-                        docs.add(object(JSON.readTree(lines.get(i)), spec, file, i + 1));
+                        JsonNode n;
+                        try {
+                            n = JSON.readTree(lines.get(i));
+                        } catch (JsonProcessingException e) {
+                            throw new TaskException("task " + spec.task() + ": " + file + " line " + (i + 1)
+                                    + " is not valid JSON (" + e.getOriginalMessage().split("\n")[0] + ")");
+                        }
+                        docs.add(object(n, spec, file, i + 1));
                     }
                 }
             } else {
@@ -117,6 +124,31 @@ public final class DocumentReader {
             // fall through to the document number alone
         }
         return file + " document " + (index + 1);
+    }
+
+    /** The file's lines, or one line naming the first line that is not valid UTF-8. */
+    private static List<String> utf8Lines(Path file, TaskSpec spec) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        java.nio.charset.CharsetDecoder dec = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        try {
+            return dec.decode(java.nio.ByteBuffer.wrap(bytes)).toString().lines().toList();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            int line = 1;
+            for (int i = 0, start = 0; i <= bytes.length; i++) {
+                if (i == bytes.length || bytes[i] == '\n') {
+                    try {
+                        dec.reset().decode(java.nio.ByteBuffer.wrap(bytes, start, i - start));
+                    } catch (java.nio.charset.CharacterCodingException bad) {
+                        break;
+                    }
+                    start = i + 1;
+                    line++;
+                }
+            }
+            throw new TaskException("task " + spec.task() + ": " + file + " line " + line + " is not valid UTF-8");
+        }
     }
 
     private static void joinLabels(Path labels, TaskSpec spec, List<ObjectNode> docs, int limit) {

@@ -31,10 +31,15 @@ class BadTaskInputTest {
 
     @Test
     void malformedAndEmptyFiles() throws IOException {
-        Files.writeString(dir.resolve("copa_superglue_val.jsonl"), "{\"premise\": \"x\"\n");
+        Files.writeString(dir.resolve("copa_superglue_val.jsonl"), "{\"premise\": \"y\"}\n\n{\"premise\": \"x\"\n");
         TaskException bad = assertThrows(TaskException.class, () -> DocumentReader.read(dir, TaskRegistry.get("copa"), -1));
-        assertTrue(bad.getMessage().startsWith("task copa: " + dir.resolve("copa_superglue_val.jsonl") + " is malformed ("),
-                bad.getMessage());
+        assertTrue(bad.getMessage().startsWith("task copa: " + dir.resolve("copa_superglue_val.jsonl") + " line 3 is not "
+                + "valid JSON ("), bad.getMessage());
+        Files.write(dir.resolve("copa_superglue_val.jsonl"), new byte[] {'{', '}', '\n', '{', '"', (byte) 0xC3, '"', '}',
+            '\n'});
+        TaskException utf = assertThrows(TaskException.class, () -> DocumentReader.read(dir, TaskRegistry.get("copa"), -1));
+        assertEquals("task copa: " + dir.resolve("copa_superglue_val.jsonl") + " line 2 is not valid UTF-8",
+                utf.getMessage());
         Files.writeString(dir.resolve("copa_superglue_val.jsonl"), "\n");
         TaskException empty = assertThrows(TaskException.class, () -> DocumentReader.read(dir, TaskRegistry.get("copa"), -1));
         assertEquals("task copa: " + dir.resolve("copa_superglue_val.jsonl") + " holds no documents", empty.getMessage());
