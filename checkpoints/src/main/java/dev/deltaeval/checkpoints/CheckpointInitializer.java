@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -71,10 +70,8 @@ public final class CheckpointInitializer {
         }
         Files.createDirectories(outDir);
         writer.write(outDir.resolve(TensorStore.SINGLE_FILE));
-        Path tmp = Files.createTempFile(outDir, ".config", ".tmp");
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), json);
-        Files.move(tmp, outDir.resolve(Checkpoint.CONFIG_FILE), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeBytes(outDir.resolve(Checkpoint.CONFIG_FILE),
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
         return Checkpoint.open(outDir);
     }
 

@@ -104,11 +104,10 @@ public final class SafetensorsWriter {
             head.put((byte) ' ');
         }
         head.flip();
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp = AtomicFiles.tempBeside(target);
         try {
-            try (OutputStream os = Files.newOutputStream(tmp); WritableByteChannel ch = Channels.newChannel(os)) {
+            try (OutputStream os = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE); WritableByteChannel ch = Channels.newChannel(os)) {
                 ch.write(head);
                 for (ByteBuffer b : payload) {
                     ByteBuffer d = b.duplicate();

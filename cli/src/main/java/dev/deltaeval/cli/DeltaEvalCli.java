@@ -64,6 +64,11 @@ public final class DeltaEvalCli implements Runnable {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException) {
             m = m + ": file not found";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            m = m + ": permission denied";
+        } else if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                && fse.getFile() != null && !m.contains(fse.getReason())) {
+            m = fse.getFile() + ": " + fse.getReason();
         }
         return m.split("\n")[0];
     }

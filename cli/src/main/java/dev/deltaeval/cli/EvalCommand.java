@@ -17,6 +17,7 @@ import dev.deltaeval.tasks.TaskRegistry;
 import dev.deltaeval.tasks.TaskResult;
 import dev.deltaeval.tasks.TaskSpec;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -85,7 +86,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Per-request result journal, so an interrupted run resumes (default: OUTPUT/cache).")
     Path cacheDir;
 
-    @Option(names = "--no-cache", description = "Neither read nor write the result journal.")
+    @Option(names = "--no-cache", description = "Reuse no earlier results: this run journals into a fresh folder, "
+            + "deleted once its results are written (kept, and named, if writing them fails).")
     boolean noCache;
 
     @Mixin
@@ -96,6 +98,19 @@ final class EvalCommand implements Callable<Integer> {
             return LoglikelihoodScorer.ForkPolicy.valueOf(fork.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--fork " + fork + ": expected auto, always or never");
+        }
+    }
+
+    private Path freshJournalDir() throws IOException {
+        Files.createDirectories(output);
+        return Files.createTempDirectory(output, ".journal-");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -112,6 +127,8 @@ final class EvalCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<TaskResult> results = new ArrayList<>();
         Map<String, String> dataHashes = new LinkedHashMap<>();
+        // --no-cache still journals, into a fresh folder: a run that fails while writing keeps its finished work
+        Path journalDir = noCache ? freshJournalDir() : cacheDir != null ? cacheDir : output.resolve("cache");
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "eval"); DeltaModel model = DeltaModel.load(ckpt, opts)) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batches, maxLen, forkPolicy());
             Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics, ckpt.config().bosTokenId(),
@@ -132,16 +149,13 @@ final class EvalCommand implements Callable<Integer> {
                     progress[0].update(done);
                 };
                 TaskResult r;
-                if (noCache) {
-                    r = evaluator.run(spec, dataDir, limit, show);
-                } else {
-                    // everything that can change a result's bits is part of the key
-                    String settings = "max_length=" + maxLen + ",fork=" + forkPolicy() + ",batch=" + batches.label() + ",device="
-                            + opts.device() + ",dtype=" + opts.precision().label() + ",chunk=" + opts.chunkSubsteps();
-                    try (ResultJournal journal = new ResultJournal(cacheDir != null ? cacheDir : output.resolve("cache"),
-                            ckpt.contentHash(), semantics, spec.task(), settings)) {
-                        r = evaluator.run(spec, dataDir, limit, show, journal);
-                    }
+                // everything that can change a result's bits is part of the key
+                String settings = "max_length=" + maxLen + ",fork=" + forkPolicy() + ",batch=" + batches.label()
+                        + ",device=" + opts.device() + ",dtype=" + opts.precision().label() + ",chunk="
+                        + opts.chunkSubsteps();
+                try (ResultJournal journal = new ResultJournal(journalDir, ckpt.contentHash(), semantics, spec.task(),
+                        settings)) {
+                    r = evaluator.run(spec, dataDir, limit, show, journal);
                 }
                 Limits.warnIfBeyond(limit, spec.task(), r.originalDocs());
                 dataHashes.put(spec.task(), Checkpoint.sha256(files));
@@ -155,7 +169,16 @@ final class EvalCommand implements Callable<Integer> {
                 forkPolicy().name().toLowerCase(java.util.Locale.ROOT), maxLen, limit,
                 bootstrapIters, dataHashes);
         String stamp = LocalDateTime.now().toString().replace(":", "-");
-        ResultsWriter.write(output, stamp, ResultsWriter.resultsJson(results, p, start, secs), results, logSamples);
+        try {
+            ResultsWriter.write(output, stamp, ResultsWriter.resultsJson(results, p, start, secs), results, logSamples);
+        } catch (IOException e) {
+            System.err.println("finished requests are kept in " + journalDir + " (rerun with --cache-dir " + journalDir
+                    + " to reuse them)");
+            throw e;
+        }
+        if (noCache) {
+            deleteTree(journalDir);
+        }
         System.out.print(ResultsWriter.table(results));
         System.err.printf("wrote %s (%.1f s)%n", output.resolve("results_" + stamp + ".json"), secs);
         return 0;

@@ -130,4 +130,40 @@ class TrustworthyNumbersTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("warning: copa has 20 documents; --limit 200 evaluates all 20\n"), r.err());
     }
+
+    @Test
+    void aRunThatFailsWhileWritingKeepsItsWorkAndLeavesNoHalfResults() throws IOException {
+        Path out = dir.resolve("full");
+        dev.deltaeval.checkpoints.AtomicFiles.injectFaults(t -> {
+            if (t.getFileName().toString().startsWith("results_")) {
+                throw new IOException("No space left on device");
+            }
+        });
+        CliTest.Run r;
+        try {
+            r = CliTest.run("eval", CliTest.DEMO.toString(), "--tasks", "copa", "--limit", "4", "--data-dir",
+                    SAMPLE.toString(), "--no-cache", "--log-samples", "--output", out.toString());
+        } finally {
+            dev.deltaeval.checkpoints.AtomicFiles.injectFaults(null);
+        }
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().matches("(?s).*deltaeval: error: " + java.util.regex.Pattern.quote(out.toString())
+                + "/results_[^ ]+\\.json: cannot write \\(No space left on device\\)\n"), r.err());
+        try (Stream<Path> files = Files.list(out)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().matches("(results|samples)_.*")),
+                    "samples without results, or results without samples");
+        }
+        java.util.regex.Matcher kept = java.util.regex.Pattern.compile("finished requests are kept in (\\S+) ")
+                .matcher(r.err());
+        assertTrue(kept.find(), r.err());
+        Path journal = Path.of(kept.group(1));
+        try (Stream<Path> files = Files.walk(journal)) {
+            Path copa = files.filter(f -> f.getFileName().toString().equals("copa.jsonl")).findFirst().orElseThrow();
+            assertEquals(8, Files.readAllLines(copa).size(), "4 documents x 2 choices journaled");
+        }
+        CliTest.Run again = CliTest.run("eval", CliTest.DEMO.toString(), "--tasks", "copa", "--limit", "4",
+                "--data-dir", SAMPLE.toString(), "--cache-dir", journal.toString(), "--output", out.toString());
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.err().contains("ScoringStats[requests=0"), "the kept results were not reused: " + again.err());
+    }
 }

@@ -31,6 +31,12 @@ public final class ResultJournal implements AutoCloseable {
     private final Map<String, LoglikelihoodResult> known = new HashMap<>();
     private final Map<String, String> generations = new HashMap<>();
     private final String settings;
+    private final java.nio.channels.FileChannel lockChannel;
+    private final java.nio.channels.FileLock lock;
+    /** File locks are per process; this orders journals of one task within the process (in-process runs, tests). */
+    private static final Map<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private java.util.concurrent.locks.ReentrantLock inProcess;
     private BufferedWriter writer;
 
     /**
@@ -39,12 +45,45 @@ public final class ResultJournal implements AutoCloseable {
     public ResultJournal(Path dir, String checkpointSha256, LmEvalSemantics semantics, String task, String settings) {
         this.file = dir.resolve(checkpointSha256.substring(0, 16)).resolve(semantics.label()).resolve(task + ".jsonl");
         this.settings = settings;
+        // one run at a time per task journal: a second run into the same folder waits, then reuses the first's
+        // results instead of computing them again
+        try {
+            Files.createDirectories(file.getParent());
+            Path lockFile = file.resolveSibling(task + ".lock");
+            lockChannel = java.nio.channels.FileChannel.open(lockFile, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            inProcess = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
+                    k -> new java.util.concurrent.locks.ReentrantLock());
+            if (!inProcess.tryLock()) {
+                System.err.println("task " + task + ": another run holds " + lockFile + "; waiting for it, then "
+                        + "reusing its results");
+                inProcess.lock();
+            }
+            java.nio.channels.FileLock l = lockChannel.tryLock();
+            if (l == null) {
+                System.err.println("task " + task + ": another run holds " + lockFile + "; waiting for it, then "
+                        + "reusing its results");
+                l = lockChannel.lock();
+            }
+            lock = l;
+        } catch (IOException e) {
+            if (inProcess != null && inProcess.isHeldByCurrentThread()) {
+                inProcess.unlock();
+            }
+            throw new TaskException("task " + task + ": cannot lock result cache " + file + " (" + e.getMessage()
+                    + ")");
+        }
         if (Files.isRegularFile(file)) {
             try {
                 for (String line : Files.readAllLines(file)) {
                     read(line);
                 }
             } catch (IOException e) {
+                try {
+                    close();
+                } catch (IOException ignored) {
+                    // the read error is the one to report
+                }
                 throw new TaskException("task " + task + ": cannot read result cache " + file + " (" + e.getMessage() + ")");
             }
         }
@@ -132,7 +171,8 @@ public final class ResultJournal implements AutoCloseable {
             writer.write('\n');
             writer.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to result cache " + file, e);
+            throw new UncheckedIOException(new IOException(file + ": cannot append to the result cache ("
+                    + e.getMessage() + ")", e));
         }
     }
 
@@ -148,8 +188,17 @@ public final class ResultJournal implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (writer != null) {
-            writer.close();
+        try {
+            if (writer != null) {
+                writer.close();
+            }
+        } finally {
+            try {
+                lock.release();
+                lockChannel.close();
+            } finally {
+                inProcess.unlock();
+            }
         }
     }
 }

@@ -156,13 +156,17 @@ public final class ResultsWriter {
 
     public static void write(Path dir, String stamp, ObjectNode results, List<TaskResult> tasks, boolean samples)
             throws IOException {
-        AtomicFiles.writeJson(dir.resolve("results_" + stamp + ".json"), results);
+        // one unit: the samples files, then the results file that refers to them, or none of them
+        java.util.Map<Path, byte[]> files = new java.util.LinkedHashMap<>();
         if (samples) {
             for (TaskResult r : tasks) {
-                AtomicFiles.writeString(dir.resolve("samples_" + r.spec().task() + "_" + stamp + ".jsonl"),
-                        samplesJsonl(r));
+                files.put(dir.resolve("samples_" + r.spec().task() + "_" + stamp + ".jsonl"),
+                        samplesJsonl(r).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         }
+        files.put(dir.resolve("results_" + stamp + ".json"), new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(results));
+        AtomicFiles.writeAll(files);
     }
 
     /** lm-eval's direction of each metric: perplexities and bits per byte are better when lower. */
