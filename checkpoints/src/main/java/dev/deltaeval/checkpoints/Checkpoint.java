@@ -45,6 +45,10 @@ public final class Checkpoint {
     }
 
     public static Checkpoint open(Path dir) {
+        if (Files.isRegularFile(dir)) {
+            throw new CheckpointException(dir + ": is a file; expected a checkpoint directory (config.json, "
+                    + "model.safetensors, tokenizer.json)");
+        }
         if (!Files.isDirectory(dir)) {
             throw new CheckpointException(dir + ": checkpoint directory not found");
         }
@@ -159,6 +163,28 @@ public final class Checkpoint {
     /** The weight used for the output projection: {@code lm_head.weight}, or the embeddings when tied. */
     public HostTensor outputProjection() {
         return config.tieWordEmbeddings() ? weight(WeightSchema.EMBEDDINGS) : weight(WeightSchema.LM_HEAD);
+    }
+
+    /** The context length a checkpoint was trained at, and where that figure comes from. */
+    public record TrainingContext(int tokens, String source) {
+    }
+
+    /**
+     * The training context: {@code seq_len} of the checkpoint's {@code training_meta.json} where the trainer wrote
+     * one (config.json's {@code max_position_embeddings} is only the positional limit fla was configured with, 2048
+     * for the demo, which was trained at 512), else {@code max_position_embeddings}.
+     */
+    public TrainingContext trainingContext() {
+        Path meta = dir.resolve("training_meta.json");
+        if (Files.isRegularFile(meta)) {
+            com.fasterxml.jackson.databind.JsonNode n = ConfigParser.readJson(meta);
+            for (String field : new String[] {"seq_len", "train_context", "context_length"}) {
+                if (n.path(field).canConvertToInt() && n.path(field).asInt() > 0) {
+                    return new TrainingContext(n.path(field).asInt(), "training_meta.json " + field);
+                }
+            }
+        }
+        return new TrainingContext(config.maxPositionEmbeddings(), "config.json max_position_embeddings");
     }
 
     public Optional<Path> tokenizerFile() {

@@ -47,8 +47,11 @@ class BadInputTest {
     }
 
     @Test
-    void missingDirectory() {
+    void missingDirectory() throws IOException {
         assertEquals(tmp.resolve("nope") + ": checkpoint directory not found", error(tmp.resolve("nope")));
+        Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
+        assertEquals(file + ": is a file; expected a checkpoint directory (config.json, model.safetensors, "
+                + "tokenizer.json)", error(file));
     }
 
     @Test

@@ -53,7 +53,7 @@ final class BenchCommand extends GroupCommand {
                 description = "Where random-weight checkpoints are kept (default: ~/.cache/deltaeval/bench).")
         Path cacheDir;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "Write the figures as JSON.")
+        @Option(names = {"--output", "--out"}, paramLabel = "FILE", description = "Write the figures as JSON.")
         Path out;
 
         @Mixin

@@ -42,7 +42,7 @@ final class BenchRankCommand implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "1024", paramLabel = "N", description = "Tokens for --checkpoint.")
     int tokens;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the figures as JSON.")
+    @Option(names = {"--output", "--out"}, paramLabel = "FILE", description = "Write the figures as JSON.")
     Path out;
 
     @Mixin

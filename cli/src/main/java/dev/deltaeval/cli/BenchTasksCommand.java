@@ -39,7 +39,7 @@ final class BenchTasksCommand implements Callable<Integer> {
             description = "Tasks (default: ${DEFAULT-VALUE}).")
     List<String> tasks;
 
-    @Option(names = "--data-dir", defaultValue = "data/tasks-sample", paramLabel = "DIR", description = "Task data.")
+    @Option(names = {"--data-dir", "--data"}, defaultValue = "data/tasks-sample", paramLabel = "DIR", description = "Task data.")
     Path dataDir;
 
     @Option(names = "--limit", paramLabel = "N", description = "First N documents per task (default: all).")
@@ -58,7 +58,7 @@ final class BenchTasksCommand implements Callable<Integer> {
             description = "Which modes to measure (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the figures as JSON.")
+    @Option(names = {"--output", "--out"}, paramLabel = "FILE", description = "Write the figures as JSON.")
     Path out;
 
     @Mixin

@@ -44,7 +44,7 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown (PR comment) here.")
     Path markdown;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the comparison as JSON here.")
+    @Option(names = {"--json", "--output"}, paramLabel = "FILE", description = "Also write the comparison as JSON here.")
     Path json;
 
     @Override

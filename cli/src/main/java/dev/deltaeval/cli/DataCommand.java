@@ -28,7 +28,7 @@ final class DataCommand extends GroupCommand {
         @Parameters(arity = "1..*", paramLabel = "TASK", description = "Tasks or groups.")
         List<String> tasks;
 
-        @Option(names = "--data-dir", defaultValue = "data/tasks", paramLabel = "DIR",
+        @Option(names = {"--data-dir", "--data"}, defaultValue = "data/tasks", paramLabel = "DIR",
                 description = "Where eval will read them (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 public final class DataSourceMixin {
     static final String DEFAULT_DATA = "data/extrapolation-sample/python-stdlib-docs.jsonl";
 
-    @Option(names = "--data", defaultValue = DEFAULT_DATA, paramLabel = "FILE|DIR",
+    @Option(names = {"--data", "--data-dir"}, defaultValue = DEFAULT_DATA, paramLabel = "FILE|DIR",
             description = {"Documents: a .txt file (one document), a folder of .txt files, or a .jsonl file",
                 "(default: ${DEFAULT-VALUE}, field text)."})
     Path data;

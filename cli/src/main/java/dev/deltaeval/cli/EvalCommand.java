@@ -46,7 +46,7 @@ final class EvalCommand implements Callable<Integer> {
                     + "groups: lambada, ai2_arc.")
     List<String> tasks;
 
-    @Option(names = "--data-dir", defaultValue = "data/tasks-sample", paramLabel = "DIR",
+    @Option(names = {"--data-dir", "--data"}, defaultValue = "data/tasks-sample", paramLabel = "DIR",
             description = "Directory with the tasks' data files in their original formats (default: ${DEFAULT-VALUE}, "
                     + "the first 20 documents of each).")
     Path dataDir;
@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     BatchSizeMixin batchSize;
 
-    @Option(names = "--max-length", paramLabel = "N",
+    @Option(names = {"--max-length", "--max-len"}, paramLabel = "N",
             description = "Left-truncate inputs to N tokens (default: the config's max_position_embeddings, as lm-eval).")
     Integer maxLength;
 
@@ -75,7 +75,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "Bootstrap iterations for perplexity stderr (default: ${DEFAULT-VALUE}, as lm-eval).")
     int bootstrapIters;
 
-    @Option(names = "--output", defaultValue = "runs/eval", paramLabel = "DIR",
+    @Option(names = {"--output", "--out"}, defaultValue = "runs/eval", paramLabel = "DIR",
             description = "Where results are written (default: ${DEFAULT-VALUE}).")
     Path output;
 

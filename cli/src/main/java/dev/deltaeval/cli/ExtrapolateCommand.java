@@ -37,7 +37,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
             + CheckpointArg.DEFAULT + ").")
     List<Path> checkpoints = new ArrayList<>();
 
-    @Option(names = "--max-len", split = ",", defaultValue = "4096", paramLabel = "N,...",
+    @Option(names = {"--max-length", "--max-len"}, split = ",", defaultValue = "4096", paramLabel = "N,...",
             description = "Sequence lengths in tokens (default: ${DEFAULT-VALUE}).")
     List<Integer> maxLens;
 
@@ -46,7 +46,8 @@ final class ExtrapolateCommand implements Callable<Integer> {
     int segment;
 
     @Option(names = "--train-context", paramLabel = "N",
-            description = "Training context for markers and the exceedance position (default: max_position_embeddings).")
+            description = "Training context for markers and the exceedance position (default: training_meta.json's seq_len, "
+                    + "else max_position_embeddings).")
     Integer trainContext;
 
     @Option(names = "--margin", defaultValue = "0.1", paramLabel = "X", description = "Report the first position "
@@ -62,7 +63,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
             description = "Moving-average window for the per-token loss chart (default: ${DEFAULT-VALUE} = none).")
     int smooth;
 
-    @Option(names = "--out", defaultValue = "runs/extrapolation", paramLabel = "DIR",
+    @Option(names = {"--output", "--out"}, defaultValue = "runs/extrapolation", paramLabel = "DIR",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -123,7 +124,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
                                        int maxLen, ComputeOptions opts) throws IOException {
         String model = CheckpointArg.label(ckpt);
         Path file = out.resolve(ExtrapolationReport.fileName(source.name(), maxLen, model));
-        int train = trainContext != null ? trainContext : ckpt.config().maxPositionEmbeddings();
+        int train = trainContext != null ? trainContext : ckpt.trainingContext().tokens();
         // every setting that changes a number in the file; a finished result is reused only when all match
         String settings = data.settings() + ",train=" + train + ",bucket=" + bucket + ",margin=" + margin + ",device="
                 + opts.device() + ",dtype=" + opts.precision().label();

@@ -31,7 +31,7 @@ final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--input-ids", required = true, paramLabel = "FILE", description = "safetensors with input_ids.")
     Path inputIds;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "safetensors to write.")
+    @Option(names = {"--output", "--out"}, required = true, paramLabel = "FILE", description = "safetensors to write.")
     Path out;
 
     @Option(names = "--mode", defaultValue = "chunked", paramLabel = "chunked|recurrent",

@@ -21,7 +21,7 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE|NAME", description = "config.json or bundled name.")
     String config;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write.")
+    @Option(names = {"--output", "--out"}, required = true, paramLabel = "DIR", description = "Directory to write.")
     Path out;
 
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")

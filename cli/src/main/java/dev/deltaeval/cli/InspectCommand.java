@@ -21,7 +21,7 @@ final class InspectCommand implements Callable<Integer> {
             description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
     Path checkpoint;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the facts as JSON.")
+    @Option(names = {"--json", "--output"}, paramLabel = "FILE", description = "Also write the facts as JSON.")
     Path json;
 
     @Option(names = "--hash", description = "Compute the SHA-256 content hash (reads every weight file).")
@@ -39,7 +39,8 @@ final class InspectCommand implements Callable<Integer> {
         facts.put("parameters", c.parameterCount());
         facts.put("num_householder", cfg.numHouseholder());
         facts.put("eigenvalue_range", cfg.allowNegEigval() ? "[-1, 1]" : "[0, 1]");
-        facts.put("training_context", cfg.maxPositionEmbeddings());
+        Checkpoint.TrainingContext train = c.trainingContext();
+        facts.put("training_context", train.tokens() + " (" + train.source() + ")");
         facts.put("vocab_size", cfg.vocabSize());
         facts.put("stored_dtypes", c.storedDtypes().toString());
         long bytes = 0;

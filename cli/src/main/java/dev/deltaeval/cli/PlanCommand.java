@@ -63,7 +63,7 @@ final class PlanCommand extends GroupCommand {
         @Option(names = "--mem", defaultValue = "64G", paramLabel = "SIZE", description = "Memory per shard.")
         String mem;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "Write the script here (default: stdout).")
+        @Option(names = {"--output", "--out"}, paramLabel = "FILE", description = "Write the script here (default: stdout).")
         Path out;
 
         @Override

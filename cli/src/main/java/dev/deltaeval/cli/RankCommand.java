@@ -46,7 +46,7 @@ final class RankCommand implements Callable<Integer> {
             description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
     Path checkpoint;
 
-    @Option(names = "--max-len", defaultValue = "1024", paramLabel = "N",
+    @Option(names = {"--max-length", "--max-len"}, defaultValue = "1024", paramLabel = "N",
             description = "Tokens in the analysed sequence (default: ${DEFAULT-VALUE}).")
     int maxLen;
 
@@ -85,14 +85,14 @@ final class RankCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--train-context", paramLabel = "N",
-            description = "Training context marker (default: max_position_embeddings).")
+            description = "Training context marker (default: training_meta.json's seq_len, else max_position_embeddings).")
     Integer trainContext;
 
     @Option(names = "--save-activations", paramLabel = "DIR",
             description = "Also save hidden states per segment (safetensors, [L+1, tokens, hidden]) for reuse.")
     Path saveActivations;
 
-    @Option(names = "--out", defaultValue = "runs/rank", paramLabel = "DIR",
+    @Option(names = {"--output", "--out"}, defaultValue = "runs/rank", paramLabel = "DIR",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -150,7 +150,7 @@ final class RankCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> prov = RunProvenance.of(ckpt, source, RunProvenance.dataHash(source), data.seed, opts);
         prov.put("seconds", secs);
-        int train = trainContext != null ? trainContext : ckpt.config().maxPositionEmbeddings();
+        int train = trainContext != null ? trainContext : ckpt.trainingContext().tokens();
         RankReport report = new RankReport(source.name(), model, ids.length, train, positions, relTol, bosPositions,
                 states, hidden, prov);
         Files.createDirectories(out);

@@ -21,7 +21,7 @@ final class ReportCommand implements Callable<Integer> {
             + "recursively for results_*.json, extrapolation and rank JSON).")
     List<Path> inputs;
 
-    @Option(names = "--out", defaultValue = "runs/report", paramLabel = "DIR",
+    @Option(names = {"--output", "--out"}, defaultValue = "runs/report", paramLabel = "DIR",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 

@@ -154,6 +154,13 @@ class CliTest {
                 r.err());
     }
 
+    @Test
+    void inspectTakesTheTrainingContextFromTrainingMeta() {
+        Run r = run("inspect", DEMO.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("training_context  512 (training_meta.json seq_len)\n"), r.out());
+    }
+
     /** A fresh JVM, because DJL picks its libtorch once per process. */
     @Test
     void aLibraryPathWithoutLibtorchIsOneLineAndExit2() throws Exception {

@@ -75,7 +75,8 @@ class EvalCommandTest {
     void wrongTaskNameAndMissingDataAreOneLine() {
         CliTest.Run bad = CliTest.run("eval", CliTest.DEMO.toString(), "--tasks", "piqaa", "--output", out.toString());
         assertEquals(2, bad.exit());
-        assertTrue(bad.err().startsWith("deltaeval: error: unknown task \"piqaa\" (known: "), bad.err());
+        assertTrue(bad.err().startsWith("deltaeval: error: unknown task \"piqaa\"; did you mean piqa? (known: "),
+                bad.err());
         CliTest.Run missing = CliTest.run("eval", CliTest.DEMO.toString(), "--tasks", "piqa", "--data-dir",
                 out.toString(), "--output", out.toString());
         assertEquals(2, missing.exit());
@@ -95,8 +96,8 @@ class EvalCommandTest {
         CliTest.Run first = CliTest.run(args);
         CliTest.Run second = CliTest.run(args);
         assertEquals(0, first.exit(), first.err());
-        assertTrue(first.err().contains("copa: 6 documents, ScoringStats[requests=12"), first.err());
-        assertTrue(second.err().contains("copa: 6 documents, ScoringStats[requests=0"), second.err());
+        assertTrue(first.err().contains("copa: 6 documents, 12 requests scored"), first.err());
+        assertTrue(second.err().contains("copa: 6 documents, 0 requests scored"), second.err());
         assertEquals(first.out(), second.out(), "the same table");
     }
 

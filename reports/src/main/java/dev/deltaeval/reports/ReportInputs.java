@@ -60,7 +60,8 @@ public record ReportInputs(List<EvalRun> evals, List<ExtrapolationReport> extrap
             }
         }
         if (evals.isEmpty() && ex.isEmpty() && ranks.isEmpty()) {
-            throw new ReportException("no results files found in " + paths);
+            throw new ReportException("no results files found in " + String.join(", ", paths.stream()
+                    .map(String::valueOf).toList()));
         }
         return new ReportInputs(evals, ex, ranks);
     }

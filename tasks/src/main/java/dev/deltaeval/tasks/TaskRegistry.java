@@ -63,10 +63,45 @@ public final class TaskRegistry {
         return specs;
     }
 
+    /** The known task within two edits of {@code name} (typos, not different tasks), or null. */
+    static String closest(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (String known : names()) {
+            int d = editDistance(name, known);
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance (insertions, deletions, substitutions). */
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
     public static TaskSpec get(String name) {
         try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + name + ".json")) {
             if (in == null || !names().contains(name)) {
-                throw new TaskException("unknown task \"" + name + "\" (known: " + String.join(", ", names()) + ")");
+                String near = closest(name);
+                throw new TaskException("unknown task \"" + name + "\"" + (near == null ? "" : "; did you mean "
+                        + near + "?") + " (known: " + String.join(", ", names()) + ")");
             }
             return parse(new ObjectMapper().readTree(in));
         } catch (IOException e) {

@@ -18,7 +18,8 @@ class BadTaskInputTest {
     @Test
     void unknownTaskListsTheKnownOnes() {
         TaskException e = assertThrows(TaskException.class, () -> TaskRegistry.get("hellaswagg"));
-        assertTrue(e.getMessage().startsWith("unknown task \"hellaswagg\" (known: arc_challenge, arc_easy, boolq"),
+        assertTrue(e.getMessage().startsWith("unknown task \"hellaswagg\"; did you mean hellaswag? (known: arc_challenge,"
+                + " arc_easy, boolq"),
                 e.getMessage());
     }
 
