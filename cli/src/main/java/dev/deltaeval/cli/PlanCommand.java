@@ -2,6 +2,7 @@ package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,9 +37,12 @@ final class PlanCommand extends GroupCommand {
     }
 
     @Command(name = "slurm", mixinStandardHelpOptions = true,
-            description = {"A SLURM job-array script that runs the plan's shards, one GPU each: submit it with "
-                    + "'sbatch FILE'; the shard that finishes last merges (or run 'deltaeval merge OUTPUT').",
-                "The run folder must be on a file system every node sees."})
+            description = {"A SLURM job-array script that runs the plan's shards in one shared run folder, and a "
+                    + "merge job that runs once every shard has ended. Resources follow the plan: a GPU plan "
+                    + "(device gpu) asks for one GPU per shard, any other plan for none.",
+                "With --submit the log folder is created, the array and the dependent merge job are submitted "
+                    + "with sbatch, and their job ids printed. The run folder must be on a file system every node "
+                    + "sees. Resubmitting a shard (sbatch --array=K FILE) resumes it from its finished units."})
     static final class Slurm implements Callable<Integer> {
         @Parameters(paramLabel = "PLAN")
         Path plan;
@@ -46,9 +50,17 @@ final class PlanCommand extends GroupCommand {
         @Option(names = "--nodes", defaultValue = "1", paramLabel = "N", description = "Nodes (default: 1).")
         int nodes;
 
-        @Option(names = "--gpus-per-node", defaultValue = "1", paramLabel = "G", description = "GPUs per node "
-                + "(default: 1); shards = nodes x GPUs.")
+        @Option(names = "--gpus-per-node", defaultValue = "1", paramLabel = "G", description = "GPUs per node for a "
+                + "GPU plan (default: 1); shards = nodes x GPUs unless --shards says otherwise.")
         int gpus;
+
+        @Option(names = "--shards", paramLabel = "N", description = "Array tasks (default: nodes x GPUs per node "
+                + "for a GPU plan, nodes for a CPU plan).")
+        Integer shards;
+
+        @Option(names = "--max-parallel", defaultValue = "0", paramLabel = "M", description = "At most M shards "
+                + "running at once (--array=0-N%M; default: no cap).")
+        int maxParallel;
 
         @Option(names = "--partition", paramLabel = "NAME", description = "SLURM partition.")
         String partition;
@@ -57,31 +69,84 @@ final class PlanCommand extends GroupCommand {
                 + "per shard (default: ${DEFAULT-VALUE}).")
         String time;
 
-        @Option(names = "--cpus-per-task", defaultValue = "8", paramLabel = "N", description = "CPUs per shard.")
-        int cpus;
+        @Option(names = "--cpus-per-task", paramLabel = "N", description = "CPUs per shard (default: 8 for a GPU "
+                + "plan, 4 for a CPU plan).")
+        Integer cpus;
 
-        @Option(names = "--mem", defaultValue = "64G", paramLabel = "SIZE", description = "Memory per shard.")
+        @Option(names = "--mem", paramLabel = "SIZE", description = "Memory per shard (default: 64G for a GPU plan, "
+                + "8G for a CPU plan).")
         String mem;
 
-        @Option(names = {"--output", "--out"}, paramLabel = "FILE", description = "Write the script here (default: stdout).")
+        @Option(names = {"--output", "--out"}, paramLabel = "FILE", description = "Write the script here (default: "
+                + "stdout; with --submit: RUN/slurm/array.sbatch).")
         Path out;
+
+        @Option(names = "--submit", description = "Create the log folder and submit the array and the merge job.")
+        boolean submit;
+
+        @Option(names = "--launcher", defaultValue = "./deltaeval", paramLabel = "CMD", description = "The command "
+                + "each shard runs, from the directory plan slurm ran in (default: ${DEFAULT-VALUE}).")
+        String launcher;
 
         @Override
         public Integer call() throws IOException {
-            if (nodes < 1 || gpus < 1) {
-                throw new IllegalArgumentException("--nodes and --gpus-per-node must be at least 1");
+            if (nodes < 1 || gpus < 1 || (shards != null && shards < 1) || maxParallel < 0) {
+                throw new IllegalArgumentException("--nodes, --gpus-per-node and --shards must be at least 1, "
+                        + "--max-parallel at least 0");
             }
             RunPlan p = RunPlan.read(plan);
-            int shards = nodes * gpus;
-            String script = SlurmScript.render(p, plan.toAbsolutePath(), shards, partition, time, cpus, mem,
-                    Path.of("").toAbsolutePath());
+            boolean gpu = SlurmScript.gpuPlan(p);
+            int n = shards != null ? shards : gpu ? nodes * gpus : nodes;
+            SlurmScript s = new SlurmScript(n, maxParallel, gpu, partition, time,
+                    cpus != null ? cpus : gpu ? 8 : 4, mem != null ? mem : gpu ? "64G" : "8G", launcher);
+            Path home = Path.of("").toAbsolutePath();
+            String script = s.render(p, plan.toAbsolutePath(), home);
+            Path logs = SlurmScript.logDir(p, home);
+            if (submit) {
+                Files.createDirectories(logs);
+                Path file = out != null ? out : logs.resolve("array.sbatch");
+                AtomicFiles.writeString(file, script);
+                String array = sbatch(List.of("sbatch", "--parsable", file.toString()));
+                String merge = sbatch(List.of("sbatch", "--parsable", "--job-name=deltaeval-merge",
+                        "--dependency=afterany:" + array, "--output=" + logs.resolve("merge.out"),
+                        "--wrap=" + s.mergeCommand(p, home)));
+                System.out.println("submitted array job " + array + " (" + n + " shards) and merge job " + merge
+                        + "; logs in " + logs);
+                return 0;
+            }
             if (out != null) {
                 AtomicFiles.writeString(out, script);
-                System.err.println("wrote " + out + ": submit with  sbatch " + out);
+                // SLURM opens the log files before a task starts: the folder must exist at submission
+                System.err.println("wrote " + out + ": submit with  mkdir -p " + logs + " && sbatch " + out
+                        + "  then merge after it with  sbatch --dependency=afterany:JOBID --wrap \""
+                        + s.mergeCommand(p, home) + "\"  (or use --submit)");
             } else {
                 System.out.print(script);
             }
             return 0;
+        }
+
+        /** Runs sbatch and returns the job id it prints (--parsable: "ID" or "ID;cluster"). */
+        private static String sbatch(List<String> cmd) throws IOException {
+            Process proc;
+            try {
+                proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            } catch (IOException e) {
+                throw new IOException("sbatch: not found (" + e.getMessage() + "); is this a SLURM login node? "
+                        + "(scripts/slurm-local.sh start makes this machine one)");
+            }
+            String text = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .trim();
+            try {
+                if (proc.waitFor() != 0) {
+                    throw new IOException("sbatch failed: " + text.replace('\n', ' '));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for sbatch");
+            }
+            String last = text.lines().reduce((a, b) -> b).orElse("");
+            return last.split(";")[0].trim();
         }
     }
 }

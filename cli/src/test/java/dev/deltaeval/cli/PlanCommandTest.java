@@ -59,6 +59,13 @@ class PlanCommandTest {
         Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
         assertTrue(bash.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, bash.exitValue(), new String(bash.getInputStream().readAllBytes()));
+        // a CPU plan asks for no GPU and runs on the CPU, with CPU-sized defaults; --max-parallel caps the array
+        Path cpuPlan = Files.writeString(tmp.resolve("cpu.json"), Files.readString(plan()).replace("\"gpu\"", "\"cpu\""));
+        CliTest.Run c = CliTest.run("plan", "slurm", cpuPlan.toString(), "--shards", "3", "--max-parallel", "2");
+        assertEquals(0, c.exit(), c.err());
+        assertTrue(!c.out().contains("--gres") && c.out().contains("#SBATCH --array=0-2%2\n")
+                && c.out().contains("#SBATCH --cpus-per-task=4\n") && c.out().contains("#SBATCH --mem=8G\n")
+                && c.out().contains("--shard \"$SHARD/3\" --device cpu\n"), c.out());
         CliTest.Run bad = CliTest.run("run", "--plan", plan().toString(), "--shard", "3/2");
         assertEquals(2, bad.exit());
         assertEquals("deltaeval: error: --shard '3/2': expected I/N with 1 <= I <= N, e.g. 2/4", bad.err().strip());

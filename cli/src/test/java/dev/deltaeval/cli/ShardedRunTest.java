@@ -31,6 +31,11 @@ class ShardedRunTest {
     Path tmp;
 
     private Path plan(String name) throws IOException {
+        return plan(tmp, name);
+    }
+
+    /** A small plan of 6 units (3 eval tasks, 2 extrapolation lengths, rank) writing into DIR/NAME. */
+    static Path plan(Path tmp, String name) throws IOException {
         Path out = tmp.resolve(name);
         String json = """
                 {
@@ -59,7 +64,7 @@ class ShardedRunTest {
         return pb.start();
     }
 
-    private static Map<String, JsonNode> comparable(Path run) throws IOException {
+    static Map<String, JsonNode> comparable(Path run) throws IOException {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         out.put("eval", JSON.readTree(run.resolve("eval/demo-dp2-6m/results_merged.json").toFile()).get("results"));
         for (String t : List.of("piqa", "arc_easy", "lambada_openai")) {
