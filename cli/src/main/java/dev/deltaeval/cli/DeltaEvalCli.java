@@ -41,8 +41,36 @@ public final class DeltaEvalCli implements Runnable {
 
     /** Runs a command line and returns its exit code; errors become one line on stderr. */
     public static int execute(String... args) {
+        return execute(null, args);
+    }
+
+    /**
+     * As {@link #execute(String...)}; the error line, if any, also goes to {@code errors} (a run plan keeps it in
+     * the unit's {@code .failed} record).
+     */
+    static int execute(java.io.StringWriter errors, String... args) {
         dev.deltaeval.core.engine.LibtorchInstaller.applyDjlDefaults();
         CommandLine cl = new CommandLine(new DeltaEvalCli());
+        if (errors != null) {
+            java.io.PrintStream stderr = System.err;
+            cl.setErr(new java.io.PrintWriter(new java.io.Writer() {
+                @Override
+                public void write(char[] buf, int off, int len) {
+                    errors.write(buf, off, len);
+                    stderr.print(new String(buf, off, len));
+                }
+
+                @Override
+                public void flush() {
+                    stderr.flush();
+                }
+
+                @Override
+                public void close() {
+                    flush();
+                }
+            }, true));
+        }
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
             if (e instanceof CheckpointException || e instanceof ModelException || e instanceof IOException

@@ -16,6 +16,11 @@ final class MergeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR", description = "The plan's output folder (holds plan.json and units/).")
     Path runDir;
 
+    /** The first line of a failed unit's record: exit code and error line. */
+    private static String failure(Path runDir, String id) throws IOException {
+        return Files.readAllLines(runDir.resolve("units").resolve(id + ".failed")).stream().findFirst().orElse("");
+    }
+
     @Override
     public Integer call() throws IOException {
         Path planFile = runDir.resolve("plan.json");
@@ -28,7 +33,7 @@ final class MergeCommand implements Callable<Integer> {
         RunMerger.merge(runDir, units, RunCommand.title(p, runDir));
         System.out.printf("%d of %d units done%n", units.size() - s.missing().size(), units.size());
         for (String id : s.missing()) {
-            System.out.println((s.failed().contains(id) ? "failed  " : "missing ") + id);
+            System.out.println(s.failed().contains(id) ? "failed  " + id + ": " + failure(runDir, id) : "missing " + id);
         }
         System.err.println("merged into " + runDir.resolve("report").resolve("report.html"));
         return s.missing().isEmpty() ? 0 : 1;

@@ -53,10 +53,13 @@ final class UnitRunner {
             }
             System.err.println("== unit " + u.id() + ": deltaeval " + String.join(" ", u.argsFor(partial)));
             long t0 = System.nanoTime();
-            int code = DeltaEvalCli.execute(u.argsFor(partial).toArray(new String[0]));
+            java.io.StringWriter errors = new java.io.StringWriter();
+            int code = DeltaEvalCli.execute(errors, u.argsFor(partial).toArray(new String[0]));
             if (code != 0) {
-                AtomicFiles.writeString(failedMarker(u), "exit " + code + ": deltaeval " + String.join(" ",
-                        u.argsFor(partial)) + "\n");
+                String why = errors.toString().strip();
+                AtomicFiles.writeString(failedMarker(u), "exit " + code + ": " + (why.isEmpty() ? "(no message)"
+                        : why.lines().reduce((a, b) -> b).orElse("")) + "\ncommand: deltaeval "
+                        + String.join(" ", u.argsFor(partial)) + "\n");
                 return Outcome.FAILED;
             }
             Map<String, Object> done = new LinkedHashMap<>();

@@ -152,4 +152,19 @@ class RunPlanTest {
         assertEquals(2, rep.exit());
         assertEquals("deltaeval: error: " + tmp.resolve("nothing") + ": no such file or folder", rep.err().strip());
     }
+
+    @Test
+    void mergeListsAFailedUnitWithItsErrorText() throws IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("failed-unit");
+        java.nio.file.Path empty = java.nio.file.Files.createDirectories(dir.resolve("no-data"));
+        java.nio.file.Path plan = java.nio.file.Files.writeString(dir.resolve("plan.json"), ("{\"output\": \"%s\", "
+                + "\"checkpoints\": [\"../checkpoints/demo-dp2-6m\"], \"eval\": {\"tasks\": [\"copa\"], "
+                + "\"data_dir\": \"%s\", \"limit\": 2}}").formatted(dir.resolve("run"), empty));
+        CliTest.Run run = CliTest.run("run", "--plan", plan.toString());
+        assertEquals(1, run.exit(), run.err());
+        CliTest.Run merge = CliTest.run("merge", dir.resolve("run").toString());
+        assertEquals(1, merge.exit());
+        assertTrue(merge.out().contains("failed  eval/demo-dp2-6m/copa: exit 2: deltaeval: error: task copa: data file "
+                + empty.resolve("copa_superglue_val.jsonl") + " not found"), merge.out());
+    }
 }
