@@ -67,7 +67,7 @@ record SlurmScript(int shards, int maxParallel, boolean gpu, String partition, S
         return "cd " + quote(home.toString()) + " && " + launcher + " merge " + quote(runDir(p, home).toString());
     }
 
-    static String quote(String s) {
+    private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 }

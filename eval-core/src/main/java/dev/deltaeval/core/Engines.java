@@ -39,11 +39,6 @@ public final class Engines {
     public record Resolved(Device device, String description) {
     }
 
-    /** Parses "auto", "cpu", "gpu" or "gpu:K" and checks that the device is usable by running one operation on it. */
-    public static Device resolve(String spec) {
-        return resolveRequest(DeviceRequest.parse(spec)).device();
-    }
-
     /**
      * Chooses the libtorch for the request (once per process), starts the engine and picks the device: for
      * {@code auto} the first CUDA GPU the engine sees, else the CPU.
