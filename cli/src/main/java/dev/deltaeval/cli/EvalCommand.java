@@ -133,7 +133,7 @@ final class EvalCommand implements Callable<Integer> {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batches, maxLen, forkPolicy());
             Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics, ckpt.config().bosTokenId(),
                     ckpt.config().eosTokenId()), bootstrapIters,
-                    new Generator(model, tok, semantics, ckpt.config().eosTokenId(), maxLen), semantics);
+                    new Generator(model, tok, semantics, ckpt.config().eosTokenId(), maxLen, batches), semantics);
             for (TaskSpec spec : specs) {
                 List<Path> files = new ArrayList<>(List.of(dataDir.resolve(spec.dataFile())));
                 if (spec.labelsFile() != null) {

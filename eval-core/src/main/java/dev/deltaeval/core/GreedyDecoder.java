@@ -1,13 +1,18 @@
 package dev.deltaeval.core;
 
 import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.BiPredicate;
 import java.util.function.LongPredicate;
 
 /**
- * Greedy decoding with an explicit recurrent state: the prompt (all but its last token) runs once in chunked mode,
- * then every step feeds one token to the recurrent kernel. Each sequence has its own state, so unlike lm-eval's
- * padded SSM wrappers no padding ever enters a state.
+ * Greedy decoding with an explicit recurrent state per sequence: the prompts (all but their last token) run once in
+ * chunked mode as one right-padded batch (padding leaves a state untouched, so each row's state is the one it would
+ * have alone), then every step feeds one token per unfinished prompt to the recurrent kernel. Finished prompts leave
+ * the batch, so a long generation does not carry the short ones. Unlike lm-eval's padded SSM wrappers no padding
+ * ever enters a state, and a prompt's tokens do not depend on which prompts share its batch.
  */
 public final class GreedyDecoder {
     private final DeltaModel model;
@@ -32,33 +37,101 @@ public final class GreedyDecoder {
      */
     public long[] generate(long[] prompt, int maxNew, LongPredicate stop,
                            java.util.function.Predicate<long[]> stopAfter) {
-        if (prompt.length == 0) {
-            throw new ModelException("generation needs a non-empty prompt");
+        return generateAll(List.of(prompt), maxNew, stop, stopAfter == null ? null : (i, soFar) -> stopAfter.test(soFar))
+                .get(0);
+    }
+
+    /**
+     * Generates for several prompts at once, each exactly as {@link #generate} would alone.
+     *
+     * @param stopAfter (prompt index, tokens so far) -> stop; null for none
+     * @throws NonFiniteOutputException with {@link NonFiniteOutputException#row()} the index of the first prompt
+     *                                  whose output was not finite
+     */
+    public List<long[]> generateAll(List<long[]> prompts, int maxNew, LongPredicate stop,
+                                    BiPredicate<Integer, long[]> stopAfter) {
+        for (long[] p : prompts) {
+            if (p.length == 0) {
+                throw new ModelException("generation needs a non-empty prompt");
+            }
         }
-        long[] out = new long[maxNew];
-        int produced = 0;
+        long[][] out = new long[prompts.size()][];
+        // a one-token prompt has no prefix to run: it starts from the empty state, the others from their prefixes
+        List<Integer> bare = new ArrayList<>();
+        List<Integer> prefixed = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            (prompts.get(i).length == 1 ? bare : prefixed).add(i);
+        }
+        for (List<Integer> group : List.of(prefixed, bare)) {
+            if (!group.isEmpty()) {
+                decode(prompts, group, maxNew, stop, stopAfter, out);
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    private void decode(List<long[]> prompts, List<Integer> group, int maxNew, LongPredicate stop,
+                        BiPredicate<Integer, long[]> stopAfter, long[][] out) {
+        int n = group.size();
+        long[][] produced = new long[n][maxNew];
+        int[] count = new int[n];
+        int[] active = new int[n]; // active row r decodes prompt group.get(active[r])
+        long[] next = new long[n];
+        for (int r = 0; r < n; r++) {
+            active[r] = r;
+            long[] p = prompts.get(group.get(r));
+            next[r] = p[p.length - 1];
+        }
         ModelState state = null;
         try {
-            if (prompt.length > 1) {
-                ForwardOutput pre = model.forward(TokenBatch.single(Arrays.copyOf(prompt, prompt.length - 1)), null,
-                        new ForwardRequest(Mode.CHUNKED, false, null, false, true));
-                state = pre.state();
+            if (prompts.get(group.get(0)).length > 1) {
+                List<long[]> prefixes = new ArrayList<>();
+                for (int g : group) {
+                    long[] p = prompts.get(g);
+                    prefixes.add(Arrays.copyOf(p, p.length - 1));
+                }
+                state = guarded(() -> model.forward(TokenBatch.padded(prefixes, 0), null, ForwardRequest.stateOnly()),
+                        group, active).state();
             }
-            long next = prompt[prompt.length - 1];
-            while (produced < maxNew) {
-                ForwardOutput step = model.forward(TokenBatch.single(new long[] {next}), state,
-                        new ForwardRequest(Mode.RECURRENT, true, null, false, true));
+            for (int step = 0; step < maxNew && active.length > 0; step++) {
+                long[][] column = new long[active.length][];
+                for (int r = 0; r < active.length; r++) {
+                    column[r] = new long[] {next[active[r]]};
+                }
+                ModelState from = state;
+                int[] rows = active;
+                ForwardOutput o = guarded(() -> model.forward(TokenBatch.of(column), from,
+                        new ForwardRequest(Mode.RECURRENT, true, null, false, true)), group, rows);
                 if (state != null) {
                     state.close();
                 }
-                state = step.state();
-                next = step.argmax()[0];
-                out[produced++] = next;
-                if (stop != null && stop.test(next)) {
-                    break;
+                state = o.state();
+                int[] still = new int[active.length];
+                int kept = 0;
+                for (int r = 0; r < active.length; r++) {
+                    int a = active[r];
+                    long token = o.argmax()[r];
+                    produced[a][count[a]++] = token;
+                    next[a] = token;
+                    boolean done = stop != null && stop.test(token) || stopAfter != null
+                            && stopAfter.test(group.get(a), Arrays.copyOf(produced[a], count[a]));
+                    if (!done) {
+                        still[kept++] = r;
+                    }
                 }
-                if (stopAfter != null && stopAfter.test(Arrays.copyOf(out, produced))) {
-                    break;
+                if (kept < active.length && kept > 0) {
+                    long[] keepRows = new long[kept];
+                    int[] nowActive = new int[kept];
+                    for (int i = 0; i < kept; i++) {
+                        keepRows[i] = still[i];
+                        nowActive[i] = active[still[i]];
+                    }
+                    ModelState narrowed = state.select(keepRows);
+                    state.close();
+                    state = narrowed;
+                    active = nowActive;
+                } else if (kept == 0) {
+                    active = new int[0];
                 }
             }
         } finally {
@@ -66,6 +139,18 @@ public final class GreedyDecoder {
                 state.close();
             }
         }
-        return Arrays.copyOf(out, produced);
+        for (int r = 0; r < n; r++) {
+            out[group.get(r)] = Arrays.copyOf(produced[r], count[r]);
+        }
+    }
+
+    /** Runs a forward pass and names the prompt (its index in the caller's list) behind a non-finite row. */
+    private static ForwardOutput guarded(java.util.function.Supplier<ForwardOutput> pass, List<Integer> group,
+                                         int[] active) {
+        try {
+            return pass.get();
+        } catch (NonFiniteOutputException e) {
+            throw new NonFiniteOutputException(e.getMessage(), group.get(active[e.row()]));
+        }
     }
 }

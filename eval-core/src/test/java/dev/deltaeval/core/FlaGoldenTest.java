@@ -1,11 +1,13 @@
 package dev.deltaeval.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.SafetensorsFile;
 import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
@@ -88,6 +90,34 @@ class FlaGoldenTest {
         try (DeltaModel model = DeltaModel.load(Checkpoint.open(Fixtures.dir(fixture)), ComputeOptions.cpu())) {
             long[] got = new GreedyDecoder(model).generate(prompt, want.length, null);
             assertArrayEquals(want, got, fixture + " greedy continuation");
+        }
+    }
+
+    /**
+     * Prompts of different lengths (one of a single token) decoded as one batch, one of them stopping early so that
+     * rows leave the batch: each prompt gets exactly what it gets alone, and fla's prompt fla's continuation.
+     */
+    @ParameterizedTest
+    @FieldSource("FIXTURES")
+    void batchedGenerationEqualsOnePromptAtATime(String fixture) {
+        SafetensorsFile exp = Fixtures.expected(fixture);
+        long[] prompt = exp.readLongs("greedy_prompt");
+        long[] want = exp.readLongs("greedy_out");
+        List<long[]> prompts = List.of(java.util.Arrays.copyOf(prompt, 3), prompt, new long[] {prompt[0]},
+                java.util.Arrays.copyOf(prompt, prompt.length / 2), java.util.Arrays.copyOf(prompt, 2));
+        try (DeltaModel model = DeltaModel.load(Checkpoint.open(Fixtures.dir(fixture)), ComputeOptions.cpu())) {
+            GreedyDecoder decoder = new GreedyDecoder(model);
+            java.util.function.BiPredicate<Integer, long[]> stopPrompt3AfterThree = (i, soFar) -> i == 3
+                    && soFar.length == 3;
+            List<long[]> batched = decoder.generateAll(prompts, want.length, null, stopPrompt3AfterThree);
+            assertArrayEquals(want, batched.get(1), fixture + " fla's prompt in a batch");
+            assertEquals(3, batched.get(3).length, "the stopped prompt left the batch after 3 tokens");
+            for (int i = 0; i < prompts.size(); i++) {
+                final int index = i;
+                long[] alone = decoder.generate(prompts.get(i), want.length, null,
+                        soFar -> stopPrompt3AfterThree.test(index, soFar));
+                assertArrayEquals(alone, batched.get(i), fixture + " prompt " + i + " batched vs alone");
+            }
         }
     }
 }

@@ -181,38 +181,57 @@ public final class Evaluator {
     }
 
     /**
-     * generate_until documents, one greedy generation each (journaled, so a rerun generates only what is missing);
-     * contains is aggregated by np.mean (stderr N/A).
+     * generate_until documents, one greedy generation each, decoded in batches (journaled as each batch finishes, so
+     * a rerun generates only what is missing); contains is aggregated by np.mean (stderr N/A).
      */
     private TaskResult generate(TaskSpec spec, Path dataDir, int original, List<TaskDoc> docs, Progress progress,
                                 ResultJournal journal) {
         TaskSpec.Generation g = spec.generation(semantics);
-        List<List<LoglikelihoodResult>> responses = new ArrayList<>();
-        List<Map<String, Double>> perDoc = new ArrayList<>();
-        List<String> generations = new ArrayList<>();
+        String[] texts = new String[docs.size()];
+        String[] keys = new String[docs.size()];
+        List<Integer> missing = new ArrayList<>();
         for (int d = 0; d < docs.size(); d++) {
             TaskDoc.TextRequest r = docs.get(d).requests().get(0);
-            String key = journal == null ? null : journal.generationKey(r.context(), g.until(), g.maxGenToks());
-            String text = key == null ? null : journal.generation(key);
-            if (text == null) {
-                if (generator == null) {
-                    throw new TaskException("task " + spec.task() + " generates text, but no generator was configured");
-                }
-                try {
-                    text = generator.generate(r.context(), g.until(), g.maxGenToks());
-                } catch (NonFiniteOutputException e) {
-                    throw nonFinite(spec, dataDir, d, "generation", e);
-                }
-                if (journal != null) {
-                    journal.putGeneration(key, text);
-                }
+            keys[d] = journal == null ? null : journal.generationKey(r.context(), g.until(), g.maxGenToks());
+            texts[d] = keys[d] == null ? null : journal.generation(keys[d]);
+            if (texts[d] == null) {
+                missing.add(d);
             }
-            generations.add(text);
+        }
+        int[] done = {docs.size() - missing.size()};
+        if (progress != null && done[0] > 0) {
+            progress.update(done[0], docs.size(), 1);
+        }
+        if (!missing.isEmpty()) {
+            if (generator == null) {
+                throw new TaskException("task " + spec.task() + " generates text, but no generator was configured");
+            }
+            List<String> contexts = new ArrayList<>();
+            for (int d : missing) {
+                contexts.add(docs.get(d).requests().get(0).context());
+            }
+            try {
+                generator.generateAll(contexts, g.until(), g.maxGenToks(), (i, text) -> {
+                    int d = missing.get(i);
+                    texts[d] = text;
+                    if (journal != null) {
+                        journal.putGeneration(keys[d], text);
+                    }
+                    done[0]++;
+                    if (progress != null) {
+                        progress.update(done[0], docs.size(), 1);
+                    }
+                });
+            } catch (NonFiniteOutputException e) {
+                throw nonFinite(spec, dataDir, missing.get(e.row()), "generation", e);
+            }
+        }
+        List<List<LoglikelihoodResult>> responses = new ArrayList<>();
+        List<Map<String, Double>> perDoc = new ArrayList<>();
+        List<String> generations = java.util.Arrays.asList(texts);
+        for (int d = 0; d < docs.size(); d++) {
             responses.add(List.of());
-            perDoc.add(Map.of("contains", Generator.contains(text, r.continuation())));
-            if (progress != null) {
-                progress.update(d + 1, docs.size(), 1);
-            }
+            perDoc.add(Map.of("contains", Generator.contains(texts[d], docs.get(d).requests().get(0).continuation())));
         }
         double[] xs = perDoc.stream().mapToDouble(p -> p.get("contains")).toArray();
         Map<String, Double> metrics = new LinkedHashMap<>();
