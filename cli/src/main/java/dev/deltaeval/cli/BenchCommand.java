@@ -56,6 +56,10 @@ final class BenchCommand extends GroupCommand {
         @Option(names = {"--output", "--out"}, paramLabel = "FILE", description = "Write the figures as JSON.")
         Path out;
 
+        @Option(names = "--breakdown", description = {"Also time each stage of the forward pass (projection, short",
+            "convolution, the chunked kernel's steps, MLP, head), waiting for the device after every stage."})
+        boolean breakdown;
+
         @Mixin
         ComputeMixin compute;
 
@@ -76,19 +80,33 @@ final class BenchCommand extends GroupCommand {
                 json.put("harness", Version.HARNESS);
                 json.put("model", config != null ? config : dir.toString());
                 json.put("parameters", ckpt.parameterCount());
-                json.put("device", opts.device().toString());
+                json.put("device", opts.deviceLabel());
                 json.put("dtype", opts.precision().label());
                 json.put("chunk_substeps", opts.chunkSubsteps());
                 json.put("threads", Runtime.getRuntime().availableProcessors());
                 json.put("result", r);
+                if (breakdown) {
+                    ForwardBenchmark.Breakdown bd = ForwardBenchmark.breakdown(model, batch, length, 0, iterations,
+                            seed);
+                    json.put("breakdown", bd);
+                    printBreakdown(bd);
+                }
                 System.out.printf("%s  B=%d T=%d  %.1f tokens/s  (median %.3f s, min %.3f s)  NDArray calls/forward %d  "
-                                + "RSS after load %d MiB, peak %d MiB%n", opts.device(), batch, length, r.tokensPerSecond(),
+                                + "RSS after load %d MiB, peak %d MiB%n", opts.deviceLabel(), batch, length, r.tokensPerSecond(),
                         r.medianSeconds(), r.minSeconds(), r.ndarraysPerForward(), r.rssAfterLoadMb(), r.peakRssMb());
                 if (out != null) {
                     AtomicFiles.writeJson(out, json);
                 }
             }
             return 0;
+        }
+
+        private static void printBreakdown(ForwardBenchmark.Breakdown bd) {
+            double sum = bd.stages().values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf("breakdown, one forward with a device sync after every stage: %.1f ms (stages sum to "
+                    + "%.1f ms)%n", bd.seconds() * 1e3, sum * 1e3);
+            bd.stages().forEach((name, s) -> System.out.printf("  %-45s %8.2f ms  %5.1f%%  (x%d)%n", name, s * 1e3,
+                    100 * s / sum, bd.marks().get(name)));
         }
 
         private Path ensureRandomCheckpoint() throws IOException {

@@ -101,7 +101,7 @@ final class BenchRankCommand implements Callable<Integer> {
             m.put("seconds", secs);
             m.put("tokens_per_sec", tokens / secs);
             m.put("matrices_per_sec", matrices / secs);
-            m.put("device", opts.device().toString());
+            m.put("device", opts.deviceLabel());
             System.out.printf(Locale.ROOT, "collection %s: %d tokens, %d states (%d layers x %d heads x %d sub-steps) in "
                     + "%.1f s = %.1f tokens/s, %.0f states/s%n", checkpoint, tokens, matrices, r.layers(), r.heads(),
                     r.substeps().length, secs, tokens / secs, matrices / secs);

@@ -118,7 +118,7 @@ final class BenchTasksCommand implements Callable<Integer> {
             json.put("harness", Version.HARNESS);
             json.put("checkpoint", ckpt.dir().toString());
             json.put("checkpoint_sha256", ckpt.contentHash());
-            json.put("device", opts.device().toString());
+            json.put("device", opts.deviceLabel());
             json.put("dtype", opts.precision().label());
             json.put("batch_size", batches.label());
             json.put("results", rows);

@@ -165,7 +165,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         Provenance p = new Provenance(Version.HARNESS, ckpt.dir().toString(), ckpt.contentHash(), ckpt.parameterCount(),
-                semantics, opts.device().toString(), opts.precision().label(), batches.maxRows(), batches.tokenBudget(),
+                semantics, opts.deviceLabel(), opts.precision().label(), batches.maxRows(), batches.tokenBudget(),
                 forkPolicy().name().toLowerCase(java.util.Locale.ROOT), maxLen, limit,
                 bootstrapIters, dataHashes);
         String stamp = LocalDateTime.now().toString().replace(":", "-");

@@ -31,7 +31,7 @@ final class RunProvenance {
         prov.put("data_sha256", dataHash);
         prov.put("template", source.template());
         prov.put("seed", seed);
-        prov.put("device", opts.device().toString());
+        prov.put("device", opts.deviceLabel());
         prov.put("dtype", opts.precision().label());
         prov.put("batch_size", 1);
         prov.put("date", java.time.Instant.now().toString());

@@ -33,6 +33,11 @@ public record ComputeOptions(Device device, Precision precision, int chunkSubste
         return new ComputeOptions(Device.cpu(), Precision.FP32, DEFAULT_CHUNK);
     }
 
+    /** The device as the command line names it ("cpu", "gpu:0"), not DJL's "cpu()" / "gpu(0)". */
+    public String deviceLabel() {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+    }
+
     public ComputeOptions withChunk(int substeps) {
         return new ComputeOptions(device, precision, substeps, inverse);
     }

@@ -195,8 +195,10 @@ public final class DeltaModel implements AutoCloseable {
         long hsz = config.hiddenSize();
         long created = 0;
         try (NDManager scope = manager.newSubManager()) {
+            StageTimes.restart();
             NDArray ids = scope.create(input.ids(), new Shape(b, t));
             NDArray h = embeddings.get(scope, new NDIndex("{}", ids));
+            StageTimes.mark("embedding", h);
             PaddingMask padding = input.isRagged() ? PaddingMask.of(scope, input.lengths(), input.length(),
                     config.numHouseholder(), convCacheLength) : null;
             float[] hidden = req.hidden() ? new float[(int) ((config.numLayers() + 1) * b * t * hsz)] : null;
@@ -242,6 +244,7 @@ public final class DeltaModel implements AutoCloseable {
                 }
             }
             NDArray y = Ops.rmsNorm(h, finalNorm, (float) config.normEps());
+            StageTimes.mark("final norm", y);
             if (hidden != null) {
                 copyInto(y, hidden, config.numLayers() * b * t * hsz);
             }
@@ -255,6 +258,7 @@ public final class DeltaModel implements AutoCloseable {
             } else if (logits != null) {
                 argmax = argmaxOf(logits, config.vocabSize());
             }
+            StageTimes.mark("head, log-softmax, transfer to host", null);
             float[] last = null;
             if (req.lastLogProbs()) {
                 long[] pos = new long[(int) b];

@@ -3,8 +3,11 @@ package dev.deltaeval.core.bench;
 import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.ForwardOutput;
 import dev.deltaeval.core.ForwardRequest;
+import dev.deltaeval.core.StageTimes;
 import dev.deltaeval.core.TokenBatch;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
@@ -21,8 +24,43 @@ public final class ForwardBenchmark {
                          double tokensPerSecond, long ndarraysPerForward, long rssAfterLoadMb, long peakRssMb) {
     }
 
-    public static Result run(DeltaModel model, int batch, int length, int warmup, int iterations, long seed,
-                             IntConsumer onIteration) {
+    /**
+     * Seconds per stage of one forward pass (the mean over {@code iterations} after {@code warmup}), each stage
+     * ended by a device sync: the sum exceeds an unsynchronised forward by the syncs' cost, but shows where the
+     * kernels' time goes.
+     *
+     * @param stages stage name -> seconds per forward, in the order of the forward pass
+     * @param marks  stage name -> how often the stage ended per forward (e.g. once per layer)
+     */
+    public record Breakdown(int batch, int length, double seconds, Map<String, Double> stages,
+                            Map<String, Integer> marks) {
+    }
+
+    /** Runs the forward pass with a device sync after every stage (see {@link StageTimes}). */
+    public static Breakdown breakdown(DeltaModel model, int batch, int length, int warmup, int iterations, long seed) {
+        TokenBatch[] io = randomInputs(model, batch, length, seed);
+        for (int i = 0; i < warmup; i++) {
+            model.forward(io[0], null, ForwardRequest.score(io[1]));
+        }
+        StageTimes times = StageTimes.start();
+        long t0 = System.nanoTime();
+        try {
+            for (int i = 0; i < iterations; i++) {
+                model.forward(io[0], null, ForwardRequest.score(io[1]));
+            }
+        } finally {
+            StageTimes.stop();
+        }
+        double total = (System.nanoTime() - t0) / 1e9 / iterations;
+        Map<String, Double> perForward = new LinkedHashMap<>();
+        times.seconds().forEach((k, v) -> perForward.put(k, v / iterations));
+        Map<String, Integer> marks = new LinkedHashMap<>();
+        times.counts().forEach((k, v) -> marks.put(k, v / iterations));
+        return new Breakdown(batch, length, total, perForward, marks);
+    }
+
+    /** Random token ids: the input [batch, length] and its next-token targets. */
+    private static TokenBatch[] randomInputs(DeltaModel model, int batch, int length, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int vocab = model.config().vocabSize();
         long[] ids = new long[batch * (length + 1)];
@@ -30,8 +68,14 @@ public final class ForwardBenchmark {
             ids[i] = 3 + rng.nextInt(vocab - 3);
         }
         TokenBatch all = new TokenBatch(ids, batch, length + 1);
-        TokenBatch input = all.slice(0, length);
-        TokenBatch targets = all.slice(1, length + 1);
+        return new TokenBatch[] {all.slice(0, length), all.slice(1, length + 1)};
+    }
+
+    public static Result run(DeltaModel model, int batch, int length, int warmup, int iterations, long seed,
+                             IntConsumer onIteration) {
+        TokenBatch[] io = randomInputs(model, batch, length, seed);
+        TokenBatch input = io[0];
+        TokenBatch targets = io[1];
         long rssAfterLoad = ProcessMemory.rssMb();
         double[] times = new double[iterations];
         long calls = 0;

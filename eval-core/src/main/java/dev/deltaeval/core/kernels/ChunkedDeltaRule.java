@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.deltaeval.core.StageTimes;
 
 /**
  * The chunked (WY / UT) form of the gated Householder-product recurrence (model.md §6.2), batched over all chunks
@@ -51,6 +52,7 @@ public final class ChunkedDeltaRule {
         NDArray betaCol = beta.reshape(b, h, nChunks, c, 1);
         NDArray kT = kc.swapAxes(-1, -2);
 
+        StageTimes.mark("chunk: layout (contiguous q, k, v, beta)", k);
         ChunkConstants.Masks masks = constants.get(c, ct, n, dk, in.q().getDataType());
         NDArray a = kc.matMul(kT).mul(betaCol).mul(masks.strictLower);
         NDArray gTok = null;
@@ -60,8 +62,10 @@ public final class ChunkedDeltaRule {
             gSub = gTok.expandDims(-1).repeat(4, n).reshape(b, h, nChunks, c);         // same at every sub-step
             a = a.mul(decayMatrix(gSub, gSub, masks.lowerInclusive));
         }
+        StageTimes.mark("chunk: A = beta K K^T (masked, decayed)", a);
         // The UT transform is the ill-conditioned step (entries of A reach 2 with beta in [0, 2]): see UtInverse
         NDArray tInv = constants.inverse().invert(a, masks.eye, masks.eye64);
+        StageTimes.mark("chunk: UT inverse", tInv);
         NDArray kBeta = kc.mul(betaCol);
         NDArray u = tInv.matMul(vc.mul(betaCol));
         NDArray w = tInv.matMul(gated ? kBeta.mul(gSub.exp().expandDims(-1)) : kBeta);
@@ -80,8 +84,10 @@ public final class ChunkedDeltaRule {
             transition = kT.matMul(w).neg().add(masks.eyeDk);
         }
         NDArray offset = decayedKeysT.matMul(u);
+        StageTimes.mark("chunk: U, W, chunk transitions", offset);
         AffineScan.ChunkStates states = AffineScan.chunkStarts(transition, offset, initialState);
 
+        StageTimes.mark("chunk: scan across chunks", states.starts());
         NDArray vNew = u.sub(w.matMul(states.starts()));
         NDArray scores = qc.matMul(kT);                                                 // [B,H,N,Ct,C]
         NDArray qState = qc;
@@ -95,6 +101,7 @@ public final class ChunkedDeltaRule {
         if (tp != t) {
             o = o.get(new NDIndex(":, :, 0:{}", t));
         }
+        StageTimes.mark("chunk: read-out", o);
         return new RecurrenceResult(o, states.last());
     }
 

@@ -1,6 +1,7 @@
 package dev.deltaeval.core.layers;
 
 import ai.djl.ndarray.NDArray;
+import dev.deltaeval.core.StageTimes;
 import dev.deltaeval.core.kernels.StateObserver;
 
 /** One pre-norm block: h + mixer(norm(h)), then + mlp(norm(.)). */
@@ -29,6 +30,7 @@ public final class DecoderBlock {
         }
         NDArray r = h.add(mixed.y());
         NDArray out = r.add(mlp.apply(Ops.rmsNorm(r, mlpNorm, eps)));
+        StageTimes.mark("block: residuals, norm, MLP", out);
         return new HouseholderMixer.Output(out, mixed.state());
     }
 }

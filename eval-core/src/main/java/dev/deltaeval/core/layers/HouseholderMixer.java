@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import dev.deltaeval.checkpoints.ModelConfig;
 import dev.deltaeval.checkpoints.ModelConfig.QkActivation;
+import dev.deltaeval.core.StageTimes;
 import dev.deltaeval.core.kernels.ChunkConstants;
 import dev.deltaeval.core.kernels.ChunkedDeltaRule;
 import dev.deltaeval.core.kernels.HostDeltaRule;
@@ -87,6 +88,7 @@ public final class HouseholderMixer {
 
         // one fused projection; its first q|k|v columns go through the fused short convolution as they are
         NDArray projected = x.matMul(w.inProjT());
+        StageTimes.mark("mixer: in-projection", projected);
         NDList parts = splits.length == 0 ? new NDList(projected) : projected.split(splits, 2);
         NDArray convCache = null;
         NDArray convolved = parts.get(0);
@@ -95,6 +97,7 @@ public final class HouseholderMixer {
                     padding == null ? null : padding.cacheIndex());
             convCache = conv.cache();
             convolved = conv.y();
+            StageTimes.mark("mixer: short convolution", convolved);
         }
         boolean siluAll = cfg.qkActivation() == QkActivation.SILU;
         if (siluAll) {
@@ -133,6 +136,7 @@ public final class HouseholderMixer {
             }
         }
 
+        StageTimes.mark("mixer: q, k, v, beta, g", k);
         RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
         NDArray s0 = state == null ? null : state.s();
         RecurrenceResult r = observer != null ? HostDeltaRule.run(in, s0, observer)
@@ -144,6 +148,7 @@ public final class HouseholderMixer {
             o = o.mul(Ops.silu(toFloat(gateRaw).reshape(b, t, nh, dv)));
         }
         NDArray y = o.reshape(b, t, nh * dv).toType(x.getDataType(), false).matMul(w.oProjT());
+        StageTimes.mark("mixer: output norm, gate, o-projection", y);
         return new Output(y, new LayerState(r.finalState(), convCache));
     }
 
