@@ -5,6 +5,7 @@ import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.scoring.BatchPlan;
 import dev.deltaeval.core.DeltaModel;
+import dev.deltaeval.core.StageTimes;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.scoring.ScoringStats;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
@@ -61,6 +62,10 @@ final class BenchTasksCommand implements Callable<Integer> {
     @Option(names = {"--output", "--out"}, paramLabel = "FILE", description = "Write the figures as JSON.")
     Path out;
 
+    @Option(names = "--breakdown", description = {"Also time the last run's forward-pass stages (device sync after",
+        "each) and what lies outside the forward passes (tokenizing, forking, batching, metrics)."})
+    boolean breakdown;
+
     @Mixin
     ComputeMixin compute;
 
@@ -87,9 +92,16 @@ final class BenchTasksCommand implements Callable<Integer> {
                     Evaluator ev = new Evaluator(scorer, new PairEncoder(tok, LmEvalSemantics.CURRENT), 0);
                     TaskResult r = null;
                     double secs = 0;
+                    StageTimes stages = null;
                     for (int i = 0; i < Math.max(1, repeat); i++) {
+                        boolean last = i == Math.max(1, repeat) - 1;
+                        stages = breakdown && last ? StageTimes.start() : null;
                         long t0 = System.nanoTime();
-                        r = ev.run(spec, dataDir, Limits.check(limit), null);
+                        try {
+                            r = ev.run(spec, dataDir, Limits.check(limit), null);
+                        } finally {
+                            StageTimes.stop();
+                        }
                         secs = (System.nanoTime() - t0) / 1e9;
                     }
                     ScoringStats st = scorer.lastStats();
@@ -106,10 +118,16 @@ final class BenchTasksCommand implements Callable<Integer> {
                     row.put("documents_per_second", r.docs().size() / secs);
                     row.put("tokens_per_second", st.tokensRun() / secs);
                     row.put("metrics", r.metrics());
+                    if (stages != null) {
+                        row.put("stages_seconds", stages.seconds());
+                    }
                     rows.add(row);
                     System.out.printf(Locale.ROOT, "%-14s %-8s %6d docs %8d tokens run %7.1f s  %7.2f docs/s  %8.1f tokens/s%n",
                             spec.task(), fork ? "forked" : "unforked", r.docs().size(), st.tokensRun(), secs,
                             r.docs().size() / secs, st.tokensRun() / secs);
+                    if (stages != null) {
+                        printStages(stages, secs, st.forwardPasses());
+                    }
                 }
             }
         }
@@ -125,5 +143,13 @@ final class BenchTasksCommand implements Callable<Integer> {
             AtomicFiles.writeJson(out, json);
         }
         return 0;
+    }
+
+    private static void printStages(StageTimes stages, double secs, long passes) {
+        double inForward = stages.seconds().values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(Locale.ROOT, "  %d forward passes: %.2f s in their stages (synced), %.2f s outside them%n",
+                passes, inForward, secs - inForward);
+        stages.seconds().forEach((name, x) -> System.out.printf(Locale.ROOT, "    %-45s %8.3f s  %5.1f%%%n", name, x,
+                100 * x / inForward));
     }
 }

@@ -24,9 +24,13 @@ public record ComputeOptions(Device device, Precision precision, int chunkSubste
         }
     }
 
-    /** The inverse that runs fastest on the device: matmuls on a GPU, where LU is a chain of tiny kernels. */
+    /**
+     * The inverse that runs fastest on the device: matmuls on a GPU, where LU is a chain of tiny kernels (checked
+     * in fp64 for fp32 models, in fp32 for fp16 ones).
+     */
     public ComputeOptions(Device device, Precision precision, int chunkSubsteps) {
-        this(device, precision, chunkSubsteps, device.isGpu() ? UtInverse.DOUBLING : UtInverse.LU_FP64);
+        this(device, precision, chunkSubsteps, !device.isGpu() ? UtInverse.LU_FP64
+                : precision == Precision.FP16 ? UtInverse.DOUBLING_FP32 : UtInverse.DOUBLING);
     }
 
     public static ComputeOptions cpu() {

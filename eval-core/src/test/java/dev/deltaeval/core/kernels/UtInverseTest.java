@@ -89,9 +89,11 @@ class UtInverseTest {
                 double[][] a = utMatrix(r, 64, 1.0, betaMax);
                 NDArray arr = m.create(flat(a), new Shape(1, C, C));
                 double d = maxDiff(UtInverse.DOUBLING.invert(arr, eye, eye64).toFloatArray(), substitution(a));
+                double d32 = maxDiff(UtInverse.DOUBLING_FP32.invert(arr, eye, eye64).toFloatArray(), substitution(a));
                 double lu = maxDiff(UtInverse.LU_FP64.invert(arr, eye, eye64).toFloatArray(), substitution(a));
-                System.out.printf("beta <= %.0f: doubling %.2e, LU %.2e%n", betaMax, d, lu);
+                System.out.printf("beta <= %.0f: doubling %.2e, fp32-checked %.2e, LU %.2e%n", betaMax, d, d32, lu);
                 assertTrue(d < 1e-5, "doubling off by " + d);
+                assertTrue(d32 < 1e-5, "doubling with an fp32 Newton step off by " + d32);
                 assertTrue(lu < 1e-5, "LU off by " + lu);
             }
         }
@@ -114,6 +116,8 @@ class UtInverseTest {
             NDArray arr = m.create(flat(a), new Shape(1, C, C));
             float[] got = UtInverse.DOUBLING.invert(arr, eye, eye64).toFloatArray();
             org.junit.jupiter.api.Assertions.assertArrayEquals(UtInverse.LU_FP64.invert(arr, eye, eye64).toFloatArray(), got);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(got, UtInverse.DOUBLING_FP32.invert(arr, eye, eye64)
+                    .toFloatArray(), "the fp32-checked product falls back the same way");
             assertTrue(maxDiff(got, substitution(a)) < 1e-5, "fallback off by " + maxDiff(got, substitution(a)));
             // and without the check the product would indeed be wrong
             NDArray t = eye.sub(arr);
