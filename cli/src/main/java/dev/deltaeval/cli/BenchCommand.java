@@ -34,19 +34,19 @@ final class BenchCommand extends GroupCommand {
         @Option(names = "--checkpoint", paramLabel = "DIR", description = "Benchmark an existing checkpoint instead.")
         Path checkpoint;
 
-        @Option(names = "--batch", defaultValue = "1", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--length", defaultValue = "2048", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--length", defaultValue = "2048", paramLabel = "N", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
         int length;
 
-        @Option(names = "--warmup", defaultValue = "1", description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
         int warmup;
 
-        @Option(names = "--iterations", defaultValue = "3", description = "Measured iterations (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--iterations", defaultValue = "3", paramLabel = "N", description = "Measured iterations (default: ${DEFAULT-VALUE}).")
         int iterations;
 
-        @Option(names = "--seed", defaultValue = "0", description = "Seed for weights and token ids.")
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed for weights and token ids (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = "--cache-dir", paramLabel = "DIR",

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
             "with --checkpoint the whole recurrent-state rank collection (every layer, head and sub-step) over",
             "--tokens random token ids: tokens/s and states analysed per second."})
 final class BenchRankCommand implements Callable<Integer> {
-    @Option(names = "--size", split = ",", defaultValue = "32,64,128", paramLabel = "N,...",
+    @Option(names = "--size", split = ",", defaultValue = "32,64,128", paramLabel = "N[,N...]", hideParamSyntax = true,
             description = "Square matrix sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
 

@@ -36,7 +36,7 @@ final class BenchTasksCommand implements Callable<Integer> {
             description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
     Path checkpoint;
 
-    @Option(names = "--tasks", split = ",", defaultValue = "piqa,hellaswag,arc_easy,winogrande", paramLabel = "TASK,...",
+    @Option(names = "--tasks", split = ",", defaultValue = "piqa,hellaswag,arc_easy,winogrande", paramLabel = "TASK[,TASK...]", hideParamSyntax = true,
             description = "Tasks (default: ${DEFAULT-VALUE}).")
     List<String> tasks;
 
@@ -55,7 +55,7 @@ final class BenchTasksCommand implements Callable<Integer> {
                     + "the measurement.")
     int repeat;
 
-    @Option(names = "--modes", split = ",", defaultValue = "forked,unforked", paramLabel = "MODE,...",
+    @Option(names = "--modes", split = ",", defaultValue = "forked,unforked", paramLabel = "MODE[,MODE...]", hideParamSyntax = true,
             description = "Which modes to measure (default: ${DEFAULT-VALUE}).")
     List<String> modes;
 

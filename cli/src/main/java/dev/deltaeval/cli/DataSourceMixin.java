@@ -9,8 +9,8 @@ public final class DataSourceMixin {
     static final String DEFAULT_DATA = "data/extrapolation-sample/python-stdlib-docs.jsonl";
 
     @Option(names = {"--data", "--data-dir"}, defaultValue = DEFAULT_DATA, paramLabel = "FILE|DIR",
-            description = {"Documents: a .txt file (one document), a folder of .txt files, or a .jsonl file",
-                "(default: ${DEFAULT-VALUE}, field text)."})
+            description = "Documents: a text file (one document), a folder of text files (*.txt), or a JSONL file "
+                + "(default: the bundled sample of Python's library documentation, " + DEFAULT_DATA + ", field text).")
     Path data;
 
     @Option(names = "--field", paramLabel = "NAME", description = "JSONL field holding the text (default for the "
@@ -25,16 +25,13 @@ public final class DataSourceMixin {
         "openthoughts-114k-math, codeparrot, slimpajama_6b."})
     String preset;
 
-    @Option(names = "--num-sequences", defaultValue = "4", paramLabel = "N",
-            description = "Sequences to evaluate (default: ${DEFAULT-VALUE}; 0 = all).")
-    int numSequences;
-
     @Option(names = "--seed", paramLabel = "N", description = "Pick sequences by a seeded shuffle instead of the first"
             + " N in order (as the DeltaProduct script's validation loader).")
     Long seed;
 
     @Option(names = "--map-batch", defaultValue = "1000", paramLabel = "N", description = "Documents concatenated "
-            + "before cutting (datasets.map's batch; each batch's leftover is dropped; default: ${DEFAULT-VALUE}).")
+            + "before cutting, as the batch of the script's dataset map (each batch's leftover is dropped; default: "
+            + "${DEFAULT-VALUE}).")
     int mapBatch;
 
     TextSource source() {
@@ -43,7 +40,8 @@ public final class DataSourceMixin {
         return TextSource.of(data, f, template, preset);
     }
 
-    String settings() {
+    /** For result keys: the data settings with the number of sequences taken from them. */
+    String settings(int numSequences) {
         return "data=" + data + ",field=" + field + ",template=" + template + ",preset=" + preset + ",n="
                 + numSequences + ",seed=" + seed + ",map_batch=" + mapBatch;
     }

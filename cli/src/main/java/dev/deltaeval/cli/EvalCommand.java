@@ -39,7 +39,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
     Path checkpoint;
 
-    @Option(names = "--tasks", split = ",", defaultValue = "piqa,arc_easy", paramLabel = "TASK[,TASK...]",
+    @Option(names = "--tasks", split = ",", defaultValue = "piqa,arc_easy", paramLabel = "TASK[,TASK...]", hideParamSyntax = true,
             description = "Tasks to run (default: ${DEFAULT-VALUE}). Available: arc_challenge, arc_easy, boolq, copa, "
                     + "fda, hellaswag, lambada_openai, lambada_standard, openbookqa, piqa, sciq, social_iqa, squad_completion, "
                     + "swde, wikitext, wikitext_tokenized, winogrande; "

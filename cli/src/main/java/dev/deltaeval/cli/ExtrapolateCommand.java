@@ -29,15 +29,15 @@ import picocli.CommandLine.Parameters;
             "Semantics of the DeltaProduct repository's script: documents with BOS, concatenated, cut into sequences "
                 + "of exactly --max-len tokens; per sequence the running mean loss up to each position, averaged over "
                 + "sequences. Long sequences run in segments with the recurrent state carried across (memory O(T)).",
-            "Writes OUT/{data}_{max_len}_{model}.json (results.perplexities/accuracies/token_losses as the script) "
-                + "and charts OUT/plots/{data}_{max_len}_loss|perplexity.png|svg, one line per checkpoint. Finished "
-                + "results are reused; an interrupted run resumes at the next sequence."})
+            "Writes one JSON file per data set, length and checkpoint into OUT (the script's perplexities, "
+                + "accuracies and token_losses) and loss and perplexity charts (PNG and SVG, one line per checkpoint) "
+                + "into OUT/plots. Finished results are reused; an interrupted run resumes at the next sequence."})
 final class ExtrapolateCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "CHECKPOINT", description = "Checkpoint directories (default: "
             + CheckpointArg.DEFAULT + ").")
     List<Path> checkpoints = new ArrayList<>();
 
-    @Option(names = {"--max-length", "--max-len"}, split = ",", defaultValue = "4096", paramLabel = "N,...",
+    @Option(names = {"--max-length", "--max-len"}, split = ",", defaultValue = "4096", paramLabel = "N[,N...]", hideParamSyntax = true,
             description = "Sequence lengths in tokens (default: ${DEFAULT-VALUE}).")
     List<Integer> maxLens;
 
@@ -46,7 +46,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
     int segment;
 
     @Option(names = "--train-context", paramLabel = "N",
-            description = "Training context for markers and the exceedance position (default: training_meta.json's seq_len, "
+            description = "Training context for markers and the exceedance position (default: seq_len in training_meta.json, "
                     + "else max_position_embeddings).")
     Integer trainContext;
 
@@ -76,6 +76,10 @@ final class ExtrapolateCommand implements Callable<Integer> {
 
     @Mixin
     DataSourceMixin data;
+
+    @Option(names = "--num-sequences", defaultValue = "4", paramLabel = "N",
+            description = "Sequences to evaluate (default: ${DEFAULT-VALUE}; 0 = all).")
+    int numSequences;
 
     @Mixin
     ComputeMixin compute;
@@ -126,7 +130,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
         Path file = out.resolve(ExtrapolationReport.fileName(source.name(), maxLen, model));
         int train = trainContext != null ? trainContext : ckpt.trainingContext().tokens();
         // every setting that changes a number in the file; a finished result is reused only when all match
-        String settings = data.settings() + ",train=" + train + ",bucket=" + bucket + ",margin=" + margin + ",device="
+        String settings = data.settings(numSequences) + ",train=" + train + ",bucket=" + bucket + ",margin=" + margin + ",device="
                 + opts.device() + ",dtype=" + opts.precision().label();
         if (Files.exists(file) && !recompute) {
             ExtrapolationReport done = ExtrapolationReport.read(file);
@@ -140,10 +144,10 @@ final class ExtrapolateCommand implements Callable<Integer> {
         }
         List<long[]> sequences;
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "extrapolate")) {
-            sequences = new SequenceChunker(maxLen, data.mapBatch, data.seed).chunks(docs, tok, data.numSequences);
+            sequences = new SequenceChunker(maxLen, data.mapBatch, data.seed).chunks(docs, tok, numSequences);
         }
         ResumeFile resume = new ResumeFile(out.resolve(file.getFileName() + ".partial"),
-                ckpt.contentHash() + "|" + dataHash + "|" + maxLen + "|" + data.settings() + "|" + opts.device() + "|"
+                ckpt.contentHash() + "|" + dataHash + "|" + maxLen + "|" + data.settings(numSequences) + "|" + opts.device() + "|"
                         + opts.precision().label());
         PositionCurves acc = resume.loadOrStart(maxLen - 1);
         if (acc.sequences() > 0) {
@@ -159,7 +163,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
             });
         }
         Map<String, Object> prov = RunProvenance.of(ckpt, source, dataHash, data.seed, opts);
-        prov.put("num_sequences_requested", data.numSequences);
+        prov.put("num_sequences_requested", numSequences);
         prov.put("map_batch", data.mapBatch);
         prov.put("segment", segment);
         prov.put("settings", settings);

@@ -24,7 +24,7 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = {"--output", "--out"}, required = true, paramLabel = "DIR", description = "Directory to write.")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--layout", defaultValue = "auto", paramLabel = "auto|fla-0.2.2|fla-current",

@@ -3,7 +3,10 @@ package dev.deltaeval.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** A one-line progress display on stderr: rewritten in place on a terminal, every 10% otherwise (CI logs). */
+/**
+ * A one-line progress display on stderr: rewritten in place on a terminal, every 10% otherwise (CI logs). It starts
+ * at 0, shows a rate only once there is half a second to measure it over, and ends with the total time.
+ */
 final class ProgressLine {
     private final PrintStream err = System.err;
     private final boolean tty = System.console() != null;
@@ -24,21 +27,31 @@ final class ProgressLine {
         this.total = total;
         this.unit = unit;
         this.docsPerUnit = docsPerUnit;
+        show(String.format(Locale.ROOT, "%s 0/%d %s", label, total, unit), 0, false);
     }
 
     void update(int done) {
         double secs = (System.nanoTime() - start) / 1e9;
-        if (secs < 0.5 && done < total) {
+        boolean finished = done >= total;
+        if (secs < 0.5 && !finished) {
             return; // a rate over a few microseconds means nothing
         }
         double rate = done / Math.max(secs, 1e-9);
-        double eta = done == 0 ? Double.NaN : (total - done) / rate;
         String docs = docsPerUnit > 0 ? String.format(Locale.ROOT, "%.1f documents/s, ", rate * docsPerUnit) : "";
-        String line = String.format(Locale.ROOT, "%s %d/%d %s (%s%.1f %s/s, ETA %s)", label, done, total, unit, docs,
-                rate, unit, Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0fs", eta));
-        int decile = total == 0 ? 10 : done * 10 / total;
+        String line;
+        if (finished) {
+            line = String.format(Locale.ROOT, "%s %d/%d %s in %.1f s", label, done, total, unit, secs)
+                    + (secs >= 0.5 ? String.format(Locale.ROOT, " (%s%.1f %s/s)", docs, rate, unit) : "");
+        } else {
+            line = String.format(Locale.ROOT, "%s %d/%d %s (%s%.1f %s/s, ETA %.0fs)", label, done, total, unit, docs,
+                    rate, unit, (total - done) / rate);
+        }
+        show(line, total == 0 ? 10 : (int) ((long) done * 10 / total), finished);
+    }
+
+    private void show(String line, int decile, boolean finished) {
         if (tty) {
-            err.print("\r" + line + (done >= total ? "\n" : ""));
+            err.print("\r" + line + (finished ? "\n" : ""));
         } else if (decile != lastDecile) {
             err.println(line);
         }

@@ -85,7 +85,7 @@ final class RankCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--train-context", paramLabel = "N",
-            description = "Training context marker (default: training_meta.json's seq_len, else max_position_embeddings).")
+            description = "Training context marker (default: seq_len in training_meta.json, else max_position_embeddings).")
     Integer trainContext;
 
     @Option(names = "--save-activations", paramLabel = "DIR",

@@ -25,7 +25,8 @@ final class ReportCommand implements Callable<Integer> {
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--title", defaultValue = "DeltaEval report", description = "Report title.")
+    @Option(names = "--title", defaultValue = "DeltaEval report", paramLabel = "TEXT",
+            description = "Report title (default: ${DEFAULT-VALUE}).")
     String title;
 
     @Override
