@@ -70,7 +70,7 @@ final class BenchCommand extends GroupCommand {
             }
             Path dir = checkpoint != null ? checkpoint : ensureRandomCheckpoint();
             Checkpoint ckpt = CheckpointArg.open(dir);
-            ComputeOptions opts = compute.options();
+            ComputeOptions opts = compute.options(ckpt);
             try (DeltaModel model = DeltaModel.load(ckpt, opts)) {
                 System.err.printf("benchmarking %s: batch %d x %d tokens, %d warm-up + %d iterations%n",
                         ckpt.config().summary(), batch, length, warmup, iterations);

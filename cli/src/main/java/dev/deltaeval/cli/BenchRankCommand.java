@@ -83,7 +83,7 @@ final class BenchRankCommand implements Callable<Integer> {
 
     private Map<String, Object> collect(ExecutorService pool) {
         Checkpoint ckpt = CheckpointArg.open(checkpoint);
-        ComputeOptions opts = compute.options();
+        ComputeOptions opts = compute.options(ckpt);
         long[] ids = new Random(0).longs(tokens, 0, ckpt.config().vocabSize()).toArray();
         try (DeltaModel model = DeltaModel.load(ckpt, opts)) {
             StateRankCollector c = new StateRankCollector(model, pool, 1e-6, 512);

@@ -78,7 +78,7 @@ final class BenchTasksCommand implements Callable<Integer> {
         }
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
         Checkpoint ckpt = CheckpointArg.open(checkpoint);
-        ComputeOptions opts = compute.options();
+        ComputeOptions opts = compute.options(ckpt);
         BatchPlan batches = batchSize.plan(opts.device().isGpu());
         List<Map<String, Object>> rows = new ArrayList<>();
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "bench tasks");

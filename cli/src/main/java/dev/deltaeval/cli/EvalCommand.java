@@ -121,7 +121,7 @@ final class EvalCommand implements Callable<Integer> {
         Checkpoint ckpt = CheckpointArg.open(checkpoint);
         LmEvalSemantics semantics = LmEvalSemantics.parse(compat);
         int maxLen = maxLength != null ? maxLength : ckpt.config().maxPositionEmbeddings();
-        ComputeOptions opts = compute.options();
+        ComputeOptions opts = compute.options(ckpt);
         BatchPlan batches = batchSize.plan(opts.device().isGpu());
         double start = System.currentTimeMillis() / 1000.0;
         long t0 = System.nanoTime();

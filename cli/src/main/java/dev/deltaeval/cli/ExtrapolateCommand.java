@@ -97,7 +97,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
         TextSource source = data.source();
         List<String> docs = source.read();
         String dataHash = RunProvenance.dataHash(source);
-        ComputeOptions opts = compute.options();
+        ComputeOptions opts = compute.options(opened.toArray(new Checkpoint[0]));
         Files.createDirectories(out);
         for (int maxLen : maxLens) {
             List<ExtrapolationReport> reports = new ArrayList<>();

@@ -56,7 +56,7 @@ final class ForwardCommand implements Callable<Integer> {
         int b = (int) info.shape()[0];
         int t = (int) info.shape()[1];
         Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-        try (DeltaModel model = DeltaModel.load(ckpt, compute.options())) {
+        try (DeltaModel model = DeltaModel.load(ckpt, compute.options(ckpt))) {
             ForwardOutput o = model.forward(new TokenBatch(in.readLongs("input_ids"), b, t), null,
                     ForwardRequest.logits(m).withHidden());
             int l = model.config().numLayers();

@@ -38,7 +38,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Checkpoint ckpt = CheckpointArg.open(checkpoint);
-        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "generate"); DeltaModel model = DeltaModel.load(ckpt, compute.options())) {
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "generate"); DeltaModel model = DeltaModel.load(ckpt, compute.options(ckpt))) {
             long[] ids = tok.encode(prompt, !noBos);
             long eos = ckpt.config().eosTokenId();
             long t0 = System.nanoTime();

@@ -119,7 +119,7 @@ final class RankCommand implements Callable<Integer> {
         long[] bosPositions = java.util.stream.IntStream.range(0, ids.length).filter(i -> ids[i] == bos)
                 .mapToLong(i -> i).toArray();
         String model = CheckpointArg.label(ckpt);
-        ComputeOptions opts = compute.options();
+        ComputeOptions opts = compute.options(ckpt);
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + workers);

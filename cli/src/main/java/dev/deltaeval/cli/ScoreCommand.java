@@ -59,7 +59,7 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Checkpoint ckpt = CheckpointArg.open(checkpoint);
         String text = source.text != null ? source.text : Files.readString(source.file);
-        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "score"); DeltaModel model = DeltaModel.load(ckpt, compute.options())) {
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "score"); DeltaModel model = DeltaModel.load(ckpt, compute.options(ckpt))) {
             long[] ids = tok.encode(text, !noBos);
             long t0 = System.nanoTime();
             SequenceScorer.Scores s = SequenceScorer.score(model, ids, segment);
