@@ -118,6 +118,15 @@ public final class Checkpoint {
                 unused.add(name);
             }
         }
+        if (!config.useForgetGate()) {
+            for (String name : unused) {
+                if (name.endsWith(".A_log") || name.endsWith(".dt_bias") || name.endsWith(".a_proj.weight")) {
+                    throw new CheckpointException(dir + ": tensor " + name + " is a forget-gate weight, but config.json "
+                            + "has no forget gate (use_forget_gate false or absent; the older use_decay_gate is not read)"
+                            + ": set use_forget_gate to true if the model was trained with one");
+                }
+            }
+        }
         if (!unused.isEmpty()) {
             warnings.add(unused.size() + " tensor(s) in the checkpoint are not used by the model, e.g. " + unused.get(0));
         }

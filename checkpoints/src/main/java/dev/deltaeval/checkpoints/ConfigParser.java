@@ -69,6 +69,11 @@ public final class ConfigParser {
         if (!family.modelType().equals(modelType)) {
             warnings.add("model_type \"" + modelType + "\" read as " + family.modelType());
         }
+        if (root.has("use_decay_gate") && !root.has("use_forget_gate")) {
+            // the DeltaProduct repository's two "_decay" configs: a key of an older internal class
+            warnings.add("use_decay_gate is not read by fla 0.2.2's class (its gate is use_forget_gate): read without a "
+                    + "forget gate; a checkpoint that has forget-gate weights is rejected, naming them");
+        }
         if (root.hasNonNull("attn")) {
             throw new CheckpointException(where + ": field attn is set (hybrid softmax-attention layers are not supported;"
                     + " expected null or absent)");

@@ -27,6 +27,18 @@ public final class NamedConfigs {
         }
     }
 
+    /** A bundled config as parsed JSON (nothing is written anywhere); an unknown name lists the known ones. */
+    public static com.fasterxml.jackson.databind.JsonNode json(String name) throws IOException {
+        String base = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
+        try (InputStream in = NamedConfigs.class.getResourceAsStream(BASE + base + ".json")) {
+            if (in == null) {
+                throw new CheckpointException("no bundled config named " + name + " (bundled: "
+                        + String.join(", ", names()) + ")");
+            }
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+        }
+    }
+
     /** A config file path, or a bundled name written to {@code scratchDir}; an unknown name lists the known ones. */
     public static Path resolve(String nameOrPath, Path scratchDir) throws IOException {
         Path p = Path.of(nameOrPath);

@@ -3,6 +3,7 @@ package dev.deltaeval.checkpoints;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -51,6 +52,22 @@ class CheckpointFilesTest {
         for (float a : aLog) {
             assertTrue(a < Math.log(16) + 1e-6, "A_log = log(U(0,16))");
         }
+    }
+
+    /**
+     * A model trained with a forget gate whose config names it by the older key (use_decay_gate, as the DeltaProduct
+     * repository's "_decay" configs) must not load silently without its gate.
+     */
+    @Test
+    void forgetGateWeightsWithoutAForgetGateInTheConfigAreRejected() throws IOException {
+        String gated = TinyConfigs.dp022(2).replace("\"use_gate\": false", "\"use_gate\": false, \"use_forget_gate\": true");
+        Path dir = tmp.resolve("decay");
+        TinyConfigs.init(dir, gated, CheckpointLayout.FLA_0_2_2_PER_STEP);
+        java.nio.file.Files.writeString(dir.resolve("config.json"),
+                gated.replace("\"use_forget_gate\": true", "\"use_decay_gate\": true"));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(dir));
+        assertTrue(e.getMessage().contains(": tensor model.layers.0.attn.") && e.getMessage().contains(
+                "is a forget-gate weight, but config.json has no forget gate"), e.getMessage());
     }
 
     @Test

@@ -70,28 +70,44 @@ final class CheckpointsCommand extends GroupCommand {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "What a released checkpoint name means, e.g. DP3_-1_1_4k, and its likely configuration.")
+            description = {"What a released checkpoint name (e.g. DP3_-1_1_4k) or a bundled config name (e.g.",
+                "delta_product_340m_0_1_3_decay) means: its configuration, and what DeltaEval makes of it."})
     static final class Show implements Callable<Integer> {
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() throws IOException {
+            if (ReleasedCheckpoints.find(name).isEmpty() && NamedConfigs.names().contains(name.replace(".json", ""))) {
+                return showConfig();
+            }
             ReleasedCheckpoints.Entry e = ReleasedCheckpoints.find(name).orElseThrow(() -> new CheckpointException(
                     "unknown checkpoint name " + name + " (known: " + String.join(", ", ReleasedCheckpoints.all()
-                            .stream().map(ReleasedCheckpoints.Entry::name).toList()) + ")"));
+                            .stream().map(ReleasedCheckpoints.Entry::name).toList()) + "; or a bundled config name, "
+                            + "see init --config)"));
             System.out.printf("%s: %s%s with n_h = %d Householder step%s per token, eigenvalues in %s, trained on "
                             + "%d-token sequences, released at step %d, about %s parameters.%n", e.name(),
                     e.gated() ? "Gated " : "", e.householder() == 1 ? "DeltaNet" : "DeltaProduct", e.householder(),
                     e.householder() == 1 ? "" : "s", e.eigenvalueRange(), e.trainingContext(), e.step(), e.params());
             if (e.config() != null) {
-                Path cfg = NamedConfigs.resolve(e.config(), Files.createTempDirectory("deltaeval-config"));
-                ModelConfig c = dev.deltaeval.checkpoints.ConfigParser.parse(cfg,
+                ModelConfig c = dev.deltaeval.checkpoints.ConfigParser.parse(NamedConfigs.json(e.config()), e.config(),
                         dev.deltaeval.checkpoints.CheckpointLayout.FLA_0_2_2_PER_STEP, new ArrayList<>());
                 System.out.println("likely config " + e.config() + ": " + facts(c));
             }
             if (e.note() != null) {
                 System.out.println("note: " + e.note());
+            }
+            return 0;
+        }
+
+        private int showConfig() throws IOException {
+            List<String> warnings = new ArrayList<>();
+            ModelConfig c = dev.deltaeval.checkpoints.ConfigParser.parse(NamedConfigs.json(name), name,
+                    dev.deltaeval.checkpoints.CheckpointLayout.FLA_0_2_2_PER_STEP, warnings);
+            System.out.println("bundled config " + name.replace(".json", "") + ": " + facts(c)
+                    + (c.useForgetGate() ? ", forget gate" : ""));
+            for (String w : warnings) {
+                System.out.println("note: " + w);
             }
             return 0;
         }
