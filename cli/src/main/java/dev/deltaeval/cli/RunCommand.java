@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
         RunMerger.Status status = RunMerger.status(out, units);
         if (status.missing().isEmpty()) {
             RunMerger.merge(out, units, title(p, out));
-            System.err.println("run complete: " + out.resolve("report").resolve("report.html"));
+            printSummary(out);
         } else {
             System.err.println("shard " + shard + " finished; not yet done: " + String.join(", ", status.missing()));
         }
@@ -70,6 +70,24 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * One summary for the whole plan: the report's zero-shot table (every checkpoint and task) and extrapolation
+     * lines, then where everything was written. Each unit's own console output is in units/ID/console.txt.
+     */
+    private static void printSummary(Path out) throws IOException {
+        Path md = out.resolve("report").resolve("report.md");
+        if (Files.isRegularFile(md)) {
+            for (String line : Files.readAllLines(md)) {
+                if (line.startsWith("|") || line.startsWith("- extrapolation")) {
+                    System.out.println(line);
+                }
+            }
+        }
+        System.err.println("run complete: report " + out.resolve("report").resolve("report.html") + "; results in "
+                + out.resolve("eval") + ", " + out.resolve("extrapolation") + ", " + out.resolve("rank")
+                + "; each unit's console output in " + out.resolve("units") + "/<unit id>/console.txt");
     }
 
     static String title(RunPlan p, Path out) {

@@ -9,13 +9,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Runs work units in a shared run folder so that many processes (GPUs of one host, nodes sharing a file system) can
  * work side by side: a unit writes into {@code units/ID.partial/} (where its own resume state survives a kill),
  * holds a lock file while it runs, and becomes {@code units/ID/} by one atomic rename when it has finished, with a
- * {@code .done} record. A finished unit is never run again; a failed one leaves {@code units/ID.failed}.
+ * {@code .done} record. A finished unit is never run again; a failed one leaves {@code units/ID.failed}. What a
+ * unit prints goes to its own {@code console.txt}, so that a plan's console shows progress and one summary instead
+ * of every unit's tables. The lock file goes once the unit is published (a failed unit keeps it with its partial
+ * folder, which holds its resume state).
  */
 final class UnitRunner {
     enum Outcome { DONE, SKIPPED, BUSY, FAILED }
@@ -40,7 +44,7 @@ final class UnitRunner {
 
     Outcome run(WorkUnit u) throws IOException {
         if (isDone(u)) {
-            System.err.println("skip " + u.id() + " (done)");
+            System.err.println("skip " + u.id() + " (done" + settingsDiffer(u) + ")");
             return Outcome.SKIPPED;
         }
         Path partial = units.resolve(u.id() + ".partial");
@@ -54,7 +58,15 @@ final class UnitRunner {
             System.err.println("== unit " + u.id() + ": deltaeval " + String.join(" ", u.argsFor(partial)));
             long t0 = System.nanoTime();
             java.io.StringWriter errors = new java.io.StringWriter();
-            int code = DeltaEvalCli.execute(errors, u.argsFor(partial).toArray(new String[0]));
+            int code;
+            java.io.PrintStream console = System.out;
+            try (java.io.PrintStream unitOut = new java.io.PrintStream(Files.newOutputStream(partial.resolve(
+                    "console.txt")), true, java.nio.charset.StandardCharsets.UTF_8)) {
+                System.setOut(unitOut);
+                code = DeltaEvalCli.execute(errors, u.argsFor(partial).toArray(new String[0]));
+            } finally {
+                System.setOut(console);
+            }
             if (code != 0) {
                 String why = errors.toString().strip();
                 AtomicFiles.writeString(failedMarker(u), "exit " + code + ": " + (why.isEmpty() ? "(no message)"
@@ -71,7 +83,50 @@ final class UnitRunner {
             Files.deleteIfExists(failedMarker(u));
             Files.createDirectories(doneDir(u).getParent());
             Files.move(partial, doneDir(u), StandardCopyOption.ATOMIC_MOVE);
+            // still holding the lock: a process that opened the old file finds the unit done once it gets the lock
+            Files.deleteIfExists(units.resolve(u.id() + ".lock"));
             return Outcome.DONE;
         }
+    }
+
+    /**
+     * ", with other settings: --device cpu (now gpu)" when the unit was finished with options this run sets
+     * differently (a finished unit is not redone; delete its folder to redo it), else "".
+     */
+    String settingsDiffer(WorkUnit u) {
+        List<String> before;
+        try {
+            before = new com.fasterxml.jackson.databind.ObjectMapper().readValue(doneDir(u).resolve(".done").toFile(),
+                    DoneRecord.class).args();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+        if (before == null) {
+            return "";
+        }
+        Map<String, String> was = options(before);
+        List<String> diffs = new java.util.ArrayList<>();
+        options(u.args()).forEach((k, v) -> {
+            String old = was.get(k);
+            if (!v.equals(old)) {
+                diffs.add(k + " " + (old == null ? "unset" : old) + " (now " + v + ")");
+            }
+        });
+        return diffs.isEmpty() ? "" : ", with other settings: " + String.join(", ", diffs) + "; delete "
+                + doneDir(u) + " to redo it";
+    }
+
+    private static Map<String, String> options(List<String> args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).startsWith("--") && !args.get(i + 1).startsWith("--")) {
+                m.put(args.get(i), args.get(i + 1));
+            }
+        }
+        return m;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record DoneRecord(List<String> args) {
     }
 }

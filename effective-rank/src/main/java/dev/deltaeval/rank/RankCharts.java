@@ -23,6 +23,10 @@ public final class RankCharts {
     private static final int MAX_POINTS = 2000;
     private static final int MAX_BOS_MARKERS = 100;
     private static final int HEAT_COLUMNS = 48;
+    /** Head colours: no red and no green, which mark document starts and the training context. */
+    private static final Color[] HEADS = {new Color(0x1f77b4), new Color(0x9467bd), new Color(0xff7f0e),
+        new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf), new Color(0x7f7f7f), new Color(0xbcbd22),
+        new Color(0x393b79), new Color(0x637939)};
     private static final BasicStroke DASHED = new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[] {5f, 4f}, 0f);
 
@@ -66,7 +70,7 @@ public final class RankCharts {
             double[][] pts = ChartFiles.binned(xs, ys, MAX_POINTS, false);
             XYSeries series = c.addSeries("head " + h, pts[0], pts[1]);
             series.setMarker(SeriesMarkers.NONE);
-            series.setLineColor(ChartFiles.color(h));
+            series.setLineColor(HEADS[h % HEADS.length]);
         }
         markers(c, r, xs[0], xs[xs.length - 1], lo, hi);
         return c;
@@ -105,19 +109,20 @@ public final class RankCharts {
         int captures = s.substeps().length;
         int cols = Math.min(HEAT_COLUMNS, captures);
         HeatMapChart c = new HeatMapChartBuilder().width(ChartFiles.WIDTH).height(ChartFiles.HEIGHT)
-                .title(r.dataset() + " " + r.tokens() + ": mean effective rank over heads (" + r.model() + ")")
-                .xAxisTitle("Token position (bin start)").yAxisTitle("Layer").build();
+                .title(r.dataset() + " " + r.tokens() + ": colour = mean effective rank over heads (" + r.model()
+                        + ")").xAxisTitle("Token position (bin start)").yAxisTitle("Layer").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setYAxisTickMarkSpacingHint(16); // a tick for every layer (the default spacing skips some)
         c.getStyler().setRangeColors(new Color[] {new Color(0x30123b), new Color(0x4686fb), new Color(0x1ae4b6),
             new Color(0xa2fc3c), new Color(0xfaba39), new Color(0xe4460a), new Color(0x7a0403)});
         List<Long> xs = new ArrayList<>();
-        List<Integer> ys = new ArrayList<>();
+        List<String> ys = new ArrayList<>(); // labels, so that every layer gets its tick
         List<Number[]> cells = new ArrayList<>();
         for (int b = 0; b < cols; b++) {
             xs.add(Math.round(s.position(b * captures / cols)));
         }
         for (int l = 0; l < s.layers(); l++) {
-            ys.add(l);
+            ys.add(Integer.toString(l));
             for (int b = 0; b < cols; b++) {
                 double sum = 0;
                 int n = 0;
@@ -160,6 +165,7 @@ public final class RankCharts {
 
     private static void style(XYChart c) {
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setXAxisDecimalPattern("#,##0"); // token positions: no 31.5 ticks
         c.getStyler().setMarkerSize(4);
         c.getStyler().setPlotGridLinesVisible(true);
     }

@@ -49,8 +49,8 @@ public final class PaperTable {
             if (value.isEmpty()) {
                 return "–";
             }
-            String v = String.format(Locale.ROOT, "%.2f", value.get());
-            return withStderr && Double.isFinite(stderr) ? v + " ± " + String.format(Locale.ROOT, "%.2f", stderr) : v;
+            String v = String.format(Locale.ROOT, "%,.2f", value.get());
+            return withStderr && Double.isFinite(stderr) ? v + " ± " + String.format(Locale.ROOT, "%,.2f", stderr) : v;
         }
     }
 

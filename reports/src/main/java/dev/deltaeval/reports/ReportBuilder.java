@@ -44,7 +44,19 @@ public final class ReportBuilder {
             other.add(p);
         }
         Path html = out.resolve("report.html");
-        AtomicFiles.writeString(html, HtmlReport.render(title, table, in.evals(), sections, other));
+        for (Path rank : in.ranks()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("result", rank.getFileName().toString());
+            com.fasterxml.jackson.databind.JsonNode prov = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(rank.toFile()).path("provenance");
+            if (prov.isObject()) {
+                p.putAll(new com.fasterxml.jackson.databind.ObjectMapper().convertValue(prov,
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
+                other.add(p);
+            }
+        }
+        AtomicFiles.writeString(html, HtmlReport.render(title, table, in.evals(), in.extrapolations(), sections,
+                other));
         Path md = out.resolve("report.md");
         AtomicFiles.writeString(md, markdown(title, table, in, sections, out));
         List<Path> all = new ArrayList<>(List.of(html, md));

@@ -27,7 +27,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The HTML report in a real headless Chromium (Debian's package, installed by .ci/run): it loads without console
- * errors, shows the tables and every chart, and the test keeps a screenshot in target/.
+ * errors, shows the tables and every chart with a caption, every section has its numbers, and neither a desktop
+ * (1280 px) nor a phone (390 px) window scrolls sideways. The test keeps screenshots of both in target/.
  */
 class HtmlReportBrowserTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -56,8 +57,20 @@ class HtmlReportBrowserTest {
         }
         AtomicFiles.writeJson(dir.resolve("ex/demo_501_dp2.json"), new ExtrapolationReport("demo", 501, "dp2", 256,
                 128, 0.1, new PositionCurves.Curves(ppl, new double[500], tok, 2), Map.of("seed", 0)).toJson());
+        // a rank result as `rank` leaves it: JSON with provenance, charts in plots/ beside it (any PNG will do)
+        Path rank = dir.resolve("rank");
+        Files.createDirectories(rank.resolve("plots"));
+        Files.writeString(rank.resolve("rank_demo_256_dp2.json"), "{\"recurrent_state\": {}, \"provenance\": "
+                + "{\"harness_version\": \"deltaeval test\", \"device\": \"cpu\", \"data_sha256\": {\"a.jsonl\": "
+                + "\"" + "ab".repeat(32) + "\", \"b.jsonl\": \"" + "cd".repeat(32) + "\"}}}");
         Path out = dir.resolve("report");
-        ReportBuilder.build(ReportInputs.scan(List.of(a, b, dir.resolve("ex"))), out, "Browser test report");
+        ReportBuilder.build(ReportInputs.scan(List.of(a, b, dir.resolve("ex"))), out.resolveSibling("charts-only"),
+                "charts");
+        for (String chart : List.of("state_heatmap", "state_layer0", "state_layer1", "hidden")) {
+            Files.copy(out.resolveSibling("charts-only").resolve("charts").resolve("scores.png"),
+                    rank.resolve("plots").resolve("rank_demo_256_dp2_" + chart + ".png"));
+        }
+        ReportBuilder.build(ReportInputs.scan(List.of(a, b, dir.resolve("ex"), rank)), out, "Browser test report");
 
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, DRIVER.toString());
         CDP_LOG.setLevel(Level.SEVERE);
@@ -77,9 +90,24 @@ class HtmlReportBrowserTest {
             assertEquals(2, rows.size(), "one row per checkpoint");
             assertTrue(rows.get(0).getText().startsWith("dp2"), rows.get(0).getText());
             assertTrue(driver.findElements(By.cssSelector("#all-metrics tbody tr")).size() >= 3);
-            assertTrue(driver.findElements(By.cssSelector("#provenance tbody tr")).size() >= 5);
+            assertEquals(4, driver.findElements(By.cssSelector("#provenance dl.prov")).size(), "two eval runs, one "
+                    + "extrapolation, one rank result, each with its provenance");
             List<WebElement> images = driver.findElements(By.tagName("img"));
-            assertEquals(3, images.size(), "scores chart and two extrapolation charts");
+            assertEquals(7, images.size(), "scores chart, two extrapolation charts, four rank charts");
+            for (WebElement caption : driver.findElements(By.tagName("figcaption"))) {
+                assertTrue(!caption.getText().endsWith(".png") && caption.getText().length() > 20,
+                        "a caption says what the chart shows: " + caption.getText());
+            }
+            // every section has its numbers: the paper table's cells, the extrapolation figures, provenance per result
+            for (String section : List.of("#paper-table tbody", "#extrapolation-table tbody", "#provenance")) {
+                assertTrue(driver.findElement(By.cssSelector(section)).getText().matches("(?s).*\\d.*"),
+                        section + " shows no numbers");
+            }
+            String ex = driver.findElement(By.cssSelector("#extrapolation-table tbody")).getText();
+            assertTrue(ex.contains("dp2") && ex.contains("256") && ex.contains("20.") && ex.contains("never"), ex);
+            String prov = driver.findElement(By.id("provenance")).getText();
+            assertTrue(prov.contains("rank_demo_256_dp2.json") && prov.contains("a.jsonl: " + "ab".repeat(32)), prov);
+            assertTrue(!prov.contains("{") && !prov.contains("cpu()"), "no Java map or DJL device text: " + prov);
             for (WebElement img : images) {
                 Object width = ((JavascriptExecutor) driver).executeScript(
                         "return arguments[0].complete ? arguments[0].naturalWidth : 0;", img);
@@ -89,10 +117,15 @@ class HtmlReportBrowserTest {
             List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                     .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
             assertEquals(List.of(), errors, "console errors");
-            byte[] png = driver.getScreenshotAs(OutputType.BYTES);
-            Path shot = Path.of("target/report-screenshot.png");
-            Files.write(shot, png);
-            assertTrue(png.length > 10_000, "screenshot of " + png.length + " bytes");
+            for (int width : new int[] {1280, 390}) {
+                driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 2000));
+                Object sideways = ((JavascriptExecutor) driver).executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertEquals(0L, ((Number) sideways).longValue(), "the page scrolls sideways at " + width + " px");
+                byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+                Files.write(Path.of("target/report-screenshot-" + width + ".png"), png);
+                assertTrue(png.length > 10_000, "screenshot of " + png.length + " bytes");
+            }
         } finally {
             driver.quit();
         }
