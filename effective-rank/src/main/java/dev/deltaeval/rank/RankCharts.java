@@ -112,17 +112,16 @@ public final class RankCharts {
                 .title(r.dataset() + " " + r.tokens() + ": colour = mean effective rank over heads (" + r.model()
                         + ")").xAxisTitle("Token position (bin start)").yAxisTitle("Layer").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        c.getStyler().setYAxisTickMarkSpacingHint(16); // a tick for every layer (the default spacing skips some)
         c.getStyler().setRangeColors(new Color[] {new Color(0x30123b), new Color(0x4686fb), new Color(0x1ae4b6),
             new Color(0xa2fc3c), new Color(0xfaba39), new Color(0xe4460a), new Color(0x7a0403)});
         List<Long> xs = new ArrayList<>();
-        List<String> ys = new ArrayList<>(); // labels, so that every layer gets its tick
+        List<Integer> ys = new ArrayList<>();
         List<Number[]> cells = new ArrayList<>();
         for (int b = 0; b < cols; b++) {
             xs.add(Math.round(s.position(b * captures / cols)));
         }
         for (int l = 0; l < s.layers(); l++) {
-            ys.add(Integer.toString(l));
+            ys.add(l);
             for (int b = 0; b < cols; b++) {
                 double sum = 0;
                 int n = 0;
