@@ -10,7 +10,8 @@ public final class DataSourceMixin {
 
     @Option(names = {"--data", "--data-dir"}, defaultValue = DEFAULT_DATA, paramLabel = "FILE|DIR",
             description = "Documents: a text file (one document), a folder of text files (*.txt), or a JSONL file "
-                + "(default: the bundled sample of Python's library documentation, " + DEFAULT_DATA + ", field text).")
+                + "(default: the bundled sample of Python's library documentation in data/extrapolation-sample, field "
+                + "text).")
     Path data;
 
     @Option(names = "--field", paramLabel = "NAME", description = "JSONL field holding the text (default for the "

@@ -102,11 +102,23 @@ class CliTest {
         assertTrue(inspect.out().contains("{BF16="), inspect.out());
         Path bench = tmp.resolve("bench.json");
         Run b = run("bench", "forward", "--checkpoint", ckpt.toString(), "--length", "100", "--iterations", "1",
-                "--warmup", "0", "--out", bench.toString());
+                "--warmup", "0", "--breakdown", "--out", bench.toString());
         assertEquals(0, b.exit(), b.err());
         JsonNode j = new ObjectMapper().readTree(bench.toFile());
         assertTrue(j.get("result").get("ndarraysPerForward").asLong() > 0);
         assertTrue(j.get("result").get("tokensPerSecond").asDouble() > 0);
+        assertEquals("cpu", j.get("device").asText(), "the device as the command line names it");
+        // --breakdown: every stage of the forward pass, the per-layer ones once per layer, summing to the total
+        JsonNode bd = j.get("breakdown");
+        assertEquals(2, bd.get("marks").get("mixer: in-projection").asInt(), bd.toString());
+        assertEquals(2, bd.get("marks").get("chunk: UT inverse").asInt(), bd.toString());
+        assertEquals(1, bd.get("marks").get("head, log-softmax, transfer to host").asInt(), bd.toString());
+        double sum = 0;
+        for (JsonNode s : bd.get("stages")) {
+            sum += s.asDouble();
+        }
+        assertTrue(sum > 0 && sum <= bd.get("seconds").asDouble() * 1.001, "stages " + sum + " s of " + bd);
+        assertTrue(b.out().contains("block: residuals, norm, MLP"), b.out());
     }
 
     @Test

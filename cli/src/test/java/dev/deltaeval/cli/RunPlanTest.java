@@ -62,6 +62,15 @@ class RunPlanTest {
         assertTrue(html.contains("<title>plan test</title>"));
         assertTrue(html.contains("demo-dp2-6m"));
         assertTrue(Files.readString(out.resolve("report/report.md")).contains("| demo-dp2-6m |"));
+        // one summary on the console, not every unit's table; each unit's output kept beside it; no lock left over
+        assertEquals(1, first.out().split("\\| Model \\|", -1).length - 1, first.out());
+        assertTrue(!first.out().contains("|Tasks"), "no per-unit lm-eval tables: " + first.out());
+        assertTrue(first.out().contains("- extrapolation python-stdlib-docs max_len 200"), first.out());
+        assertTrue(Files.readString(out.resolve("units/eval/demo-dp2-6m/piqa/console.txt")).contains("|piqa"));
+        try (Stream<Path> s = Files.walk(out.resolve("units"))) {
+            assertEquals(List.of(), s.filter(f -> f.toString().endsWith(".lock") || f.toString().endsWith(".partial"))
+                    .toList());
+        }
 
         List<Path> unitFiles = files(out.resolve("units"));
         List<FileTime> times = new java.util.ArrayList<>();
@@ -79,6 +88,14 @@ class RunPlanTest {
         for (int i = 0; i < unitFiles.size(); i++) {
             assertEquals(times.get(i), Files.getLastModifiedTime(unitFiles.get(i)), unitFiles.get(i).toString());
         }
+        // a finished run given other settings says so rather than ignoring them silently
+        CliTest.Run otherSettings = CliTest.run("run", "--plan", plan(out).toString(), "--dtype", "fp32", "--device",
+                "cpu");
+        assertEquals(0, otherSettings.exit(), otherSettings.err());
+        assertTrue(otherSettings.err().contains("skip eval/demo-dp2-6m/piqa (done, with other settings: --device "),
+                otherSettings.err());
+        assertTrue(otherSettings.err().contains("(now cpu)") && otherSettings.err().contains("--dtype "),
+                otherSettings.err());
 
         // the gate on the run's own results: identical passes; different data is exit code 2
         CliTest.Run same = CliTest.run("compare", "--baseline", results.get(0).toString(), "--candidate",
