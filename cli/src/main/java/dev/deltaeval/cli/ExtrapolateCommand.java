@@ -4,6 +4,7 @@ import dev.deltaeval.checkpoints.AtomicFiles;
 import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.DeltaModel;
+import dev.deltaeval.core.bench.ProcessMemory;
 import dev.deltaeval.core.data.SequenceChunker;
 import dev.deltaeval.core.data.TextSource;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
@@ -113,8 +114,9 @@ final class ExtrapolateCommand implements Callable<Integer> {
                                 maxLen - 1) - 1], maxLen - 1, r.curves().perplexities()[maxLen - 2], margin * 100,
                         exceed(r));
             }
-            System.err.println("charts: " + charts);
-            System.err.printf("peak RSS so far: %d MiB%n", dev.deltaeval.core.bench.ProcessMemory.peakRssMb());
+            System.err.printf("wrote %d result file%s in %s%s (peak memory so far %d MiB)%n", reports.size(),
+                    reports.size() == 1 ? "" : "s", out, charts.isEmpty() ? "" : " and " + charts.size()
+                            + " chart files in " + out.resolve("plots"), ProcessMemory.peakRssMb());
         }
         return 0;
     }
