@@ -48,7 +48,8 @@ public final class StageTimes {
         }
         if (result != null && result.size() > 0) {
             // one element, as a view (reshape could copy the whole array): its copy to the host waits for the queue
-            result.get(new NDIndex("0, ".repeat(result.getShape().dimension() - 1) + "0:1")).toArray();
+            int dims = result.getShape().dimension();
+            (dims == 0 ? result : result.get(new NDIndex("0, ".repeat(dims - 1) + "0:1"))).toArray();
         }
         long now = System.nanoTime();
         double[] acc = t.totals.computeIfAbsent(name, k -> new double[2]);
