@@ -42,7 +42,7 @@ final class InspectCommand implements Callable<Integer> {
         Checkpoint.TrainingContext train = c.trainingContext();
         facts.put("training_context", train.tokens() + " (" + train.source() + ")");
         facts.put("vocab_size", cfg.vocabSize());
-        facts.put("stored_dtypes", c.storedDtypes().toString());
+        facts.put("stored_dtypes", c.storedDtypes());
         long bytes = 0;
         for (Path f : c.store().files()) {
             bytes += Files.size(f);
@@ -58,11 +58,24 @@ final class InspectCommand implements Callable<Integer> {
         }
         facts.put("warnings", c.warnings());
         for (Map.Entry<String, Object> e : facts.entrySet()) {
-            System.out.printf("%-17s %s%n", e.getKey(), e.getValue());
+            System.out.printf("%-17s %s%n", e.getKey(), show(e.getKey(), e.getValue()));
         }
         if (json != null) {
             AtomicFiles.writeJson(json, facts);
         }
         return 0;
+    }
+
+    /** A fact as a person reads it: "BF16 (86 tensors)", warnings one after another or "none"; JSON keeps the values. */
+    private static String show(String key, Object value) {
+        if (value instanceof Map<?, ?> m) {
+            return m.entrySet().stream().map(x -> x.getKey() + (key.equals("stored_dtypes") ? " (" + x.getValue()
+                    + " tensors)" : ": " + x.getValue())).collect(java.util.stream.Collectors.joining(", "));
+        }
+        if (value instanceof java.util.Collection<?> list) {
+            return list.isEmpty() ? "none" : list.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining("; "));
+        }
+        return String.valueOf(value);
     }
 }
