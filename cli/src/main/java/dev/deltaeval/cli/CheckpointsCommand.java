@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 final class CheckpointsCommand extends GroupCommand {
 
     static String facts(ModelConfig c) {
-        return String.format(Locale.ROOT, "%s n_h=%d eig=%s ctx=%d %dx%d heads=%d", c.family().modelType(), c.numHouseholder(),
+        return String.format(Locale.ROOT, "%s n_h=%d eig=%s max_pos=%d %dx%d heads=%d", c.family().modelType(), c.numHouseholder(),
                 c.allowNegEigval() ? "[-1,1]" : "[0,1]", c.maxPositionEmbeddings(), c.numLayers(), c.hiddenSize(),
                 c.numHeads());
     }
@@ -59,8 +59,9 @@ final class CheckpointsCommand extends GroupCommand {
                 String name = dir.relativize(p).toString();
                 try {
                     Checkpoint c = Checkpoint.open(p);
-                    System.out.printf(Locale.ROOT, "%-40s %8.1fM  %s%n", name.isEmpty() ? "." : name,
-                            c.parameterCount() / 1e6, facts(c.config()));
+                    Checkpoint.TrainingContext trained = c.trainingContext();
+                    System.out.printf(Locale.ROOT, "%-40s %8.1fM  %s trained_ctx=%d%n", name.isEmpty() ? "." : name,
+                            c.parameterCount() / 1e6, facts(c.config()), trained.tokens());
                 } catch (CheckpointException e) {
                     System.out.printf("%-40s invalid: %s%n", name, e.getMessage());
                 }

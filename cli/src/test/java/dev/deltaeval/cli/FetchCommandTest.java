@@ -76,7 +76,7 @@ class FetchCommandTest {
         CliTest.Run list = CliTest.run("checkpoints", "list", tmp.resolve("runs").toString());
         assertEquals(0, list.exit(), list.err());
         assertTrue(list.out().contains("DP2_-1_1_4k_8h/checkpoint-66758") && list.out().contains("5.9M")
-                && list.out().contains("n_h=2 eig=[-1,1] ctx=2048"), list.out());
+                && list.out().contains("n_h=2 eig=[-1,1] max_pos=2048"), list.out());
         assertTrue(list.out().contains("broken/checkpoint-1") && list.out().contains("invalid: "), list.out());
 
         CliTest.Run show = CliTest.run("checkpoints", "show", "DP3_-1_1_4k");
