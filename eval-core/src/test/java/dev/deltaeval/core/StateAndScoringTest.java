@@ -42,6 +42,19 @@ class StateAndScoringTest {
                     float d2 = Fixtures.maxAbsDiff(rest, Fixtures.timeSlice(full, 2, 96, VOCAB, 57, 96));
                     assertTrue(d1 <= 1e-4f && d2 <= 1e-4f, fixture + " " + continuation + " prefix " + d1 + " rest " + d2);
                     assertEquals(0f, Fixtures.maxAbsDiff(rest, again), "a fork continues exactly like the original");
+                    // a continuation shorter than one chunk (as most eval continuations) takes the scan-free path;
+                    // its logits and the state it leaves must both be right
+                    ForwardOutput shortRest = model.forward(input.slice(57, 70), forked, ForwardRequest.logits(
+                            continuation).withState());
+                    try (ModelState afterShort = shortRest.state()) {
+                        float d3 = Fixtures.maxAbsDiff(shortRest.logits(), Fixtures.timeSlice(full, 2, 96, VOCAB, 57,
+                                70));
+                        float d4 = Fixtures.maxAbsDiff(model.forward(input.slice(70, 96), afterShort,
+                                ForwardRequest.logits(Mode.CHUNKED)).logits(), Fixtures.timeSlice(full, 2, 96, VOCAB,
+                                70, 96));
+                        assertTrue(d3 <= 1e-4f && d4 <= 1e-4f, fixture + " " + continuation + " one-chunk continuation "
+                                + d3 + ", then the rest " + d4);
+                    }
                 }
             }
         }

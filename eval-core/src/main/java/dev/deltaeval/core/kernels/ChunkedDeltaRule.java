@@ -14,7 +14,8 @@ import dev.deltaeval.core.StageTimes;
  *   <li>within a chunk of C = n * Ct sub-steps: T = (I + tril(diag(beta)(K K^T . Gamma), -1))^-1 by one batched
  *       {@code inverse()}, U = T V_beta, W = T (K_beta . exp(G));</li>
  *   <li>across chunks: S_{c+1} = M_c S_c + B_c with M_c = exp(G_C) I - K~^T W and B_c = K~^T U, by
- *       {@link AffineScan} in O(log #chunks) batched steps;</li>
+ *       {@link AffineScan} in O(log #chunks) batched steps; a sequence of one chunk needs neither M nor the scan:
+ *       S_1 = exp(G_C) S_0 + K~^T (U - W S_0);</li>
  *   <li>read-outs only at each token's last sub-step: O = (Q . exp(G_q)) S_c + (mask . Q K^T . Gamma_q) V_new.</li>
  * </ul>
  * Padding tokens get beta = 0 and g = 0, which leaves the state untouched. Masks and identities come from a
@@ -70,25 +71,10 @@ public final class ChunkedDeltaRule {
         NDArray u = tInv.matMul(vc.mul(betaCol));
         NDArray w = tInv.matMul(gated ? kBeta.mul(gSub.exp().expandDims(-1)) : kBeta);
 
-        // K~^T: keys decayed to the end of their chunk, transposed [.., dk, C]; M = exp(G_C) I - K~^T W, B = K~^T U
-        NDArray decayedKeysT;
-        NDArray transition;
-        if (gated) {
-            NDArray gLast = gSub.get(new NDIndex("..., -1"));                            // [B,H,N]
-            decayedKeysT = kc.mul(gLast.expandDims(-1).sub(gSub).exp().expandDims(-1)).swapAxes(-1, -2);
-            // per-call arrays as receivers: DJL attaches results to the receiver's manager, and the cached
-            // constants belong to the model
-            transition = gLast.exp().expandDims(-1).expandDims(-1).mul(masks.eyeDk).sub(decayedKeysT.matMul(w));
-        } else {
-            decayedKeysT = kT;
-            transition = kT.matMul(w).neg().add(masks.eyeDk);
-        }
-        NDArray offset = decayedKeysT.matMul(u);
-        StageTimes.mark("chunk: U, W, chunk transitions", offset);
-        AffineScan.ChunkStates states = AffineScan.chunkStarts(transition, offset, initialState);
-
-        StageTimes.mark("chunk: scan across chunks", states.starts());
-        NDArray vNew = u.sub(w.matMul(states.starts()));
+        // K~^T: keys decayed to the end of their chunk, transposed [.., dk, C]
+        NDArray gLast = gated ? gSub.get(new NDIndex("..., -1")) : null;                 // [B,H,N]
+        NDArray decayedKeysT = gated ? kc.mul(gLast.expandDims(-1).sub(gSub).exp().expandDims(-1)).swapAxes(-1, -2)
+                : kT;
         NDArray scores = qc.matMul(kT);                                                 // [B,H,N,Ct,C]
         NDArray qState = qc;
         if (gated) {
@@ -97,12 +83,38 @@ public final class ChunkedDeltaRule {
         } else {
             scores = scores.mul(masks.queryMask);
         }
-        NDArray o = qState.matMul(states.starts()).add(scores.matMul(vNew)).reshape(b, h, tp, dv);
+        NDArray o;
+        NDArray last;
+        if (nChunks == 1) {
+            // One chunk (most eval passes: contexts and continuations shorter than a chunk): S_1 = exp(G_C) S_0 +
+            // K~^T (U - W S_0) directly, with no dk x dk transition matrix and no scan. Per-call arrays stay the
+            // receivers: DJL attaches a result to its receiver's manager.
+            NDArray start = initialState == null ? null : initialState.expandDims(2);       // [B,H,1,dk,dv]
+            NDArray vNew = start == null ? u : u.sub(w.matMul(start));
+            StageTimes.mark("chunk: U, W, chunk transitions", vNew);
+            NDArray added = decayedKeysT.matMul(vNew).squeeze(2);                          // [B,H,dk,dv]
+            last = initialState == null ? added : gated
+                    ? added.add(gLast.exp().expandDims(-1).mul(initialState)) : added.add(initialState);
+            NDArray intra = scores.matMul(vNew);
+            o = (start == null ? intra : qState.matMul(start).add(intra)).reshape(b, h, tp, dv);
+        } else {
+            // across chunks: S_{c+1} = M_c S_c + B_c with M = exp(G_C) I - K~^T W and B = K~^T U, by a log-depth scan
+            NDArray transition = gated
+                    ? gLast.exp().expandDims(-1).expandDims(-1).mul(masks.eyeDk).sub(decayedKeysT.matMul(w))
+                    : kT.matMul(w).neg().add(masks.eyeDk);
+            NDArray offset = decayedKeysT.matMul(u);
+            StageTimes.mark("chunk: U, W, chunk transitions", offset);
+            AffineScan.ChunkStates states = AffineScan.chunkStarts(transition, offset, initialState);
+            StageTimes.mark("chunk: scan across chunks", states.starts());
+            NDArray vNew = u.sub(w.matMul(states.starts()));
+            o = qState.matMul(states.starts()).add(scores.matMul(vNew)).reshape(b, h, tp, dv);
+            last = states.last();
+        }
         if (tp != t) {
             o = o.get(new NDIndex(":, :, 0:{}", t));
         }
         StageTimes.mark("chunk: read-out", o);
-        return new RecurrenceResult(o, states.last());
+        return new RecurrenceResult(o, last);
     }
 
     /** exp(G_row - G_col) where the mask allows it, 0 elsewhere (masked before exp so nothing overflows). */
