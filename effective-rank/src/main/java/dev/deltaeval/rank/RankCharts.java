@@ -108,7 +108,9 @@ public final class RankCharts {
         StateRanks s = r.states();
         int captures = s.substeps().length;
         int cols = Math.min(HEAT_COLUMNS, captures);
-        HeatMapChart c = new HeatMapChartBuilder().width(ChartFiles.WIDTH).height(ChartFiles.HEIGHT)
+        // XChart labels a heat map row only when it is about 75 px tall: room for every layer up to 15 layers
+        int height = Math.max(ChartFiles.HEIGHT, Math.min(1400, 200 + 80 * s.layers()));
+        HeatMapChart c = new HeatMapChartBuilder().width(ChartFiles.WIDTH).height(height)
                 .title(r.dataset() + " " + r.tokens() + ": colour = mean effective rank over heads (" + r.model()
                         + ")").xAxisTitle("Token position (bin start)").yAxisTitle("Layer").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
