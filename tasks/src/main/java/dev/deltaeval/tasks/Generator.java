@@ -39,12 +39,6 @@ public final class Generator {
         this.batches = batches;
     }
 
-    public String generate(String context, List<String> until, int maxGenToks) {
-        String[] text = new String[1];
-        generateAll(List.of(context), until, maxGenToks, (i, t) -> text[0] = t);
-        return text[0];
-    }
-
     /**
      * Generates for every context; {@code done} receives (index into contexts, text) as each batch finishes.
      *
