@@ -56,14 +56,56 @@ public final class PyText {
         return lstrip(rstrip(s));
     }
 
-    /** {@code s.capitalize()}: first character title-cased, the rest lower-cased. */
+    /**
+     * {@code s.capitalize()}: the first code point in Unicode's full title case (which may be several characters:
+     * 'ß' becomes "Ss", 'ﬁ' becomes "Fi"), the rest in full lower case, with the final-sigma rule seeing the whole
+     * string as Python's does.
+     */
     public static String capitalize(String s) {
         if (s.isEmpty()) {
             return s;
         }
         int first = s.codePointAt(0);
         int n = Character.charCount(first);
-        return new String(Character.toChars(Character.toTitleCase(first))) + s.substring(n).toLowerCase(Locale.ROOT);
+        // lower-case the whole string so that a final sigma right after the first letter is recognised; the first
+        // code point's own lower case never depends on context, so its length says where the rest begins
+        String lower = s.toLowerCase(Locale.ROOT);
+        String rest = lower.substring(s.substring(0, n).toLowerCase(Locale.ROOT).length());
+        return titleCase(first) + rest;
+    }
+
+    /**
+     * Unicode's full title case of one code point: SpecialCasing.txt's multi-character mappings (Java's
+     * {@link Character#toTitleCase(int)} knows only the single-character ones), else the simple mapping.
+     */
+    static String titleCase(int cp) {
+        String full = FULL_TITLE_CASE.get(cp);
+        return full != null ? full : new String(Character.toChars(Character.toTitleCase(cp)));
+    }
+
+    /** SpecialCasing.txt (Unicode 14): every code point whose title case is more than one code point. */
+    private static final java.util.Map<Integer, String> FULL_TITLE_CASE = parseCasing(
+            "00DF:0053+0073 0149:02BC+004E 01F0:004A+030C 0390:0399+0308+0301 03B0:03A5+0308+0301 0587:0535+0582 "
+            + "1E96:0048+0331 1E97:0054+0308 1E98:0057+030A 1E99:0059+030A 1E9A:0041+02BE 1F50:03A5+0313 "
+            + "1F52:03A5+0313+0300 1F54:03A5+0313+0301 1F56:03A5+0313+0342 1FB2:1FBA+0345 1FB4:0386+0345 "
+            + "1FB6:0391+0342 1FB7:0391+0342+0345 1FC2:1FCA+0345 1FC4:0389+0345 1FC6:0397+0342 "
+            + "1FC7:0397+0342+0345 1FD2:0399+0308+0300 1FD3:0399+0308+0301 1FD6:0399+0342 1FD7:0399+0308+0342 "
+            + "1FE2:03A5+0308+0300 1FE3:03A5+0308+0301 1FE4:03A1+0313 1FE6:03A5+0342 1FE7:03A5+0308+0342 "
+            + "1FF2:1FFA+0345 1FF4:038F+0345 1FF6:03A9+0342 1FF7:03A9+0342+0345 FB00:0046+0066 FB01:0046+0069 "
+            + "FB02:0046+006C FB03:0046+0066+0069 FB04:0046+0066+006C FB05:0053+0074 FB06:0053+0074 "
+            + "FB13:0544+0576 FB14:0544+0565 FB15:0544+056B FB16:054E+0576 FB17:0544+056D");
+
+    private static java.util.Map<Integer, String> parseCasing(String table) {
+        java.util.Map<Integer, String> m = new java.util.HashMap<>();
+        for (String entry : table.split(" ")) {
+            String[] kv = entry.split(":");
+            StringBuilder sb = new StringBuilder();
+            for (String hex : kv[1].split("\\+")) {
+                sb.appendCodePoint(Integer.parseInt(hex, 16));
+            }
+            m.put(Integer.parseInt(kv[0], 16), sb.toString());
+        }
+        return java.util.Map.copyOf(m);
     }
 
     /** {@code len(s)}: code points, not UTF-16 units. */

@@ -15,6 +15,32 @@ class PyTextTest {
         assertEquals("\u01c5ungla", PyText.capitalize("\u01c6ungla"), "first letter title-cased (dz digraph)");
     }
 
+    /**
+     * Golden pairs from CPython 3.11's {@code str.capitalize} (Unicode 14), printed with {@code json.dumps(...,
+     * ensure_ascii=True)}: full title case of the first code point (multi-character for ß, ligatures, ŉ, Greek with
+     * iota subscript), full lower case of the rest, final sigma judged on the whole string.
+     */
+    @Test
+    void capitalizeEqualsPythonsForSpecialCasing() {
+        String[][] golden = {
+            {"\u00dftra\u00dfe", "Sstra\u00dfe"},
+            {"\ufb01ne \ufb01sh", "Fine \ufb01sh"},
+            {"\u0149", "\u02bcN"},
+            {"\u01f0X", "J\u030cx"},
+            {"\u1fb3\u03a3", "\u1fbc\u03c2"},
+            {"A\u03a3 b", "A\u03c2 b"},
+            {"\u0391\u03a3", "\u0391\u03c2"},
+            {"\u0130STANBUL", "\u0130stanbul"},
+            {"\ufb03", "Ffi"},
+            {"\u0390\u03a3.", "\u0399\u0308\u0301\u03c2."},
+            {"\u1fb2 test", "\u1fba\u0345 test"},
+            {"\u038c\u03a3\u039f\u03a3 \u03a3\u0391\u03a3", "\u038c\u03c3\u03bf\u03c2 \u03c3\u03b1\u03c2"},
+        };
+        for (String[] g : golden) {
+            assertEquals(g[1], PyText.capitalize(g[0]), "capitalize of " + g[0]);
+        }
+    }
+
     @Test
     void pythonWhitespaceIsWiderThanJavas() {
         assertEquals("a", PyText.rstrip("a \u00a0\u202f\t\n"));
