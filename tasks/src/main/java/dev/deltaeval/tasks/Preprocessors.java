@@ -28,6 +28,8 @@ public final class Preprocessors {
                 return ai2Arc(doc, task);
             case "copa":
                 return copa(doc, task);
+            case "boolq":
+                return boolq(doc, task);
             case "social_iqa":
                 return doc.put("gold", Templates.index(doc, "label", task) - 1);
             case "lambada":
@@ -48,20 +50,53 @@ public final class Preprocessors {
         return t.replace("  ", " ");
     }
 
+    /**
+     * lm-eval's hellaswag process_docs on Rowan/hellaswag's layout: adds query, choices and gold, in that order, to
+     * the document (so the document logged is lm-eval's). The pre-processed layout (query, endings, label) is read
+     * too, with its own query; {@link #notes} says that its prompts are not lm-eval's.
+     */
     private static ObjectNode hellaswag(ObjectNode doc, String task) {
-        ArrayNode choices = doc.putArray("choices");
+        List<String> choices = new java.util.ArrayList<>();
+        String query;
         if (doc.has("ctx_a")) {
-            // Hugging Face Rowan/hellaswag: the full lm-eval preprocessing
             String ctx = Templates.field(doc, "activity_label", task).asText() + ": " + doc.get("ctx_a").asText() + " "
                     + PyText.capitalize(Templates.field(doc, "ctx_b", task).asText());
-            doc.put("query", hellaswagText(ctx));
+            query = hellaswagText(ctx);
             Templates.field(doc, "endings", task).forEach(e -> choices.add(hellaswagText(e.asText())));
         } else {
-            // the preprocessed copy (query, endings, label): lm-eval's preprocessing already applied
-            Templates.field(doc, "query", task);
+            query = Templates.field(doc, "query", task).asText();
             Templates.field(doc, "endings", task).forEach(e -> choices.add(e.asText()));
         }
+        doc.put("query", query);
+        ArrayNode array = doc.putArray("choices");
+        choices.forEach(array::add);
         return doc.put("gold", Templates.index(doc, "label", task));
+    }
+
+    /**
+     * BoolQ as lm-eval reads it (super_glue's boolq: question, passage, idx, label). Google's own layout keeps the
+     * title apart and answers with a boolean; super_glue's passage is "TITLE -- PASSAGE", so that is the prompt.
+     */
+    private static ObjectNode boolq(ObjectNode doc, String task) {
+        if (doc.has("title")) {
+            doc.put("passage", Templates.field(doc, "title", task).asText() + " -- "
+                    + Templates.field(doc, "passage", task).asText());
+            doc.put("label", Templates.index(doc, "answer", task));
+        }
+        return doc;
+    }
+
+    /**
+     * Warnings about a task's data that do not stop it: documents whose layout gives prompts other than lm-eval's.
+     * Each is printed once and recorded in the result's provenance.
+     */
+    public static List<String> notes(TaskSpec spec, List<ObjectNode> docs) {
+        if ("hellaswag".equals(spec.processDocs()) && docs.stream().anyMatch(d -> !d.has("ctx_a"))) {
+            return List.of(spec.task() + ": " + spec.dataFile() + " is in a pre-processed layout (query, endings) "
+                    + "whose prompts are not lm-eval's (ctx_b is not capitalised, as lm-eval does on Rowan/hellaswag); "
+                    + "`deltaeval data fetch hellaswag` gets the real data");
+        }
+        return List.of();
     }
 
     private static ObjectNode winogrande(ObjectNode doc, String task) {

@@ -117,7 +117,10 @@ public final class TaskRegistry {
                 TaskSpec.OutputType.valueOf(j.get("output_type").asText().toUpperCase(Locale.ROOT)),
                 data.get("file").asText(), text(data, "labels_file"), text(data, "labels_field"), text(j, "process_docs"),
                 j.path("multiple_input").asBoolean(false), j.get("doc_to_text").asText(), j.get("doc_to_choice"),
-                j.get("doc_to_target").asText(), text(j, "continuation"), metrics, j.get("generation"));
+                j.get("doc_to_target").asText(), text(j, "continuation"), metrics, j.get("generation"),
+                TaskSpec.LoggedDoc.valueOf(j.path("logged_doc").asText("raw").toUpperCase(Locale.ROOT)),
+                TaskSpec.LoggedTarget.valueOf(j.path("logged_target").asText("gold_index").toUpperCase(Locale.ROOT)),
+                j.path("lm_eval"));
     }
 
     private static String text(JsonNode n, String field) {

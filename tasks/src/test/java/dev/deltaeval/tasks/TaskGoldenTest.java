@@ -57,11 +57,12 @@ class TaskGoldenTest {
     }
 
     @Test
-    void boolqAsksWithAQuestionMark() {
+    void boolqAsksWithAQuestionMarkAfterSuperGluesTitledPassage() {
         TaskDoc d = first("boolq");
         assertEquals(0, d.gold(), "answer false");
         String ctx = d.requests().get(0).context();
-        assertEquals(true, ctx.startsWith("All biomass goes through at least some of these steps"));
+        // super_glue's passage, which lm-eval reads, is "TITLE -- PASSAGE"; Google's file keeps the title apart
+        assertEquals(true, ctx.startsWith("Ethanol fuel -- All biomass goes through at least some of these steps"));
         assertEquals(true, ctx.endsWith("\nQuestion: does ethanol take more energy make that produces?\nAnswer:"));
         assertEquals(List.of(" no", " yes"), d.requests().stream().map(TextRequest::continuation).toList());
     }
@@ -75,8 +76,8 @@ class TaskGoldenTest {
     }
 
     @Test
-    void hellaswagPreprocessedCopy() {
-        assertMc(first("hellaswag"), "Roof shingle removal: A man is sitting on a roof. he", 3,
+    void hellaswagCapitalisesCtxB() {
+        assertMc(first("hellaswag"), "Roof shingle removal: A man is sitting on a roof. He", 3,
                 " is using wrap to wrap a pair of skis.", " is ripping level tiles off.", " is holding a rubik's cube.",
                 " starts pulling up roofing on a roof.");
     }

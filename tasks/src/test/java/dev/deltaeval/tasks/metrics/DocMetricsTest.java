@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** lm-eval's process_results for multiple choice and loglikelihood, computed by hand. */
 class DocMetricsTest {
     private static TaskDoc doc(int gold, String... choices) {
-        return new TaskDoc(0, null, List.of(), List.of(choices), gold);
+        return new TaskDoc(0, null, List.of(), List.of(choices), gold, Integer.toString(gold));
     }
 
     private static List<LoglikelihoodResult> lls(double... v) {
