@@ -89,7 +89,7 @@ final class BenchTasksCommand implements Callable<Integer> {
                     boolean fork = mode.equals("forked");
                     LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batches, maxLen,
                             fork ? LoglikelihoodScorer.ForkPolicy.ALWAYS : LoglikelihoodScorer.ForkPolicy.NEVER);
-                    Evaluator ev = new Evaluator(scorer, new PairEncoder(tok, LmEvalSemantics.CURRENT), 0);
+                    Evaluator ev = new Evaluator(scorer, PairEncoder.forModel(tok, LmEvalSemantics.CURRENT, ckpt.config()), 0);
                     TaskResult r = null;
                     double secs = 0;
                     StageTimes stages = null;

@@ -33,6 +33,33 @@ final class CheckpointArg {
         return given;
     }
 
+    /** lm-eval's model_name: the path as given (the default when none), or ORG/NAME for a Hub checkpoint. */
+    static String modelName(Path given) {
+        if (given == null) {
+            return DEFAULT;
+        }
+        String s = given.toString();
+        return HubRepo.isHubRef(s) ? HubRepo.parse(s).id() : s;
+    }
+
+    /** The Hub revision asked for ("main" by default and for local folders, as lm-eval's HFLM records it). */
+    static String revision(Path given) {
+        return given != null && HubRepo.isHubRef(given.toString()) ? HubRepo.parse(given.toString()).revision()
+                : "main";
+    }
+
+    /**
+     * The commit a Hub checkpoint resolved to (its snapshot folder's name in the Hugging Face cache), "" for a local
+     * folder: lm-eval's model_sha.
+     */
+    static String hubCommit(Checkpoint ckpt) {
+        Path dir = ckpt.dir().toAbsolutePath().normalize();
+        Path parent = dir.getParent();
+        boolean snapshot = parent != null && parent.getFileName() != null
+                && parent.getFileName().toString().equals("snapshots");
+        return snapshot ? dir.getFileName().toString() : "";
+    }
+
     static Checkpoint open(Path given) {
         return Checkpoint.open(resolve(given));
     }

@@ -16,6 +16,7 @@ import dev.deltaeval.tasks.ResultsWriter;
 import dev.deltaeval.tasks.TaskRegistry;
 import dev.deltaeval.tasks.TaskResult;
 import dev.deltaeval.tasks.TaskSpec;
+import dev.deltaeval.tasks.TokenizerInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Zero-shot tasks with lm-evaluation-harness semantics (prompts, tokenization, metrics, stderr).",
             "Each document's context runs once and its recurrent state is forked for every choice.",
-            "Writes results_<date>.json in lm-eval's shape (and samples_<task>_<date>.jsonl with --log-samples)."})
+            "Writes OUTPUT/<model>/results_<date>.json in lm-eval's shape and layout (and",
+            "samples_<task>_<date>.jsonl with --log-samples); <model> is the checkpoint as named, sanitized as lm-eval does."})
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
             description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
@@ -83,7 +85,7 @@ final class EvalCommand implements Callable<Integer> {
     boolean logSamples;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Per-request result journal, so an interrupted run resumes (default: OUTPUT/cache).")
+            description = "Per-request result journal, so an interrupted run resumes (default: OUTPUT/<model>/cache).")
     Path cacheDir;
 
     @Option(names = "--no-cache", description = "Reuse no earlier results: this run journals into a fresh folder, "
@@ -128,11 +130,12 @@ final class EvalCommand implements Callable<Integer> {
         List<TaskResult> results = new ArrayList<>();
         Map<String, String> dataHashes = new LinkedHashMap<>();
         // --no-cache still journals, into a fresh folder: a run that fails while writing keeps its finished work
-        Path journalDir = noCache ? freshJournalDir() : cacheDir != null ? cacheDir : output.resolve("cache");
+        // the journal lives in the model's folder: lm-eval's readers take every folder under OUTPUT for a model
+        Path modelDir = output.resolve(ResultsWriter.sanitizeModelName(CheckpointArg.modelName(checkpoint)));
+        Path journalDir = noCache ? freshJournalDir() : cacheDir != null ? cacheDir : modelDir.resolve("cache");
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "eval"); DeltaModel model = DeltaModel.load(ckpt, opts)) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batches, maxLen, forkPolicy());
-            Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, semantics, ckpt.config().bosTokenId(),
-                    ckpt.config().eosTokenId()), bootstrapIters,
+            Evaluator evaluator = new Evaluator(scorer, PairEncoder.forModel(tok, semantics, ckpt.config()), bootstrapIters,
                     new Generator(model, tok, semantics, ckpt.config().eosTokenId(), maxLen, batches), semantics);
             for (TaskSpec spec : specs) {
                 List<Path> files = new ArrayList<>(List.of(dataDir.resolve(spec.dataFile())));
@@ -159,7 +162,13 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 Limits.warnIfBeyond(limit, spec.task(), r.originalDocs());
                 dataHashes.put(spec.task(), Checkpoint.sha256(files));
-                System.err.printf("%s: %d documents, %s%n", spec.task(), r.docs().size(), scorer.lastStats());
+                if (spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
+                    System.err.printf("%s: %d documents, %d generated, %d from the journal%n", spec.task(),
+                            r.docs().size(), evaluator.lastGenerated(), r.docs().size() - evaluator.lastGenerated());
+                } else {
+                    System.err.printf("%s: %d documents, %s%n", spec.task(), r.docs().size(), scorer.lastStats());
+                }
+                r.notes().forEach(n -> System.err.println("deltaeval: warning: " + n));
                 results.add(r);
             }
         }
@@ -167,10 +176,13 @@ final class EvalCommand implements Callable<Integer> {
         Provenance p = new Provenance(Version.HARNESS, ckpt.dir().toString(), ckpt.contentHash(), ckpt.parameterCount(),
                 semantics, opts.deviceLabel(), opts.precision().label(), batches.maxRows(), batches.tokenBudget(),
                 forkPolicy().name().toLowerCase(java.util.Locale.ROOT), maxLen, limit,
-                bootstrapIters, dataHashes);
+                bootstrapIters, dataHashes, CheckpointArg.modelName(checkpoint), CheckpointArg.revision(checkpoint),
+                CheckpointArg.hubCommit(ckpt), TokenizerInfo.read(ckpt.tokenizerFile().orElse(null),
+                ckpt.config().bosTokenId(), ckpt.config().eosTokenId()), Version.environment(opts.deviceLabel()));
         String stamp = LocalDateTime.now().toString().replace(":", "-");
         try {
-            ResultsWriter.write(output, stamp, ResultsWriter.resultsJson(results, p, start, secs), results, logSamples);
+            ResultsWriter.write(modelDir, stamp, ResultsWriter.resultsJson(results, p, start, secs, logSamples), results,
+                    logSamples, semantics);
         } catch (IOException e) {
             System.err.println("finished requests are kept in " + journalDir + " (rerun with --cache-dir " + journalDir
                     + " to reuse them)");
@@ -180,7 +192,7 @@ final class EvalCommand implements Callable<Integer> {
             deleteTree(journalDir);
         }
         System.out.print(ResultsWriter.table(results));
-        System.err.printf("wrote %s (%.1f s)%n", output.resolve("results_" + stamp + ".json"), secs);
+        System.err.printf("wrote %s (%.1f s)%n", modelDir.resolve("results_" + stamp + ".json"), secs);
         return 0;
     }
 }

@@ -58,11 +58,12 @@ final class RunMerger {
             Path dir = r.doneDir(u);
             switch (u.kind()) {
                 case "eval" -> {
-                    Path results = only(dir, "results_", ".json");
+                    // lm-eval's layout puts them in a folder per model; units written before that, directly in dir
+                    Path results = onlyResults(dir);
                     evalByModel.computeIfAbsent(u.model(), k -> new ArrayList<>()).add(results);
                     String stamp = results.getFileName().toString().replaceFirst("^results_", "")
                             .replaceFirst("\\.json$", "");
-                    try (Stream<Path> s = Files.list(dir)) {
+                    try (Stream<Path> s = Files.list(results.getParent())) {
                         for (Path f : s.filter(f -> f.getFileName().toString().startsWith("samples_")).toList()) {
                             Path to = run.resolve("eval").resolve(u.model()).resolve(f.getFileName().toString()
                                     .replace("_" + stamp + ".jsonl", "_merged.jsonl"));
@@ -100,6 +101,18 @@ final class RunMerger {
         }
         if (!inputs.isEmpty()) {
             ReportBuilder.build(ReportInputs.scan(inputs), run.resolve("report"), title);
+        }
+    }
+
+    /** The one results_*.json of an eval unit: in its model folder (lm-eval's layout) or, for older units, in dir. */
+    static Path onlyResults(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir, 2)) {
+            List<Path> f = s.filter(p -> p.getFileName().toString().startsWith("results_")
+                    && p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)).toList();
+            if (f.size() != 1) {
+                throw new IllegalArgumentException(dir + ": expected one results_*.json file, found " + f.size());
+            }
+            return f.get(0);
         }
     }
 

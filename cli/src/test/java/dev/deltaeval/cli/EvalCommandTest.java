@@ -26,14 +26,36 @@ class EvalCommandTest {
                 "../data/tasks-sample", "--limit", "8", "--batch-size", "4", "--output", out.toString(), "--log-samples",
                 "--bootstrap-iters", "1000");
         assertEquals(0, r.exit(), r.err());
+        // lm-eval's layout: OUT/<sanitized model name>/results_<date>.json
+        Path modelDir = out.resolve(CliTest.DEMO.toString().replaceAll("[\"<>:/|\\\\?*\\[\\]]+", "__"));
         Path results;
-        try (Stream<Path> files = Files.list(out)) {
+        try (Stream<Path> files = Files.list(modelDir)) {
             results = files.filter(p -> p.getFileName().toString().startsWith("results_")).findFirst().orElseThrow();
         }
         JsonNode j = new ObjectMapper().readTree(results.toFile());
+        // every top-level key lm-eval HEAD writes (simple_evaluate, add_env_info, add_tokenizer_info, the tracker)
         for (String key : List.of("results", "group_subtasks", "configs", "versions", "n-shot", "higher_is_better",
-                "n-samples", "config", "date", "total_evaluation_time_seconds", "deltaeval")) {
+                "n-samples", "config", "git_hash", "date", "pretty_env_info", "transformers_version", "lm_eval_version",
+                "upper_git_hash", "tokenizer_pad_token", "tokenizer_eos_token", "tokenizer_bos_token", "eot_token_id",
+                "max_length", "task_hashes", "model_source", "model_name", "model_name_sanitized", "system_instruction",
+                "system_instruction_sha", "fewshot_as_multiturn", "chat_template", "chat_template_sha",
+                "total_evaluation_time_seconds", "deltaeval")) {
             assertTrue(j.has(key), "missing top-level key " + key);
+        }
+        assertEquals(CliTest.DEMO.toString(), j.get("model_name").asText());
+        assertEquals(modelDir.getFileName().toString(), j.get("model_name_sanitized").asText());
+        assertEquals("0.4.13.dev0", j.get("lm_eval_version").asText());
+        assertEquals("[\"</s>\",\"2\"]", j.get("tokenizer_eos_token").toString());
+        assertEquals("[\"<s>\",\"1\"]", j.get("tokenizer_bos_token").toString());
+        assertEquals(2, j.get("eot_token_id").asInt());
+        assertTrue(j.get("config").has("use_cache") && j.get("config").has("model_revision"));
+        for (String key : List.of("dataset_path", "output_type", "repeats", "should_decontaminate", "description",
+                "num_fewshot", "fewshot_config", "metadata")) {
+            assertTrue(j.get("configs").get("piqa").has(key), "configs.piqa." + key);
+        }
+        for (JsonNode m : j.get("configs").get("copa").get("metric_list")) {
+            assertEquals("mean", m.get("aggregation").asText(), "Zeno needs the aggregation");
+            assertTrue(m.get("higher_is_better").asBoolean());
         }
         assertTrue(j.get("total_evaluation_time_seconds").isTextual(), "lm-eval writes it as a string");
         assertTrue(j.get("date").isNumber());
@@ -49,8 +71,16 @@ class EvalCommandTest {
             assertEquals(20, j.get("n-samples").get(task).get("original").asInt());
             assertTrue(j.get("higher_is_better").get(task).get("acc").asBoolean());
             // the aggregate equals the mean of the per-sample values
-            List<String> lines = Files.readAllLines(out.resolve(results.getFileName().toString()
+            List<String> lines = Files.readAllLines(modelDir.resolve(results.getFileName().toString()
                     .replace("results_", "samples_" + task + "_").replace(".json", ".jsonl")));
+            // lm-eval's task hash: sha256 over the samples' doc, prompt and target hashes, in order
+            StringBuilder hashes = new StringBuilder();
+            for (String line : lines) {
+                JsonNode s = new ObjectMapper().readTree(line);
+                hashes.append(s.get("doc_hash").asText()).append(s.get("prompt_hash").asText())
+                        .append(s.get("target_hash").asText());
+            }
+            assertEquals(sha256(hashes.toString()), j.get("task_hashes").get(task).asText(), task);
             assertEquals(8, lines.size());
             double acc = 0;
             for (String line : lines) {
@@ -61,6 +91,16 @@ class EvalCommandTest {
             }
             assertEquals(acc / 8, t.get("acc,none").asDouble(), 1e-12, task);
         }
+        JsonNode copa = new ObjectMapper().readTree(Files.readAllLines(modelDir.resolve(results.getFileName()
+                .toString().replace("results_", "samples_copa_").replace(".json", ".jsonl"))).get(0));
+        assertEquals(" water flowed from the spout.", copa.get("target").asText(), "lm-eval logs copa's gold text");
+        assertEquals(sha256(" water flowed from the spout."), copa.get("target_hash").asText());
+        assertEquals("The man turned on the faucet.", copa.get("doc").get("premise").asText(), "the dataset's doc");
+        assertTrue(!copa.get("doc").has("choices") && !copa.get("doc").has("gold"), "no DeltaEval helper fields");
+        assertTrue(copa.get("acc").isDouble(), "multiple-choice acc is 1.0/0.0 in lm-eval");
+        JsonNode lambada = new ObjectMapper().readTree(Files.readAllLines(modelDir.resolve(results.getFileName()
+                .toString().replace("results_", "samples_lambada_openai_").replace(".json", ".jsonl"))).get(0));
+        assertTrue(lambada.get("acc").isInt(), "loglikelihood acc is int(is_greedy) in lm-eval");
         assertTrue(j.get("results").get("lambada_openai").get("perplexity,none").asDouble() > 1);
         assertTrue(!j.get("higher_is_better").get("lambada_openai").get("perplexity").asBoolean());
         assertEquals("current", j.get("deltaeval").get("lm_eval_semantics").asText());
@@ -69,6 +109,15 @@ class EvalCommandTest {
         String piqaRow = r.out().lines().filter(l -> l.startsWith("|piqa ")).findFirst().orElseThrow();
         assertEquals(List.of("piqa", "1", "none", "0", "acc", "↑"), java.util.Arrays.stream(piqaRow.split("\\|"))
                 .skip(1).limit(6).map(String::trim).toList(), r.out());
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -87,6 +136,16 @@ class EvalCommandTest {
         assertEquals(2, group.exit());
         assertTrue(group.err().contains("task lambada_standard: data file"), group.err());
         assertTrue(!group.err().contains("lambada_openai:"), "nothing was evaluated: " + group.err());
+    }
+
+    /** A generation task's stats line counts its own documents, not the previous task's requests. */
+    @Test
+    void generationTaskStatsAreItsOwn() {
+        CliTest.Run r = CliTest.run("eval", CliTest.DEMO.toString(), "--tasks", "copa,swde", "--data-dir",
+                "../data/tasks-sample", "--limit", "2", "--output", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("copa: 2 documents, 4 requests scored"), r.err());
+        assertTrue(r.err().contains("swde: 2 documents, 2 generated, 0 from the journal"), r.err());
     }
 
     @Test

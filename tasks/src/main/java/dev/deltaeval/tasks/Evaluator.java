@@ -26,6 +26,8 @@ public final class Evaluator {
     private final int bootstrapIters;
     private final Generator generator;
     private final LmEvalSemantics semantics;
+    /** Documents generated (not taken from the journal) by the last generate_until task run. */
+    private int lastGenerated;
 
     public Evaluator(LoglikelihoodScorer scorer, PairEncoder encoder, int bootstrapIters) {
         this(scorer, encoder, bootstrapIters, null, LmEvalSemantics.CURRENT);
@@ -47,6 +49,11 @@ public final class Evaluator {
         void update(int done, int total, double documentsPerUnit);
     }
 
+    /** How many documents the last generate_until task generated; the rest came from the journal. */
+    public int lastGenerated() {
+        return lastGenerated;
+    }
+
     public TaskResult run(TaskSpec spec, Path dataDir, int limit, Progress progress) {
         return run(spec, dataDir, limit, progress, null);
     }
@@ -60,8 +67,9 @@ public final class Evaluator {
         List<ObjectNode> raw = limit >= 0 && limit < all.size() ? all.subList(0, limit) : all;
         List<TaskDoc> docs = RequestBuilder.build(spec, raw, semantics);
         checkGoldLabels(spec, dataDir, docs);
+        List<String> notes = Preprocessors.notes(spec, raw);
         if (spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
-            return generate(spec, dataDir, all.size(), docs, progress, journal);
+            return generate(spec, dataDir, all.size(), docs, progress, journal, notes);
         }
         boolean rolling = spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING;
         List<LoglikelihoodRequest> requests = new ArrayList<>();
@@ -128,7 +136,7 @@ public final class Evaluator {
                 }
             }
         }
-        return new TaskResult(spec, all.size(), docs, responses, perDoc, metrics, stderrs, List.of());
+        return new TaskResult(spec, all.size(), docs, responses, perDoc, metrics, stderrs, List.of(), notes);
     }
 
     /** One line: task, document, its file and line, and where in the model the first non-finite value appeared. */
@@ -185,7 +193,7 @@ public final class Evaluator {
      * a rerun generates only what is missing); contains is aggregated by np.mean (stderr N/A).
      */
     private TaskResult generate(TaskSpec spec, Path dataDir, int original, List<TaskDoc> docs, Progress progress,
-                                ResultJournal journal) {
+                                ResultJournal journal, List<String> notes) {
         TaskSpec.Generation g = spec.generation(semantics);
         String[] texts = new String[docs.size()];
         String[] keys = new String[docs.size()];
@@ -198,6 +206,7 @@ public final class Evaluator {
                 missing.add(d);
             }
         }
+        lastGenerated = missing.size();
         int[] done = {docs.size() - missing.size()};
         if (progress != null && done[0] > 0) {
             progress.update(done[0], docs.size(), 1);
@@ -238,6 +247,6 @@ public final class Evaluator {
         metrics.put("contains", Aggregations.mean(xs));
         Map<String, Double> stderrs = new LinkedHashMap<>();
         stderrs.put("contains", Double.NaN);
-        return new TaskResult(spec, original, docs, responses, perDoc, metrics, stderrs, generations);
+        return new TaskResult(spec, original, docs, responses, perDoc, metrics, stderrs, generations, notes);
     }
 }

@@ -5,16 +5,26 @@ package dev.deltaeval.tasks;
  */
 public enum LmEvalSemantics {
     /** Current lm-eval (0.4.9.2 and later): the tokenizer's default special tokens, so BOS for Mistral/Llama. */
-    CURRENT("current", true),
+    CURRENT("current", true, "0.4.13.dev0"),
     /** lm-eval 0.4.2, the version of the DeltaProduct paper's era: no special tokens (no BOS) for causal models. */
-    V0_4_2("0.4.2", false);
+    V0_4_2("0.4.2", false, "0.4.2");
 
     private final String label;
     private final boolean addSpecialTokens;
+    private final String lmEvalVersion;
 
-    LmEvalSemantics(String label, boolean addSpecialTokens) {
+    LmEvalSemantics(String label, boolean addSpecialTokens, String lmEvalVersion) {
         this.label = label;
         this.addSpecialTokens = addSpecialTokens;
+        this.lmEvalVersion = lmEvalVersion;
+    }
+
+    /**
+     * The lm-eval release whose behaviour this reproduces, as its results files write {@code lm_eval_version}
+     * (current = the package version of lm-evaluation-harness at commit 4e7e0d47f, the code checked against).
+     */
+    public String lmEvalVersion() {
+        return lmEvalVersion;
     }
 
     public String label() {

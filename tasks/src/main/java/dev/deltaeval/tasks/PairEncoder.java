@@ -30,9 +30,13 @@ public final class PairEncoder {
         this.prefixToken = semantics == LmEvalSemantics.CURRENT ? bos : eos;
     }
 
-    /** Mistral's BOS = 1, EOS = 2. */
-    public PairEncoder(TextTokenizer tokenizer, LmEvalSemantics semantics) {
-        this(tokenizer, semantics, 1, 2);
+    /**
+     * The encoder every command uses, so that {@code eval}, {@code bench tasks} and {@code data requests} build the
+     * same requests: the checkpoint's own BOS and EOS ids (never a tokenizer family's usual ones).
+     */
+    public static PairEncoder forModel(TextTokenizer tokenizer, LmEvalSemantics semantics,
+                                       dev.deltaeval.checkpoints.ModelConfig config) {
+        return new PairEncoder(tokenizer, semantics, config.bosTokenId(), config.eosTokenId());
     }
 
     /**

@@ -14,8 +14,9 @@ import java.util.Map;
  * @param metrics    aggregated metric values
  * @param stderrs    their standard errors (NaN where lm-eval writes "N/A")
  * @param generations per document, the generated text (generate_until tasks; empty otherwise)
+ * @param notes      warnings about the data (prompts that are not lm-eval's), kept in the result's provenance
  */
 public record TaskResult(TaskSpec spec, int originalDocs, List<TaskDoc> docs, List<List<LoglikelihoodResult>> responses,
                          List<Map<String, Double>> perDoc, Map<String, Double> metrics, Map<String, Double> stderrs,
-                         List<String> generations) {
+                         List<String> generations, List<String> notes) {
 }

@@ -16,6 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** An evaluation interrupted mid-way resumes from its journal, scores only what is missing, and gives identical numbers. */
 class ResumeTest {
+    /** The Mistral tokenizer's BOS and EOS ids (its tokenizer_config.json), which these tests' checkpoints use. */
+    private static final long MISTRAL_BOS = 1;
+    private static final long MISTRAL_EOS = 2;
+
     static final Path DEMO = Path.of("../checkpoints/demo-dp2-6m");
 
     @TempDir
@@ -28,7 +32,7 @@ class ResumeTest {
         try (TextTokenizer tok = TextTokenizer.load(DEMO.resolve("tokenizer.json"));
              DeltaModel model = DeltaModel.load(ckpt, ComputeOptions.cpu())) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, 3, 2048, true);
-            Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, LmEvalSemantics.CURRENT), 1000);
+            Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, LmEvalSemantics.CURRENT, MISTRAL_BOS, MISTRAL_EOS), 1000);
             TaskResult reference = evaluator.run(spec, TaskGoldenTest.DATA, 10, null);
             int total = reference.docs().stream().mapToInt(d -> d.requests().size()).sum();
 
@@ -71,7 +75,7 @@ class ResumeTest {
         try (TextTokenizer tok = TextTokenizer.load(DEMO.resolve("tokenizer.json"));
              DeltaModel model = DeltaModel.load(ckpt, ComputeOptions.cpu())) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, 4, 2048, true);
-            PairEncoder enc = new PairEncoder(tok, LmEvalSemantics.CURRENT);
+            PairEncoder enc = new PairEncoder(tok, LmEvalSemantics.CURRENT, MISTRAL_BOS, MISTRAL_EOS);
             Evaluator generating = new Evaluator(scorer, enc, 100, new Generator(model, tok, LmEvalSemantics.CURRENT,
                     ckpt.config().eosTokenId(), 2048), LmEvalSemantics.CURRENT);
             TaskResult first;

@@ -26,6 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 0.4.2 semantics differ only by the missing BOS.
  */
 class TokenIdGoldenTest {
+    /** The Mistral tokenizer's BOS and EOS ids (its tokenizer_config.json), which these tests' checkpoints use. */
+    private static final long MISTRAL_BOS = 1;
+    private static final long MISTRAL_EOS = 2;
+
     static final Path MISTRAL = Path.of("../checkpoints/demo-dp2-6m/tokenizer.json");
     static TextTokenizer tok;
     static final Map<Long, String> PIECES = new HashMap<>();
@@ -62,8 +66,8 @@ class TokenIdGoldenTest {
     void contextAndContinuationIdsSpellTheRequests(String task) {
         TaskSpec spec = TaskRegistry.get(task);
         List<TaskDoc> docs = RequestBuilder.build(spec, DocumentReader.read(TaskGoldenTest.DATA, spec, 3));
-        PairEncoder current = new PairEncoder(tok, LmEvalSemantics.CURRENT);
-        PairEncoder old = new PairEncoder(tok, LmEvalSemantics.V0_4_2);
+        PairEncoder current = new PairEncoder(tok, LmEvalSemantics.CURRENT, MISTRAL_BOS, MISTRAL_EOS);
+        PairEncoder old = new PairEncoder(tok, LmEvalSemantics.V0_4_2, MISTRAL_BOS, MISTRAL_EOS);
         int checked = 0;
         for (TaskDoc d : docs) {
             for (TaskDoc.TextRequest r : d.requests()) {

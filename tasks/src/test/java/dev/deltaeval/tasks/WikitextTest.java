@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /** wikitext: pages, rolling log-likelihood against an independent full pass, and the weighted metrics. */
 class WikitextTest {
+    /** The Mistral tokenizer's BOS and EOS ids (its tokenizer_config.json), which these tests' checkpoints use. */
+    private static final long MISTRAL_BOS = 1;
+    private static final long MISTRAL_EOS = 2;
+
     static final Path DEMO = Path.of("../checkpoints/demo-dp2-6m");
 
     @Test
@@ -38,7 +42,7 @@ class WikitextTest {
              DeltaModel model = DeltaModel.load(Checkpoint.open(DEMO), ComputeOptions.cpu())) {
             // max_length above every page's length: one window per page, conditioned on the BOS prefix only
             Evaluator ev = new Evaluator(new LoglikelihoodScorer(model, 4, 4096, true),
-                    new PairEncoder(tok, LmEvalSemantics.CURRENT), 0);
+                    new PairEncoder(tok, LmEvalSemantics.CURRENT, MISTRAL_BOS, MISTRAL_EOS), 0);
             TaskResult r = ev.run(spec, TaskGoldenTest.DATA, -1, null);
             double sumLl = 0;
             double sumWords = 0;
@@ -69,7 +73,7 @@ class WikitextTest {
 
             // short windows: several per page, every token predicted exactly once
             Evaluator windowed = new Evaluator(new LoglikelihoodScorer(model, 4, 64, true),
-                    new PairEncoder(tok, LmEvalSemantics.CURRENT), 0);
+                    new PairEncoder(tok, LmEvalSemantics.CURRENT, MISTRAL_BOS, MISTRAL_EOS), 0);
             TaskResult w = windowed.run(spec, TaskGoldenTest.DATA, -1, null);
             assertTrue(w.responses().get(0).size() > 5, "windows of 64 tokens");
             assertTrue(w.metrics().get("word_perplexity") > r.metrics().get("word_perplexity"),
