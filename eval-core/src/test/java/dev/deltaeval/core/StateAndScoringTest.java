@@ -52,7 +52,10 @@ class StateAndScoringTest {
                         float d4 = Fixtures.maxAbsDiff(model.forward(input.slice(70, 96), afterShort,
                                 ForwardRequest.logits(Mode.CHUNKED)).logits(), Fixtures.timeSlice(full, 2, 96, VOCAB,
                                 70, 96));
-                        assertTrue(d3 <= 1e-4f && d4 <= 1e-4f, fixture + " " + continuation + " one-chunk continuation "
+                        // the scan-free path sums in another order (K~^T (U - W S_0) instead of the chunk scan): fp32
+                        // rounding measured up to 1.04e-4 on one CI CPU (up_gated_deltanet), so this check's bar is
+                        // 2e-4; a wrong formula (a dropped decay factor) is off by orders of magnitude more
+                        assertTrue(d3 <= 2e-4f && d4 <= 2e-4f, fixture + " " + continuation + " one-chunk continuation "
                                 + d3 + ", then the rest " + d4);
                     }
                 }
