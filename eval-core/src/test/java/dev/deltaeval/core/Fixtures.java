@@ -24,6 +24,14 @@ final class Fixtures {
         return SafetensorsFile.open(dir(name).resolve("expected.safetensors"));
     }
 
+    static float maxAbs(float[] a) {
+        float m = 0;
+        for (float x : a) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
+    }
+
     static float maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError("length " + a.length + " vs " + b.length);
