@@ -54,10 +54,7 @@ final class CheckpointArg {
      */
     static String hubCommit(Checkpoint ckpt) {
         Path dir = ckpt.dir().toAbsolutePath().normalize();
-        Path parent = dir.getParent();
-        boolean snapshot = parent != null && parent.getFileName() != null
-                && parent.getFileName().toString().equals("snapshots");
-        return snapshot ? dir.getFileName().toString() : "";
+        return isHubSnapshot(dir) ? dir.getFileName().toString() : "";
     }
 
     static Checkpoint open(Path given) {
@@ -76,16 +73,21 @@ final class CheckpointArg {
      */
     static String label(Checkpoint ckpt) {
         Path dir = ckpt.dir().toAbsolutePath().normalize();
-        Path parent = dir.getParent();
-        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")
-                && parent.getParent() != null) {
-            String repo = parent.getParent().getFileName().toString();
+        if (isHubSnapshot(dir)) {
+            String repo = dir.getParent().getParent().getFileName().toString();
             int cut = repo.lastIndexOf("--");
             if (repo.startsWith("models--") && cut > 0) {
                 return repo.substring(cut + 2);
             }
         }
         return dir.getFileName().toString();
+    }
+
+    /** A folder of the Hugging Face cache's {@code REPO/snapshots/COMMIT} layout. */
+    private static boolean isHubSnapshot(Path dir) {
+        Path parent = dir.getParent();
+        return parent != null && parent.getFileName() != null && parent.getFileName().toString().equals("snapshots")
+                && parent.getParent() != null;
     }
 
     /** The checkpoint's tokenizer, or one clear line saying which command needs it. */

@@ -138,6 +138,23 @@ class EvalCommandTest {
         assertTrue(!group.err().contains("lambada_openai:"), "nothing was evaluated: " + group.err());
     }
 
+    /** data requests writes what eval would send, one line per document, with lm-eval's target and hashes. */
+    @Test
+    void dataRequestsWritesEachDocumentsRequests() throws IOException {
+        Path file = out.resolve("requests.jsonl");
+        CliTest.Run r = CliTest.run("data", "requests", "copa", "swde", "--data-dir", "../data/tasks-sample", "--out",
+                file.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("copa: 20 documents, 40 requests"), r.err());
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(23, lines.size(), "20 copa + 3 swde documents");
+        JsonNode copa = new ObjectMapper().readTree(lines.get(0));
+        assertEquals("The man turned on the faucet therefore", copa.get("arguments").get(0).get(0).asText());
+        assertEquals(" water flowed from the spout.", copa.get("target").asText());
+        JsonNode swde = new ObjectMapper().readTree(lines.get(20));
+        assertEquals("{\"until\":[\"\\n\"],\"max_gen_toks\":48}", swde.get("arguments").get(0).get(1).toString());
+    }
+
     /** A generation task's stats line counts its own documents, not the previous task's requests. */
     @Test
     void generationTaskStatsAreItsOwn() {

@@ -205,14 +205,14 @@ public final class ResultsWriter {
                 resps.addArray().add(r.generations().get(d));
                 filtered.add(r.generations().get(d));
             } else if (rolling) {
-                String ll = pyStr(r.perDoc().get(d).get(DocMetrics.LL));
+                String ll = PyJson.floatRepr(r.perDoc().get(d).get(DocMetrics.LL));
                 resps.addArray().add(ll);
                 filtered.add(ll);
             } else {
                 for (LoglikelihoodResult ll : lls) {
                     String greedy = ll.greedy() ? "True" : "False";
-                    resps.addArray().addArray().add(pyStr(ll.logLikelihood())).add(greedy);
-                    filtered.addArray().add(pyStr(ll.logLikelihood())).add(greedy);
+                    resps.addArray().addArray().add(PyJson.floatRepr(ll.logLikelihood())).add(greedy);
+                    filtered.addArray().add(PyJson.floatRepr(ll.logLikelihood())).add(greedy);
                 }
             }
             s.put("filter", "none");
@@ -278,11 +278,6 @@ public final class ResultsWriter {
     private static boolean integral(TaskSpec spec, String metric) {
         return spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD && metric.equals("acc")
                 || metric.equals("contains");
-    }
-
-    /** Python's {@code str(float)}, as lm-eval's sanitize_list writes log-likelihoods. */
-    private static String pyStr(double v) {
-        return PyJson.floatRepr(v);
     }
 
     /**
