@@ -61,8 +61,7 @@ public record TokenizerInfo(String padText, Integer padId, String eosText, int e
             }
         }
         JsonNode vocab = tok.path("model").path("vocab");
-        for (var it = vocab.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (var e : vocab.properties()) {
             if (e.getValue().isInt() && e.getValue().asInt() == id) {
                 return e.getKey();
             }

@@ -42,7 +42,7 @@ public final class PyJson {
         } else if (n.isArray()) {
             container(sb, n.elements(), null, indent, depth, '[', ']');
         } else if (n.isObject()) {
-            container(sb, null, n.fields(), indent, depth, '{', '}');
+            container(sb, null, n.properties().iterator(), indent, depth, '{', '}');
         } else {
             string(sb, n.asText());
         }
