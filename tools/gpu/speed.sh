@@ -67,7 +67,7 @@ demo() {
 
 fixtures() {
   echo "== fla fixtures on the GPU: fp32 (bar 1e-3), fp16 drift"
-  for fx in eval-core/src/test/resources/fla-golden/*/; do n=$(basename $fx)
+  for fx in deltanet/src/test/resources/fla-golden/*/; do n=$(basename $fx)
     for dt in fp32 fp16; do
       $D forward $fx --input-ids $fx/expected.safetensors --out $W/$n-$dt.st --device gpu --dtype $dt >/dev/null 2>$W/err || cat $W/err
       printf '%-24s %s ' $n $dt; python3 tools/gpu/compare.py logits $W/$n-$dt.st $fx/expected.safetensors $([ $dt = fp32 ] && echo 1e-3 || echo 1e9)

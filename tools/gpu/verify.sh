@@ -15,7 +15,7 @@ PYTORCH_LIBRARY_PATH=$TL/lib $J score --text "The Python interpreter" 2>&1 | hea
 DJL_CACHE_DIR=/tmp/empty-djl $J score --device gpu --text x; echo "exit $?"
 PYTORCH_LIBRARY_PATH=/nonexistent $J score --text x; echo "exit $?"
 echo "== fixtures (fp32 bar 1e-3)"
-for fx in eval-core/src/test/resources/fla-golden/*/; do n=$(basename $fx)
+for fx in deltanet/src/test/resources/fla-golden/*/; do n=$(basename $fx)
   for dt in fp32 fp16; do
     $J forward $fx --input-ids $fx/expected.safetensors --out $W/$n-$dt.st --device gpu --dtype $dt >/dev/null 2>$W/err || cat $W/err
     printf '%-24s %s ' $n $dt; $CMP logits $W/$n-$dt.st $fx/expected.safetensors $([ $dt = fp32 ] && echo 1e-3 || echo 1e9)

@@ -1,11 +1,11 @@
 package dev.deltaeval.checkpoints;
 
 /** IEEE 754 binary16 to binary32 (Java 17 has no {@code Float.float16ToFloat}; it arrived in Java 20). */
-final class HalfFloat {
+public final class HalfFloat {
     private HalfFloat() {
     }
 
-    static float toFloat(short half) {
+    public static float toFloat(short half) {
         int h = half & 0xFFFF;
         int sign = (h >>> 15) << 31;
         int exp = (h >>> 10) & 0x1F;

@@ -52,7 +52,7 @@ public final class TensorStore {
     }
 
     private static TensorStore openSharded(Path dir, Path index) {
-        JsonNode root = ConfigParser.readJson(index);
+        JsonNode root = JsonFiles.readObject(index);
         JsonNode weightMap = root.get("weight_map");
         if (weightMap == null || !weightMap.isObject() || weightMap.size() == 0) {
             throw new CheckpointException(index + ": field weight_map is missing or empty (expected tensor -> shard file)");

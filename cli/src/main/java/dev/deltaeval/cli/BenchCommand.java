@@ -1,13 +1,12 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.checkpoints.CheckpointInitializer;
-import dev.deltaeval.checkpoints.ConfigParser;
-import dev.deltaeval.checkpoints.NamedConfigs;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.bench.ForwardBenchmark;
+import dev.deltaeval.deltanet.config.CheckpointInitializer;
+import dev.deltaeval.deltanet.config.NamedConfigs;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,11 +68,11 @@ final class BenchCommand extends GroupCommand {
                 throw new IllegalArgumentException("bench forward: give exactly one of --config or --checkpoint");
             }
             Path dir = checkpoint != null ? checkpoint : ensureRandomCheckpoint();
-            Checkpoint ckpt = CheckpointArg.open(dir);
+            ModelCheckpoint ckpt = CheckpointArg.open(dir);
             ComputeOptions opts = compute.options(ckpt);
-            try (DeltaModel model = DeltaModel.load(ckpt, opts)) {
+            try (LanguageModel model = ComputeMixin.load(ckpt, opts)) {
                 System.err.printf("benchmarking %s: batch %d x %d tokens, %d warm-up + %d iterations%n",
-                        ckpt.config().summary(), batch, length, warmup, iterations);
+                        ckpt.info().summary(), batch, length, warmup, iterations);
                 ForwardBenchmark.Result r = ForwardBenchmark.run(model, batch, length, warmup, iterations, seed,
                         i -> System.err.printf("  iteration %d/%d done%n", i + 1, warmup + iterations));
                 Map<String, Object> json = new LinkedHashMap<>();
@@ -116,7 +115,7 @@ final class BenchCommand extends GroupCommand {
             Path dir = base.resolve(name);
             if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
                 System.err.println("writing random-weight checkpoint " + dir + " (once)");
-                CheckpointInitializer.write(cfg, dir, seed, CheckpointInitializer.defaultLayout(ConfigParser.readJson(cfg)),
+                CheckpointInitializer.write(cfg, dir, seed, CheckpointInitializer.defaultLayout(dev.deltaeval.checkpoints.JsonFiles.readObject(cfg)),
                         CheckpointInitializer.StoredType.BF16);
             }
             return dir;

@@ -1,13 +1,13 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.rank.PositionSelector;
 import dev.deltaeval.rank.RankBenchmark;
 import dev.deltaeval.rank.StateRankCollector;
 import dev.deltaeval.rank.StateRanks;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,10 +82,10 @@ final class BenchRankCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> collect(ExecutorService pool) {
-        Checkpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
         ComputeOptions opts = compute.options(ckpt);
-        long[] ids = new Random(0).longs(tokens, 0, ckpt.config().vocabSize()).toArray();
-        try (DeltaModel model = DeltaModel.load(ckpt, opts)) {
+        long[] ids = new Random(0).longs(tokens, 0, ckpt.info().vocabSize()).toArray();
+        try (LanguageModel model = ComputeMixin.load(ckpt, opts)) {
             StateRankCollector c = new StateRankCollector(model, pool, 1e-6, 512);
             c.collect(java.util.Arrays.copyOf(ids, Math.min(64, ids.length)), PositionSelector.parse("all", 64), null,
                     null); // warm-up
@@ -95,7 +95,7 @@ final class BenchRankCommand implements Callable<Integer> {
             long matrices = (long) r.substeps().length * r.layers() * r.heads();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("checkpoint", checkpoint.toString());
-            m.put("model", ckpt.config().summary());
+            m.put("model", ckpt.info().summary());
             m.put("tokens", tokens);
             m.put("states", matrices);
             m.put("seconds", secs);

@@ -1,14 +1,14 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.scoring.BatchPlan;
-import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.StageTimes;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.scoring.ScoringStats;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.runtime.ComputeOptions;
+import dev.deltaeval.runtime.StageTimes;
 import dev.deltaeval.tasks.Evaluator;
 import dev.deltaeval.tasks.LmEvalSemantics;
 import dev.deltaeval.tasks.PairEncoder;
@@ -77,19 +77,19 @@ final class BenchTasksCommand implements Callable<Integer> {
             }
         }
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
-        Checkpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
         ComputeOptions opts = compute.options(ckpt);
         BatchPlan batches = batchSize.plan(opts.device().isGpu());
         List<Map<String, Object>> rows = new ArrayList<>();
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "bench tasks");
-             DeltaModel model = DeltaModel.load(ckpt, opts)) {
-            int maxLen = ckpt.config().maxPositionEmbeddings();
+             LanguageModel model = ComputeMixin.load(ckpt, opts)) {
+            int maxLen = ckpt.info().maxPositionEmbeddings();
             for (TaskSpec spec : specs) {
                 for (String mode : modes) {
                     boolean fork = mode.equals("forked");
                     LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batches, maxLen,
                             fork ? LoglikelihoodScorer.ForkPolicy.ALWAYS : LoglikelihoodScorer.ForkPolicy.NEVER);
-                    Evaluator ev = new Evaluator(scorer, PairEncoder.forModel(tok, LmEvalSemantics.CURRENT, ckpt.config()), 0);
+                    Evaluator ev = new Evaluator(scorer, PairEncoder.forModel(tok, LmEvalSemantics.CURRENT, ckpt.info()), 0);
                     TaskResult r = null;
                     double secs = 0;
                     StageTimes stages = null;

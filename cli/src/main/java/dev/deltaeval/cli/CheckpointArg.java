@@ -1,12 +1,13 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.hub.HubCache;
 import dev.deltaeval.checkpoints.hub.HubClient;
 import dev.deltaeval.checkpoints.hub.HubDownloader;
 import dev.deltaeval.checkpoints.hub.HubRepo;
-import dev.deltaeval.core.ModelException;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.model.ModelFamilies;
+import dev.deltaeval.runtime.ModelException;
 import java.nio.file.Path;
 
 /**
@@ -52,13 +53,13 @@ final class CheckpointArg {
      * The commit a Hub checkpoint resolved to (its snapshot folder's name in the Hugging Face cache), "" for a local
      * folder: lm-eval's model_sha.
      */
-    static String hubCommit(Checkpoint ckpt) {
+    static String hubCommit(ModelCheckpoint ckpt) {
         Path dir = ckpt.dir().toAbsolutePath().normalize();
         return isHubSnapshot(dir) ? dir.getFileName().toString() : "";
     }
 
-    static Checkpoint open(Path given) {
-        return Checkpoint.open(resolve(given));
+    static ModelCheckpoint open(Path given) {
+        return ModelFamilies.open(resolve(given));
     }
 
     /** HF_HUB_OFFLINE=1 (huggingface_hub's switch) uses only the cache. */
@@ -71,7 +72,7 @@ final class CheckpointArg {
      * A checkpoint's display name: its directory's name, or for a Hub snapshot the repository's name (the snapshot
      * directory itself is named by a commit hash).
      */
-    static String label(Checkpoint ckpt) {
+    static String label(ModelCheckpoint ckpt) {
         Path dir = ckpt.dir().toAbsolutePath().normalize();
         if (isHubSnapshot(dir)) {
             String repo = dir.getParent().getParent().getFileName().toString();
@@ -91,8 +92,8 @@ final class CheckpointArg {
     }
 
     /** The checkpoint's tokenizer, or one clear line saying which command needs it. */
-    static TextTokenizer tokenizer(Checkpoint ckpt, String command) {
-        Path file = ckpt.tokenizerFile().orElseThrow(() -> new ModelException(ckpt.dir().resolve(Checkpoint.TOKENIZER_FILE)
+    static TextTokenizer tokenizer(ModelCheckpoint ckpt, String command) {
+        Path file = ckpt.tokenizerFile().orElseThrow(() -> new ModelException(ckpt.dir().resolve("tokenizer.json")
                 + ": tokenizer file not found (" + command + " needs the checkpoint's tokenizer.json)"));
         return TextTokenizer.load(file);
     }

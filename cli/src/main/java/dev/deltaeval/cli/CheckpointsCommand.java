@@ -1,11 +1,13 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.CheckpointException;
-import dev.deltaeval.checkpoints.ModelConfig;
-import dev.deltaeval.checkpoints.NamedConfigs;
-import dev.deltaeval.checkpoints.ReleasedCheckpoints;
 import dev.deltaeval.checkpoints.SafetensorsFile;
+import dev.deltaeval.deltanet.config.DeltaNetCheckpoint;
+import dev.deltaeval.deltanet.config.ModelConfig;
+import dev.deltaeval.deltanet.config.NamedConfigs;
+import dev.deltaeval.deltanet.config.ReleasedCheckpoints;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.model.ModelFamilies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,11 @@ final class CheckpointsCommand extends GroupCommand {
         return String.format(Locale.ROOT, "%s n_h=%d eig=%s max_pos=%d %dx%d heads=%d", c.family().modelType(), c.numHouseholder(),
                 c.allowNegEigval() ? "[-1,1]" : "[0,1]", c.maxPositionEmbeddings(), c.numLayers(), c.hiddenSize(),
                 c.numHeads());
+    }
+
+    /** The short facts of an opened checkpoint: DeltaNet's as above, another family's summary line. */
+    static String facts(ModelCheckpoint c) {
+        return c instanceof DeltaNetCheckpoint d ? facts(d.config()) : c.info().summary();
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -58,10 +65,10 @@ final class CheckpointsCommand extends GroupCommand {
             for (Path p : found) {
                 String name = dir.relativize(p).toString();
                 try {
-                    Checkpoint c = Checkpoint.open(p);
-                    Checkpoint.TrainingContext trained = c.trainingContext();
+                    ModelCheckpoint c = ModelFamilies.open(p);
+                    ModelCheckpoint.TrainingContext trained = c.trainingContext();
                     System.out.printf(Locale.ROOT, "%-40s %8.1fM  %s trained_ctx=%d%n", name.isEmpty() ? "." : name,
-                            c.parameterCount() / 1e6, facts(c.config()), trained.tokens());
+                            c.parameterCount() / 1e6, facts(c), trained.tokens());
                 } catch (CheckpointException e) {
                     System.out.printf("%-40s invalid: %s%n", name, e.getMessage());
                 }
@@ -91,8 +98,8 @@ final class CheckpointsCommand extends GroupCommand {
                     e.gated() ? "Gated " : "", e.householder() == 1 ? "DeltaNet" : "DeltaProduct", e.householder(),
                     e.householder() == 1 ? "" : "s", e.eigenvalueRange(), e.trainingContext(), e.step(), e.params());
             if (e.config() != null) {
-                ModelConfig c = dev.deltaeval.checkpoints.ConfigParser.parse(NamedConfigs.json(e.config()), e.config(),
-                        dev.deltaeval.checkpoints.CheckpointLayout.FLA_0_2_2_PER_STEP, new ArrayList<>());
+                ModelConfig c = dev.deltaeval.deltanet.config.ConfigParser.parse(NamedConfigs.json(e.config()), e.config(),
+                        dev.deltaeval.deltanet.config.CheckpointLayout.FLA_0_2_2_PER_STEP, new ArrayList<>());
                 System.out.println("likely config " + e.config() + ": " + facts(c));
             }
             if (e.note() != null) {
@@ -103,8 +110,8 @@ final class CheckpointsCommand extends GroupCommand {
 
         private int showConfig() throws IOException {
             List<String> warnings = new ArrayList<>();
-            ModelConfig c = dev.deltaeval.checkpoints.ConfigParser.parse(NamedConfigs.json(name), name,
-                    dev.deltaeval.checkpoints.CheckpointLayout.FLA_0_2_2_PER_STEP, warnings);
+            ModelConfig c = dev.deltaeval.deltanet.config.ConfigParser.parse(NamedConfigs.json(name), name,
+                    dev.deltaeval.deltanet.config.CheckpointLayout.FLA_0_2_2_PER_STEP, warnings);
             System.out.println("bundled config " + name.replace(".json", "") + ": " + facts(c)
                     + (c.useForgetGate() ? ", forget gate" : ""));
             for (String w : warnings) {
@@ -124,7 +131,7 @@ final class CheckpointsCommand extends GroupCommand {
 
         @Override
         public Integer call() throws IOException {
-            Checkpoint c = Checkpoint.open(dir); // header, sizes, index and tensor shapes
+            ModelCheckpoint c = ModelFamilies.open(dir); // header, sizes, index and tensor shapes
             int files = 0;
             int hashed = 0;
             try (Stream<Path> s = Files.list(dir)) {
@@ -137,7 +144,7 @@ final class CheckpointsCommand extends GroupCommand {
                         Path blob = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
                         String want = blob.getFileName().toString();
                         if (want.length() == 64) {
-                            String got = Checkpoint.sha256(List.of(p));
+                            String got = dev.deltaeval.checkpoints.FileHashes.sha256(List.of(p));
                             if (!got.equals(want)) {
                                 throw new CheckpointException(p + ": sha256 " + got + " does not match its blob " + want);
                             }
@@ -147,7 +154,7 @@ final class CheckpointsCommand extends GroupCommand {
                 }
             }
             System.out.printf("%s: OK (%s, %d safetensors files, %d tensors checked, %d files hash-verified)%n", dir,
-                    facts(c.config()), files, c.storedDtypes().values().stream().mapToInt(Integer::intValue).sum(), hashed);
+                    facts(c), files, c.storedDtypes().values().stream().mapToInt(Integer::intValue).sum(), hashed);
             return 0;
         }
     }

@@ -1,13 +1,14 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.Engines;
-import dev.deltaeval.core.Precision;
-import dev.deltaeval.core.engine.DeviceRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.runtime.ComputeOptions;
+import dev.deltaeval.runtime.Engines;
+import dev.deltaeval.runtime.Precision;
+import dev.deltaeval.runtime.engine.DeviceRequest;
 import picocli.CommandLine.Option;
 
-/** --device, --dtype and --chunk, shared by every command that runs a model. */
+/** --device, --dtype, --kernels and --chunk, shared by every command that runs a model. */
 public final class ComputeMixin {
     @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu|gpu:K",
             description = {"Where to run (default: ${DEFAULT-VALUE}: the first CUDA GPU, else the CPU; said on stderr "
@@ -23,19 +24,44 @@ public final class ComputeMixin {
                     + "runs in fp32. BF16 checkpoints are widened on load."})
     String dtype;
 
+    @Option(names = "--kernels", defaultValue = "auto", paramLabel = "auto|djl|NAME[,NAME...]",
+            description = {"Which kernels run the model's recurrence (default: ${DEFAULT-VALUE}: the fastest installed "
+                    + "for the device and dtype; said on stderr at start). A family name (djl) or kernel names "
+                    + "(djl-chunked, djl-chunked-doubling, djl-recurrent) put those first; the automatic choice stays "
+                    + "behind them for shapes they do not take."})
+    String kernels;
+
     @Option(names = "--chunk", defaultValue = "64", paramLabel = "N",
             description = "Chunk length of the WY kernel in Householder sub-steps (default: ${DEFAULT-VALUE}, as fla).")
     int chunk;
 
     /** @param models the checkpoints to run: {@code --dtype auto} follows the largest */
-    public ComputeOptions options(Checkpoint... models) {
+    public ComputeOptions options(ModelCheckpoint... models) {
         DeviceRequest request = DeviceRequest.parse(device);
         Engines.Resolved r = Engines.resolveRequest(request);
         long largest = models.length == 0 ? -1 : java.util.Arrays.stream(models)
-                .mapToLong(Checkpoint::parameterCount).max().getAsLong();
+                .mapToLong(ModelCheckpoint::parameterCount).max().getAsLong();
         Precision p = Precision.resolve(dtype, r.device(), largest);
-        ComputeOptions options = new ComputeOptions(r.device(), p, chunk);
+        ComputeOptions options = new ComputeOptions(r.device(), p, chunk, kernels == null ? "auto" : kernels);
         System.err.println("deltaeval: device " + r.description() + ", dtype " + p.label());
         return options;
+    }
+
+    private static String lastKernelLine;
+
+    /** The kernel line of the model loaded last in this process, for provenance ("" before any). */
+    public static String kernelsInUse() {
+        return lastKernelLine == null ? "" : lastKernelLine;
+    }
+
+    /** Loads the model and says on stderr which kernels run it (again only when that changes). */
+    public static LanguageModel load(ModelCheckpoint ckpt, ComputeOptions options) {
+        LanguageModel model = ckpt.load(options);
+        String line = model.kernelSummary();
+        if (!line.isEmpty() && !line.equals(lastKernelLine)) {
+            System.err.println("deltaeval: kernels " + line);
+            lastKernelLine = line;
+        }
+        return model;
     }
 }

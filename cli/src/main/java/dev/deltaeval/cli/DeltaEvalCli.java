@@ -1,11 +1,11 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.CheckpointException;
-import dev.deltaeval.core.ModelException;
+import dev.deltaeval.runtime.ModelException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code deltaeval} command: wires modules together; no logic a test of another module would need. */
 @Command(name = "deltaeval", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -49,7 +49,7 @@ public final class DeltaEvalCli implements Runnable {
      * the unit's {@code .failed} record).
      */
     static int execute(java.io.StringWriter errors, String... args) {
-        dev.deltaeval.core.engine.LibtorchInstaller.applyDjlDefaults();
+        dev.deltaeval.runtime.engine.LibtorchInstaller.applyDjlDefaults();
         CommandLine cl = new CommandLine(new DeltaEvalCli());
         if (errors != null) {
             java.io.PrintStream stderr = System.err;

@@ -1,11 +1,11 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.scoring.BatchPlan;
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.runtime.ComputeOptions;
 import dev.deltaeval.tasks.Evaluator;
 import dev.deltaeval.tasks.Generator;
 import dev.deltaeval.tasks.LmEvalSemantics;
@@ -120,9 +120,9 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         int limit = Limits.check(this.limit);
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
-        Checkpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
         LmEvalSemantics semantics = LmEvalSemantics.parse(compat);
-        int maxLen = maxLength != null ? maxLength : ckpt.config().maxPositionEmbeddings();
+        int maxLen = maxLength != null ? maxLength : ckpt.info().maxPositionEmbeddings();
         ComputeOptions opts = compute.options(ckpt);
         BatchPlan batches = batchSize.plan(opts.device().isGpu());
         double start = System.currentTimeMillis() / 1000.0;
@@ -133,10 +133,10 @@ final class EvalCommand implements Callable<Integer> {
         // the journal lives in the model's folder: lm-eval's readers take every folder under OUTPUT for a model
         Path modelDir = output.resolve(ResultsWriter.sanitizeModelName(CheckpointArg.modelName(checkpoint)));
         Path journalDir = noCache ? freshJournalDir() : cacheDir != null ? cacheDir : modelDir.resolve("cache");
-        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "eval"); DeltaModel model = DeltaModel.load(ckpt, opts)) {
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "eval"); LanguageModel model = ComputeMixin.load(ckpt, opts)) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, batches, maxLen, forkPolicy());
-            Evaluator evaluator = new Evaluator(scorer, PairEncoder.forModel(tok, semantics, ckpt.config()), bootstrapIters,
-                    new Generator(model, tok, semantics, ckpt.config().eosTokenId(), maxLen, batches), semantics);
+            Evaluator evaluator = new Evaluator(scorer, PairEncoder.forModel(tok, semantics, ckpt.info()), bootstrapIters,
+                    new Generator(model, tok, semantics, ckpt.info().eosTokenId(), maxLen, batches), semantics);
             for (TaskSpec spec : specs) {
                 List<Path> files = new ArrayList<>(List.of(dataDir.resolve(spec.dataFile())));
                 if (spec.labelsFile() != null) {
@@ -161,7 +161,7 @@ final class EvalCommand implements Callable<Integer> {
                     r = evaluator.run(spec, dataDir, limit, show, journal);
                 }
                 Limits.warnIfBeyond(limit, spec.task(), r.originalDocs());
-                dataHashes.put(spec.task(), Checkpoint.sha256(files));
+                dataHashes.put(spec.task(), dev.deltaeval.checkpoints.FileHashes.sha256(files));
                 if (spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
                     System.err.printf("%s: %d documents, %d generated, %d from the journal%n", spec.task(),
                             r.docs().size(), evaluator.lastGenerated(), r.docs().size() - evaluator.lastGenerated());
@@ -174,11 +174,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         Provenance p = new Provenance(Version.HARNESS, ckpt.dir().toString(), ckpt.contentHash(), ckpt.parameterCount(),
-                semantics, opts.deviceLabel(), opts.precision().label(), batches.maxRows(), batches.tokenBudget(),
+                semantics, opts.deviceLabel(), opts.precision().label(), ComputeMixin.kernelsInUse(), batches.maxRows(), batches.tokenBudget(),
                 forkPolicy().name().toLowerCase(java.util.Locale.ROOT), maxLen, limit,
                 bootstrapIters, dataHashes, CheckpointArg.modelName(checkpoint), CheckpointArg.revision(checkpoint),
                 CheckpointArg.hubCommit(ckpt), TokenizerInfo.read(ckpt.tokenizerFile().orElse(null),
-                ckpt.config().bosTokenId(), ckpt.config().eosTokenId()), Version.environment(opts.deviceLabel()));
+                ckpt.info().bosTokenId(), ckpt.info().eosTokenId()), Version.environment(opts.deviceLabel()));
         String stamp = LocalDateTime.now().toString().replace(":", "-");
         try {
             ResultsWriter.write(modelDir, stamp, ResultsWriter.resultsJson(results, p, start, secs, logSamples), results,

@@ -1,9 +1,6 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.bench.ProcessMemory;
 import dev.deltaeval.core.data.SequenceChunker;
 import dev.deltaeval.core.data.TextSource;
@@ -13,6 +10,9 @@ import dev.deltaeval.extrapolation.ExtrapolationReport;
 import dev.deltaeval.extrapolation.LengthExtrapolation;
 import dev.deltaeval.extrapolation.PositionCurves;
 import dev.deltaeval.extrapolation.ResumeFile;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,18 +91,18 @@ final class ExtrapolateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--bucket and --segment must be at least 1 token");
         }
         List<Path> ckpts = checkpoints.isEmpty() ? List.of(CheckpointArg.resolve(null)) : checkpoints;
-        List<Checkpoint> opened = new ArrayList<>();
+        List<ModelCheckpoint> opened = new ArrayList<>();
         for (Path p : ckpts) {
             opened.add(CheckpointArg.open(p)); // every checkpoint is validated before hours of work start
         }
         TextSource source = data.source();
         List<String> docs = source.read();
         String dataHash = RunProvenance.dataHash(source);
-        ComputeOptions opts = compute.options(opened.toArray(new Checkpoint[0]));
+        ComputeOptions opts = compute.options(opened.toArray(new ModelCheckpoint[0]));
         Files.createDirectories(out);
         for (int maxLen : maxLens) {
             List<ExtrapolationReport> reports = new ArrayList<>();
-            for (Checkpoint ckpt : opened) {
+            for (ModelCheckpoint ckpt : opened) {
                 reports.add(runOne(ckpt, source, docs, dataHash, maxLen, opts));
             }
             List<Path> charts = noCharts ? List.of() : ExtrapolationCharts.write(reports, out.resolve("plots"),
@@ -126,7 +126,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
         return at < 0 ? "never" : "position " + at;
     }
 
-    private ExtrapolationReport runOne(Checkpoint ckpt, TextSource source, List<String> docs, String dataHash,
+    private ExtrapolationReport runOne(ModelCheckpoint ckpt, TextSource source, List<String> docs, String dataHash,
                                        int maxLen, ComputeOptions opts) throws IOException {
         String model = CheckpointArg.label(ckpt);
         Path file = out.resolve(ExtrapolationReport.fileName(source.name(), maxLen, model));
@@ -158,7 +158,7 @@ final class ExtrapolateCommand implements Callable<Integer> {
         long tokens = (long) sequences.size() * (maxLen - 1);
         ProgressLine progress = new ProgressLine(model + " max_len " + maxLen, (int) Math.min(Integer.MAX_VALUE, tokens),
                 "tokens");
-        try (DeltaModel m = DeltaModel.load(ckpt, opts)) {
+        try (LanguageModel m = ComputeMixin.load(ckpt, opts)) {
             LengthExtrapolation.run(m, sequences, segment, acc, (done, soFar, scored) -> {
                 resume.save(soFar);
                 progress.update((int) Math.min(Integer.MAX_VALUE, (long) done * (maxLen - 1)));

@@ -1,15 +1,15 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.CheckpointException;
 import dev.deltaeval.checkpoints.SafetensorsFile;
 import dev.deltaeval.checkpoints.SafetensorsWriter;
 import dev.deltaeval.checkpoints.TensorInfo;
-import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ForwardOutput;
-import dev.deltaeval.core.ForwardRequest;
-import dev.deltaeval.core.TokenBatch;
-import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import dev.deltaeval.model.ForwardMode;
+import dev.deltaeval.model.ForwardOutput;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.model.TokenBatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -43,7 +43,7 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
         SafetensorsFile in = SafetensorsFile.open(inputIds);
         if (!in.tensors().containsKey("input_ids")) {
             throw new CheckpointException(inputIds + ": tensor input_ids is missing (expected I64 [B, T])");
@@ -55,18 +55,31 @@ final class ForwardCommand implements Callable<Integer> {
         }
         int b = (int) info.shape()[0];
         int t = (int) info.shape()[1];
-        Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-        try (DeltaModel model = DeltaModel.load(ckpt, compute.options(ckpt))) {
+        ForwardMode m = forwardMode(mode);
+        try (LanguageModel model = ComputeMixin.load(ckpt, compute.options(ckpt))) {
             ForwardOutput o = model.forward(new TokenBatch(in.readLongs("input_ids"), b, t), null,
                     ForwardRequest.logits(m).withHidden());
-            int l = model.config().numLayers();
+            int l = model.info().numLayers();
             new SafetensorsWriter().metadata("format", "pt")
-                    .putFloat("logits", new long[] {b, t, model.config().vocabSize()}, o.logits())
-                    .putFloat("hidden", new long[] {l + 1, b, t, model.config().hiddenSize()}, o.hidden())
+                    .putFloat("logits", new long[] {b, t, model.info().vocabSize()}, o.logits())
+                    .putFloat("hidden", new long[] {l + 1, b, t, model.info().hiddenSize()}, o.hidden())
                     .write(out);
         }
-        System.out.println("wrote " + out + " (logits [" + b + ", " + t + ", " + ckpt.config().vocabSize() + "], hidden ["
-                + (ckpt.config().numLayers() + 1) + ", " + b + ", " + t + ", " + ckpt.config().hiddenSize() + "])");
+        System.out.println("wrote " + out + " (logits [" + b + ", " + t + ", " + ckpt.info().vocabSize() + "], hidden ["
+                + (ckpt.info().numLayers() + 1) + ", " + b + ", " + t + ", " + ckpt.info().hiddenSize() + "])");
         return 0;
+    }
+
+    /** The mode as users name it: DeltaNet's "chunked" and "recurrent", or the model-neutral names. */
+    static ForwardMode forwardMode(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "chunked", "parallel":
+                return ForwardMode.PARALLEL;
+            case "recurrent", "stepwise":
+                return ForwardMode.STEPWISE;
+            default:
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new ForwardCommand()),
+                        "--mode " + name + ": expected chunked (parallel) or recurrent (stepwise)");
+        }
     }
 }

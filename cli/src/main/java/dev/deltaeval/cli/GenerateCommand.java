@@ -1,9 +1,9 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.GreedyDecoder;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,10 +37,10 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Checkpoint ckpt = CheckpointArg.open(checkpoint);
-        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "generate"); DeltaModel model = DeltaModel.load(ckpt, compute.options(ckpt))) {
+        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "generate"); LanguageModel model = ComputeMixin.load(ckpt, compute.options(ckpt))) {
             long[] ids = tok.encode(prompt, !noBos);
-            long eos = ckpt.config().eosTokenId();
+            long eos = ckpt.info().eosTokenId();
             long t0 = System.nanoTime();
             long[] out = new GreedyDecoder(model).generate(ids, maxNew, ignoreEos ? null : id -> id == eos);
             double secs = (System.nanoTime() - t0) / 1e9;

@@ -1,10 +1,9 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.checkpoints.CheckpointInitializer;
-import dev.deltaeval.checkpoints.CheckpointLayout;
-import dev.deltaeval.checkpoints.ConfigParser;
-import dev.deltaeval.checkpoints.NamedConfigs;
+import dev.deltaeval.deltanet.config.CheckpointInitializer;
+import dev.deltaeval.deltanet.config.CheckpointLayout;
+import dev.deltaeval.deltanet.config.DeltaNetCheckpoint;
+import dev.deltaeval.deltanet.config.NamedConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +40,14 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path cfg = NamedConfigs.resolve(config, Files.createTempDirectory("deltaeval-config"));
-        CheckpointLayout l = layout.equals("auto") ? CheckpointInitializer.defaultLayout(ConfigParser.readJson(cfg))
+        CheckpointLayout l = layout.equals("auto") ? CheckpointInitializer.defaultLayout(dev.deltaeval.checkpoints.JsonFiles.readObject(cfg))
                 : CheckpointLayout.parse(layout);
         CheckpointInitializer.StoredType type = CheckpointInitializer.StoredType.valueOf(storedDtype.toUpperCase(Locale.ROOT));
-        Checkpoint c = CheckpointInitializer.write(cfg, out, seed, l, type);
+        DeltaNetCheckpoint c = CheckpointInitializer.write(cfg, out, seed, l, type);
         if (tokenizer != null) {
-            Files.copy(tokenizer, out.resolve(Checkpoint.TOKENIZER_FILE), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(tokenizer, out.resolve(DeltaNetCheckpoint.TOKENIZER_FILE), StandardCopyOption.REPLACE_EXISTING);
         }
-        System.out.printf("wrote %s: %s, layout %s, %,d parameters%n", out, c.config().summary(), l.label(),
+        System.out.printf("wrote %s: %s, layout %s, %,d parameters%n", out, c.info().summary(), l.label(),
                 c.parameterCount());
         return 0;
     }

@@ -1,8 +1,7 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.checkpoints.ModelConfig;
+import dev.deltaeval.model.ModelCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,25 +28,23 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint c = CheckpointArg.open(checkpoint);
-        ModelConfig cfg = c.config();
+        ModelCheckpoint c = CheckpointArg.open(checkpoint);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("checkpoint", c.dir().toString());
-        facts.put("model", cfg.summary());
-        facts.put("model_type", cfg.family().modelType());
-        facts.put("layout", c.layout().label());
+        facts.put("model", c.info().summary());
+        facts.put("model_type", c.info().modelType());
+        facts.put("layout", c.layoutLabel());
         facts.put("parameters", c.parameterCount());
-        facts.put("num_householder", cfg.numHouseholder());
-        facts.put("eigenvalue_range", cfg.allowNegEigval() ? "[-1, 1]" : "[0, 1]");
-        Checkpoint.TrainingContext train = c.trainingContext();
+        facts.putAll(c.architectureFacts());
+        ModelCheckpoint.TrainingContext train = c.trainingContext();
         facts.put("training_context", train.tokens() + " (" + train.source() + ")");
-        facts.put("vocab_size", cfg.vocabSize());
+        facts.put("vocab_size", c.info().vocabSize());
         facts.put("stored_dtypes", c.storedDtypes());
         long bytes = 0;
-        for (Path f : c.store().files()) {
+        for (Path f : c.weightFiles()) {
             bytes += Files.size(f);
         }
-        facts.put("weight_files", c.store().files().size() + " file(s), " + String.format("%.1f MB", bytes / 1e6));
+        facts.put("weight_files", c.weightFiles().size() + " file(s), " + String.format("%.1f MB", bytes / 1e6));
         if (c.tokenizerFile().isPresent()) {
             // parse it: a tokenizer.json that exists but does not load is an error, not a fact
             CheckpointArg.tokenizer(c, "inspect").close();

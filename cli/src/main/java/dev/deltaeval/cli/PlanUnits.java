@@ -1,6 +1,6 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.Checkpoint;
+import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.tasks.TaskRegistry;
 import dev.deltaeval.tasks.TaskSpec;
 import java.io.IOException;
@@ -31,7 +31,7 @@ final class PlanUnits {
         List<WorkUnit> units = new ArrayList<>();
         Path cache = Path.of(p.output()).resolve("cache");
         for (String c : p.checkpoints()) {
-            Checkpoint ckpt = CheckpointArg.open(Path.of(c));
+            ModelCheckpoint ckpt = CheckpointArg.open(Path.of(c));
             String model = CheckpointArg.label(ckpt);
             double params = ckpt.parameterCount();
             if (p.eval() != null) {

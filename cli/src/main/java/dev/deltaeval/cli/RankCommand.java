@@ -1,13 +1,12 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
-import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.SafetensorsWriter;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.data.SequenceChunker;
 import dev.deltaeval.core.data.TextSource;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.rank.HiddenRankCollector;
 import dev.deltaeval.rank.HiddenRanks;
 import dev.deltaeval.rank.PositionSelector;
@@ -16,6 +15,7 @@ import dev.deltaeval.rank.RankReport;
 import dev.deltaeval.rank.SpectralMeasures;
 import dev.deltaeval.rank.StateRankCollector;
 import dev.deltaeval.rank.StateRanks;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -107,7 +107,7 @@ final class RankCommand implements Callable<Integer> {
         if (window < 1 || segment < 1) {
             throw new IllegalArgumentException("--window and --segment must be at least 1 token");
         }
-        Checkpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
         PositionSelector selector = PositionSelector.parse(positions, maxLen);
         TextSource source = data.source();
         List<String> docs = source.read();
@@ -115,7 +115,7 @@ final class RankCommand implements Callable<Integer> {
         try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "rank")) {
             ids = new SequenceChunker(maxLen, data.mapBatch, data.seed).chunks(docs, tok, 1).get(0);
         }
-        long bos = ckpt.config().bosTokenId();
+        long bos = ckpt.info().bosTokenId();
         long[] bosPositions = java.util.stream.IntStream.range(0, ids.length).filter(i -> ids[i] == bos)
                 .mapToLong(i -> i).toArray();
         String model = CheckpointArg.label(ckpt);
@@ -132,7 +132,7 @@ final class RankCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         StateRanks states = null;
         HiddenRanks hidden = null;
-        try (DeltaModel m = DeltaModel.load(ckpt, opts)) {
+        try (LanguageModel m = ComputeMixin.load(ckpt, opts)) {
             if (!noState) {
                 ProgressLine p = new ProgressLine(model + " states", ids.length, "tokens");
                 states = new StateRankCollector(m, pool, relTol, segment).collect(ids, selector, null,
@@ -141,7 +141,7 @@ final class RankCommand implements Callable<Integer> {
             if (!noHidden) {
                 ProgressLine p = new ProgressLine(model + " hidden", ids.length, "tokens");
                 hidden = new HiddenRankCollector(m, relTol, segment).collect(ids, window, mixers,
-                        saveActivations == null ? null : (first, n, hid) -> saveSegment(ids, m.config().numLayers() + 1,
+                        saveActivations == null ? null : (first, n, hid) -> saveSegment(ids, m.info().numLayers() + 1,
                                 first, n, hid), done -> p.update((int) done));
             }
         } finally {

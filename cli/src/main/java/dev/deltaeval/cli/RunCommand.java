@@ -1,8 +1,8 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
-import dev.deltaeval.core.Engines;
-import dev.deltaeval.core.engine.DeviceRequest;
+import dev.deltaeval.runtime.Engines;
+import dev.deltaeval.runtime.engine.DeviceRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.ComputeOptions;
 import dev.deltaeval.core.data.TextSource;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,14 +15,14 @@ final class RunProvenance {
     static String dataHash(TextSource source) throws java.io.IOException {
         java.nio.file.Path path = source.path();
         if (!java.nio.file.Files.isDirectory(path)) {
-            return Checkpoint.sha256(java.util.List.of(path));
+            return dev.deltaeval.checkpoints.FileHashes.sha256(java.util.List.of(path));
         }
         try (var files = java.nio.file.Files.list(path)) {
-            return Checkpoint.sha256(files.filter(p -> p.toString().endsWith(".txt")).sorted().toList());
+            return dev.deltaeval.checkpoints.FileHashes.sha256(files.filter(p -> p.toString().endsWith(".txt")).sorted().toList());
         }
     }
 
-    static Map<String, Object> of(Checkpoint ckpt, TextSource source, String dataHash, Long seed, ComputeOptions opts) {
+    static Map<String, Object> of(ModelCheckpoint ckpt, TextSource source, String dataHash, Long seed, ComputeOptions opts) {
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("harness_version", Version.HARNESS);
         prov.put("checkpoint", ckpt.dir().toString());
@@ -33,6 +33,7 @@ final class RunProvenance {
         prov.put("seed", seed);
         prov.put("device", opts.deviceLabel());
         prov.put("dtype", opts.precision().label());
+        prov.put("kernels", ComputeMixin.kernelsInUse());
         prov.put("batch_size", 1);
         prov.put("date", java.time.Instant.now().toString());
         return prov;

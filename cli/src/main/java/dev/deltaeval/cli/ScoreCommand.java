@@ -1,10 +1,10 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.AtomicFiles;
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.SequenceScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,9 +57,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Checkpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
         String text = source.text != null ? source.text : Files.readString(source.file);
-        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "score"); DeltaModel model = DeltaModel.load(ckpt, compute.options(ckpt))) {
+        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "score"); LanguageModel model = ComputeMixin.load(ckpt, compute.options(ckpt))) {
             long[] ids = tok.encode(text, !noBos);
             long t0 = System.nanoTime();
             SequenceScorer.Scores s = SequenceScorer.score(model, ids, segment);

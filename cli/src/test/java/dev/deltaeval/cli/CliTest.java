@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The commands end to end, in process. Fixtures come from eval-core's test resources in this repository. */
 class CliTest {
-    static final Path FIXTURES = Path.of("../eval-core/src/test/resources/fla-golden");
+    static final Path FIXTURES = Path.of("../deltanet/src/test/resources/fla-golden");
     static final Path DEMO = Path.of("../checkpoints/demo-dp2-6m");
 
     @TempDir

@@ -1,10 +1,10 @@
 package dev.deltaeval.rank;
 
-import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ForwardOutput;
-import dev.deltaeval.core.ForwardRequest;
-import dev.deltaeval.core.ModelState;
-import dev.deltaeval.core.TokenBatch;
+import dev.deltaeval.model.ForwardOutput;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.RecurrentState;
+import dev.deltaeval.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * O(T x hidden); windows of {@code window} tokens get their own spectrum from their Gram matrix.
  */
 public final class HiddenRankCollector {
-    private final DeltaModel model;
+    private final LanguageModel model;
     private final double relTol;
     private final int segment;
 
@@ -27,7 +27,7 @@ public final class HiddenRankCollector {
         void onSegment(long firstToken, int tokens, float[] hidden);
     }
 
-    public HiddenRankCollector(DeltaModel model, double relTol, int segment) {
+    public HiddenRankCollector(LanguageModel model, double relTol, int segment) {
         if (segment < 1) {
             throw new IllegalArgumentException("--segment must be at least 1 token, got " + segment);
         }
@@ -49,9 +49,9 @@ public final class HiddenRankCollector {
         if (window < 1) {
             throw new IllegalArgumentException("--window must be at least 1 token, got " + window);
         }
-        int layers = model.config().numLayers();
+        int layers = model.info().numLayers();
         int entries = layers + 1 + (mixers ? layers : 0);
-        int h = model.config().hiddenSize();
+        int h = model.info().hiddenSize();
         DMatrixRMaj[] gram = new DMatrixRMaj[entries];
         DMatrixRMaj[] winGram = new DMatrixRMaj[entries];
         double[][] colSum = new double[entries][h];
@@ -64,14 +64,15 @@ public final class HiddenRankCollector {
         List<Long> starts = new ArrayList<>();
         SingularValues sv = new SingularValues();
         long inWindow = 0;
-        ModelState state = null;
+        RecurrentState state = null;
         try {
             for (int from = 0; from < ids.length; from += segment) {
                 int to = Math.min(ids.length, from + segment);
                 int len = to - from;
-                float[][] mixed = new float[layers][];
+                ForwardRequest req = ForwardRequest.stateOnly().withHidden();
                 ForwardOutput out = model.forward(TokenBatch.single(Arrays.copyOfRange(ids, from, to)), state,
-                        ForwardRequest.stateOnly().withHidden(), null, mixers ? (l, y) -> mixed[l] = y : null);
+                        mixers ? req.withMixerOutputs() : req);
+                float[] mixed = out.mixerOutputs();
                 if (state != null) {
                     state.close();
                 }
@@ -85,8 +86,9 @@ public final class HiddenRankCollector {
                 while (row < len) {
                     int take = (int) Math.min(len - row, window - inWindow);
                     for (int e = 0; e < entries; e++) {
-                        float[] src = e <= layers ? hid : mixed[e - layers - 1];
-                        int off = ((e <= layers ? e * len : 0) + row) * h;
+                        // hidden states [L+1, 1, len, H], then the mixer outputs [L, 1, len, H]
+                        float[] src = e <= layers ? hid : mixed;
+                        int off = ((e <= layers ? e : e - layers - 1) * len + row) * h;
                         DMatrixRMaj g = SingularValues.gram(src, off, take, h);
                         CommonOps_DDRM.addEquals(gram[e], g);
                         CommonOps_DDRM.addEquals(winGram[e], g);

@@ -1,10 +1,11 @@
 package dev.deltaeval.rank;
 
-import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ForwardOutput;
-import dev.deltaeval.core.ForwardRequest;
-import dev.deltaeval.core.ModelState;
-import dev.deltaeval.core.TokenBatch;
+import dev.deltaeval.model.ForwardOutput;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.RecurrentState;
+import dev.deltaeval.model.StateInspection;
+import dev.deltaeval.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.concurrent.Semaphore;
  * flight, so memory does not grow with T.
  */
 public final class StateRankCollector {
-    private final DeltaModel model;
+    private final LanguageModel model;
     private final ExecutorService pool;
     private final double relTol;
     private final int segment;
@@ -42,7 +43,7 @@ public final class StateRankCollector {
      * @param segment tokens per forward call (the state is carried across calls; the recurrent kernel's cost does
      *                not depend on it, only how often progress is reported)
      */
-    public StateRankCollector(DeltaModel model, ExecutorService pool, double relTol, int segment) {
+    public StateRankCollector(LanguageModel model, ExecutorService pool, double relTol, int segment) {
         if (segment < 1) {
             throw new IllegalArgumentException("--segment must be at least 1 token, got " + segment);
         }
@@ -53,9 +54,13 @@ public final class StateRankCollector {
     }
 
     public StateRanks collect(long[] ids, PositionSelector selector, StateTap tap, Progress progress) {
-        int n = model.config().numHouseholder();
-        int layers = model.config().numLayers();
-        int heads = model.config().numHeads();
+        StateInspection inspection = model.stateInspection().orElseThrow(() -> new IllegalArgumentException(
+                "state ranks need a model whose family shows its matrix-valued state; " + model.info().family()
+                        + " models do not"));
+        StateInspection.StateShape shape = inspection.stateShape();
+        int n = shape.updatesPerToken();
+        int layers = model.info().numLayers();
+        int heads = shape.heads();
         int captures = selector.count(ids.length, n);
         long[] substeps = new long[captures];
         float[][][] erank = new float[layers][captures][heads];
@@ -65,14 +70,14 @@ public final class StateRankCollector {
         int[] captureOf = new int[layers]; // next capture slot per layer
         Semaphore inFlight = new Semaphore(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
         List<Future<?>> pending = new ArrayList<>();
-        ModelState state = null;
+        RecurrentState state = null;
         try {
             for (int from = 0; from < ids.length; from += segment) {
                 int to = Math.min(ids.length, from + segment);
                 long offset = from;
                 boolean lastSegment = to == ids.length;
-                ForwardOutput out = model.forward(TokenBatch.single(Arrays.copyOfRange(ids, from, to)), state,
-                        ForwardRequest.stateOnly(), (layer, token, step, s) -> {
+                ForwardOutput out = inspection.forwardObserved(TokenBatch.single(Arrays.copyOfRange(ids, from, to)),
+                        state, ForwardRequest.stateOnly(), (layer, token, step, s) -> {
                             long t = offset + token;
                             boolean isLast = lastSegment && t == ids.length - 1 && step == n - 1;
                             boolean take = selector.takes(t, step, n);
@@ -95,7 +100,8 @@ public final class StateRankCollector {
                             inFlight.acquireUninterruptibly();
                             pending.add(pool.submit(() -> {
                                 try {
-                                    measure(host, heads, erank[layer][c], nrank[layer][c], pr[layer][c]);
+                                    measure(host, heads, shape.keyDim(), erank[layer][c], nrank[layer][c],
+                                            pr[layer][c]);
                                 } finally {
                                     inFlight.release();
                                 }
@@ -126,9 +132,8 @@ public final class StateRankCollector {
         return new StateRanks(substeps, n, erank, nrank, pr, last);
     }
 
-    private void measure(float[] host, int heads, float[] erank, int[] nrank, float[] pr) {
+    private void measure(float[] host, int heads, int dk, float[] erank, int[] nrank, float[] pr) {
         int per = host.length / heads;
-        int dk = model.config().headKDim();
         int dv = per / dk;
         SingularValues sv = svd.get();
         for (int h = 0; h < heads; h++) {

@@ -2,12 +2,12 @@ package dev.deltaeval.rank;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.SafetensorsFile;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.charts.ChartAssertions;
 import dev.deltaeval.core.charts.ChartFiles;
+import dev.deltaeval.deltanet.models.DeltaNetModel;
+import dev.deltaeval.model.ModelFamilies;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Streaming hidden-state ranks against a direct SVD of fla's own hidden states, and the rank charts as files.
  */
 class HiddenRankTest {
-    static final Path FIXTURE = Path.of("../eval-core/src/test/resources/fla-golden/v022_dp2_negeig");
+    static final Path FIXTURE = Path.of("../deltanet/src/test/resources/fla-golden/v022_dp2_negeig");
 
     @Test
     void streamedGramSpectraEqualADirectSvdOfFlaHiddenStates() {
@@ -29,7 +29,7 @@ class HiddenRankTest {
         int t = (int) exp.info("input_ids").shape()[1];
         long[] ids = Arrays.copyOf(exp.readLongs("input_ids"), t);
         float[] fla = exp.readFloat("hidden_fp32").toFloatArray(); // [L+1, 2, T, H]
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(FIXTURE), ComputeOptions.cpu())) {
+        try (DeltaNetModel model = (DeltaNetModel) ModelFamilies.open(FIXTURE).load(ComputeOptions.cpu())) {
             int h = model.config().hiddenSize();
             int window = 16;
             HiddenRanks got = new HiddenRankCollector(model, 1e-6, 7).collect(ids, window, null, null);
@@ -56,7 +56,7 @@ class HiddenRankTest {
         SafetensorsFile exp = SafetensorsFile.open(FIXTURE.resolve("expected.safetensors"));
         int t = (int) exp.info("input_ids").shape()[1];
         long[] ids = Arrays.copyOf(exp.readLongs("input_ids"), t);
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(FIXTURE), ComputeOptions.cpu())) {
+        try (DeltaNetModel model = (DeltaNetModel) ModelFamilies.open(FIXTURE).load(ComputeOptions.cpu())) {
             HiddenRanks plain = new HiddenRankCollector(model, 1e-6, 40).collect(ids, 32, false, null, null);
             HiddenRanks withMixers = new HiddenRankCollector(model, 1e-6, 40).collect(ids, 32, true, null, null);
             assertEquals(List.of("embeddings", "block 0", "final norm"), plain.names());
@@ -77,7 +77,7 @@ class HiddenRankTest {
         int t = (int) exp.info("input_ids").shape()[1];
         long[] ids = Arrays.copyOf(exp.readLongs("input_ids"), t);
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(FIXTURE), ComputeOptions.cpu())) {
+        try (DeltaNetModel model = (DeltaNetModel) ModelFamilies.open(FIXTURE).load(ComputeOptions.cpu())) {
             StateRanks states = new StateRankCollector(model, pool, 1e-6, 32).collect(ids,
                     PositionSelector.parse("all", t), null, null);
             HiddenRanks hidden = new HiddenRankCollector(model, 1e-6, 32).collect(ids, 16, null, null);

@@ -1,7 +1,7 @@
 package dev.deltaeval.rank;
 
-import dev.deltaeval.checkpoints.ModelConfig;
 import dev.deltaeval.checkpoints.SafetensorsFile;
+import dev.deltaeval.deltanet.config.ModelConfig;
 
 /**
  * The recurrent state of one GatedDeltaProduct layer (fla 0.2.2 layout, no forget gate) from the layer's input,

@@ -3,13 +3,13 @@ package dev.deltaeval.rank;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.SafetensorsFile;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ForwardRequest;
-import dev.deltaeval.core.ModelState;
-import dev.deltaeval.core.TokenBatch;
+import dev.deltaeval.deltanet.models.DeltaNetModel;
+import dev.deltaeval.deltanet.models.DeltaNetState;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.ModelFamilies;
+import dev.deltaeval.model.TokenBatch;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * prefix, and the final state equals a plain-Java token-by-token delta rule fed from fla's own hidden states.
  */
 class StateCaptureTest {
-    static final Path GOLDEN = Path.of("../eval-core/src/test/resources/fla-golden");
+    static final Path GOLDEN = Path.of("../deltanet/src/test/resources/fla-golden");
     static final float TOL = 1e-4f;
     static ExecutorService pool;
 
@@ -59,7 +59,7 @@ class StateCaptureTest {
     void capturedStatesEqualChunkedStatesAtTheSamePrefix(String fixture) {
         Path dir = GOLDEN.resolve(fixture);
         long[] ids = sequence0(SafetensorsFile.open(dir.resolve("expected.safetensors")));
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(dir), ComputeOptions.cpu())) {
+        try (DeltaNetModel model = (DeltaNetModel) ModelFamilies.open(dir).load(ComputeOptions.cpu())) {
             int n = model.config().numHouseholder();
             Map<String, float[]> tapped = new HashMap<>();
             StateRanks ranks = new StateRankCollector(model, pool, 1e-6, 29).collect(ids,
@@ -68,7 +68,7 @@ class StateCaptureTest {
             assertEquals(3, ranks.substeps().length);
             assertEquals(37L * n, ranks.substeps()[1]);
             for (int t : new int[] {1, 37, 96}) {
-                try (ModelState chunked = model.forward(TokenBatch.single(Arrays.copyOf(ids, t)), null,
+                try (DeltaNetState chunked = (DeltaNetState) model.forward(TokenBatch.single(Arrays.copyOf(ids, t)), null,
                         ForwardRequest.stateOnly()).state()) {
                     for (int l = 0; l < model.config().numLayers(); l++) {
                         float[] got = tapped.get(l + "@" + (long) t * n);
@@ -97,7 +97,7 @@ class StateCaptureTest {
         long[] ids = sequence0(exp);
         float[] hidden = exp.readFloat("hidden_fp32").toFloatArray(); // [L+1, 2, T, H]
         SafetensorsFile weights = SafetensorsFile.open(dir.resolve("model.safetensors"));
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(dir), ComputeOptions.cpu())) {
+        try (DeltaNetModel model = (DeltaNetModel) ModelFamilies.open(dir).load(ComputeOptions.cpu())) {
             StateRanks ranks = new StateRankCollector(model, pool, 1e-6, 40).collect(ids,
                     PositionSelector.parse("every:32", ids.length), null, null);
             int t = ids.length;

@@ -1,6 +1,13 @@
 package dev.deltaeval.core;
 
-import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import dev.deltaeval.model.ForwardMode;
+import dev.deltaeval.model.ForwardOutput;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.NonFiniteOutputException;
+import dev.deltaeval.model.RecurrentState;
+import dev.deltaeval.model.TokenBatch;
+import dev.deltaeval.runtime.ModelException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,9 +22,9 @@ import java.util.function.LongPredicate;
  * ever enters a state, and a prompt's tokens do not depend on which prompts share its batch.
  */
 public final class GreedyDecoder {
-    private final DeltaModel model;
+    private final LanguageModel model;
 
-    public GreedyDecoder(DeltaModel model) {
+    public GreedyDecoder(LanguageModel model) {
         this.model = model;
     }
 
@@ -82,7 +89,7 @@ public final class GreedyDecoder {
             long[] p = prompts.get(group.get(r));
             next[r] = p[p.length - 1];
         }
-        ModelState state = null;
+        RecurrentState state = null;
         try {
             if (prompts.get(group.get(0)).length > 1) {
                 List<long[]> prefixes = new ArrayList<>();
@@ -98,10 +105,10 @@ public final class GreedyDecoder {
                 for (int r = 0; r < active.length; r++) {
                     column[r] = new long[] {next[active[r]]};
                 }
-                ModelState from = state;
+                RecurrentState from = state;
                 int[] rows = active;
                 ForwardOutput o = guarded(() -> model.forward(TokenBatch.of(column), from,
-                        new ForwardRequest(Mode.RECURRENT, true, null, false, true)), group, rows);
+                        new ForwardRequest(ForwardMode.STEPWISE, true, null, false, true)), group, rows);
                 if (state != null) {
                     state.close();
                 }
@@ -126,7 +133,7 @@ public final class GreedyDecoder {
                         keepRows[i] = still[i];
                         nowActive[i] = active[still[i]];
                     }
-                    ModelState narrowed = state.select(keepRows);
+                    RecurrentState narrowed = state.select(keepRows);
                     state.close();
                     state = narrowed;
                     active = nowActive;

@@ -1,5 +1,11 @@
 package dev.deltaeval.core;
 
+import dev.deltaeval.model.ForwardOutput;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.RecurrentState;
+import dev.deltaeval.model.TokenBatch;
+import dev.deltaeval.runtime.ModelException;
 import java.util.Arrays;
 
 /**
@@ -24,7 +30,7 @@ public final class SequenceScorer {
         }
     }
 
-    public static Scores score(DeltaModel model, long[] ids, int segment) {
+    public static Scores score(LanguageModel model, long[] ids, int segment) {
         if (ids.length < 2) {
             throw new ModelException("need at least 2 tokens to score, got " + ids.length);
         }
@@ -34,7 +40,7 @@ public final class SequenceScorer {
         int n = ids.length - 1;
         float[] lp = new float[n];
         long[] best = new long[n];
-        ModelState state = null;
+        RecurrentState state = null;
         try {
             for (int from = 0; from < n; from += segment) {
                 int to = Math.min(n, from + segment);

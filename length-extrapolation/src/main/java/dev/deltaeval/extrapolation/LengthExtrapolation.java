@@ -1,7 +1,7 @@
 package dev.deltaeval.extrapolation;
 
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.SequenceScorer;
+import dev.deltaeval.model.LanguageModel;
 import java.util.List;
 
 /**
@@ -22,7 +22,7 @@ public final class LengthExtrapolation {
     /**
      * @param from the accumulator to continue (its {@code sequences()} first sequences are skipped as done)
      */
-    public static PositionCurves run(DeltaModel model, List<long[]> sequences, int segment, PositionCurves from,
+    public static PositionCurves run(LanguageModel model, List<long[]> sequences, int segment, PositionCurves from,
                                      Listener listener) {
         for (int i = from.sequences(); i < sequences.size(); i++) {
             long[] ids = sequences.get(i);

@@ -3,15 +3,15 @@ package dev.deltaeval.extrapolation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.SafetensorsFile;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ForwardOutput;
-import dev.deltaeval.core.ForwardRequest;
-import dev.deltaeval.core.ModelState;
-import dev.deltaeval.core.TokenBatch;
-import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import dev.deltaeval.model.ForwardMode;
+import dev.deltaeval.model.ForwardOutput;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelFamilies;
+import dev.deltaeval.model.RecurrentState;
+import dev.deltaeval.model.TokenBatch;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * a fla fixture: fla's own fp32 logits, and a token-by-token recurrent run, both reduced with plain loops.
  */
 class CurvesOracleTest {
-    static final Path FIXTURE = Path.of("../eval-core/src/test/resources/fla-golden/v022_dp2_negeig");
+    static final Path FIXTURE = Path.of("../deltanet/src/test/resources/fla-golden/v022_dp2_negeig");
     static final double TOL = 1e-4;
 
     /** Plain-loop curves from full logits [S, T, V] and the ids [S, T]: the script's definitions, nothing shared. */
@@ -99,17 +99,17 @@ class CurvesOracleTest {
         long[] ids = exp.readLongs("input_ids");
         float[] flaLogits = exp.readFloat("logits_fp32").toFloatArray();
         int vocab = flaLogits.length / (seqs * t);
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(FIXTURE), ComputeOptions.cpu())) {
+        try (LanguageModel model = ModelFamilies.open(FIXTURE).load(ComputeOptions.cpu())) {
             PositionCurves.Curves chunked = LengthExtrapolation.run(model, rows(ids, seqs, t), 1000,
                     new PositionCurves(t - 1), null).curves();
             assertCurves(plainCurves(flaLogits, ids, seqs, t, vocab), chunked, "chunked vs fla logits");
 
             float[] stepLogits = new float[seqs * t * vocab];
             for (int s = 0; s < seqs; s++) {
-                ModelState state = null;
+                RecurrentState state = null;
                 for (int p = 0; p < t; p++) {
                     ForwardOutput out = model.forward(TokenBatch.single(new long[] {ids[s * t + p]}), state,
-                            ForwardRequest.logits(Mode.RECURRENT).withState());
+                            ForwardRequest.logits(ForwardMode.STEPWISE).withState());
                     if (state != null) {
                         state.close();
                     }
@@ -128,7 +128,7 @@ class CurvesOracleTest {
         long[] shape = exp.info("input_ids").shape();
         List<long[]> seqs = rows(exp.readLongs("input_ids"), (int) shape[0], (int) shape[1]);
         int n = (int) shape[1] - 1;
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(FIXTURE), ComputeOptions.cpu())) {
+        try (LanguageModel model = ModelFamilies.open(FIXTURE).load(ComputeOptions.cpu())) {
             PositionCurves.Curves whole = LengthExtrapolation.run(model, seqs, n, new PositionCurves(n), null).curves();
             for (int segment : new int[] {7, 32}) {
                 PositionCurves.Curves carried = LengthExtrapolation.run(model, seqs, segment, new PositionCurves(n),

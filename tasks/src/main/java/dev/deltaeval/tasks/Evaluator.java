@@ -2,11 +2,11 @@ package dev.deltaeval.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.deltaeval.core.NonFiniteOutputException;
 import dev.deltaeval.core.scoring.LoglikelihoodRequest;
 import dev.deltaeval.core.scoring.LoglikelihoodResult;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.scoring.NonFiniteScoreException;
+import dev.deltaeval.model.NonFiniteOutputException;
 import dev.deltaeval.tasks.metrics.Aggregations;
 import dev.deltaeval.tasks.metrics.DocMetrics;
 import java.nio.file.Path;

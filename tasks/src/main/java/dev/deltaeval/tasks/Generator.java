@@ -1,9 +1,9 @@
 package dev.deltaeval.tasks;
 
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.GreedyDecoder;
 import dev.deltaeval.core.scoring.BatchPlan;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.model.LanguageModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
  * the batch plan on prompt plus generation length); a prompt's text does not depend on its batch.
  */
 public final class Generator {
-    private final DeltaModel model;
+    private final LanguageModel model;
     private final TextTokenizer tokenizer;
     private final boolean special;
     private final long eos;
@@ -25,11 +25,11 @@ public final class Generator {
     private final BatchPlan batches;
 
     /** One prompt at a time. */
-    public Generator(DeltaModel model, TextTokenizer tokenizer, LmEvalSemantics semantics, long eos, int maxLength) {
+    public Generator(LanguageModel model, TextTokenizer tokenizer, LmEvalSemantics semantics, long eos, int maxLength) {
         this(model, tokenizer, semantics, eos, maxLength, BatchPlan.rows(1));
     }
 
-    public Generator(DeltaModel model, TextTokenizer tokenizer, LmEvalSemantics semantics, long eos, int maxLength,
+    public Generator(LanguageModel model, TextTokenizer tokenizer, LmEvalSemantics semantics, long eos, int maxLength,
                      BatchPlan batches) {
         this.model = model;
         this.tokenizer = tokenizer;
@@ -42,7 +42,7 @@ public final class Generator {
     /**
      * Generates for every context; {@code done} receives (index into contexts, text) as each batch finishes.
      *
-     * @throws dev.deltaeval.core.NonFiniteOutputException whose row is the index of the offending context
+     * @throws dev.deltaeval.model.NonFiniteOutputException whose row is the index of the offending context
      */
     public void generateAll(List<String> contexts, List<String> until, int maxGenToks,
                             BiConsumer<Integer, String> done) {
@@ -72,8 +72,8 @@ public final class Generator {
             try {
                 out = decoder.generateAll(batch, maxGenToks, id -> id == eos,
                         (i, soFar) -> containsAny(tokenizer.decode(soFar, true), until));
-            } catch (dev.deltaeval.core.NonFiniteOutputException e) {
-                throw new dev.deltaeval.core.NonFiniteOutputException(e.getMessage(), order[start + e.row()]);
+            } catch (dev.deltaeval.model.NonFiniteOutputException e) {
+                throw new dev.deltaeval.model.NonFiniteOutputException(e.getMessage(), order[start + e.row()]);
             }
             for (int i = 0; i < out.size(); i++) {
                 done.accept(order[start + i], cut(tokenizer.decode(out.get(i), true), until));

@@ -35,8 +35,8 @@ public final class PairEncoder {
      * same requests: the checkpoint's own BOS and EOS ids (never a tokenizer family's usual ones).
      */
     public static PairEncoder forModel(TextTokenizer tokenizer, LmEvalSemantics semantics,
-                                       dev.deltaeval.checkpoints.ModelConfig config) {
-        return new PairEncoder(tokenizer, semantics, config.bosTokenId(), config.eosTokenId());
+                                       dev.deltaeval.model.ModelInfo model) {
+        return new PairEncoder(tokenizer, semantics, model.bosTokenId(), model.eosTokenId());
     }
 
     /**

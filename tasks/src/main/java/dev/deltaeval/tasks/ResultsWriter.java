@@ -119,7 +119,7 @@ public final class ResultsWriter {
         de.put("harness_version", p.harnessVersion()).put("checkpoint", p.checkpoint())
                 .put("checkpoint_sha256", p.checkpointSha256())
                 .put("lm_eval_semantics", p.semantics().label()).put("device", p.device()).put("dtype", p.dtype())
-                .put("batch_size", p.batchSize()).put("batch_token_budget", p.tokenBudget())
+                .put("kernels", p.kernels()).put("batch_size", p.batchSize()).put("batch_token_budget", p.tokenBudget())
                 .put("state_forking", p.forking()).put("seed", 0);
         ObjectNode dh = de.putObject("data_sha256");
         p.dataHashes().forEach(dh::put);

@@ -3,11 +3,12 @@ package dev.deltaeval.tasks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.model.ModelFamilies;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +28,10 @@ class ResumeTest {
 
     @Test
     void interruptedRunResumesWithIdenticalResults() throws IOException {
-        Checkpoint ckpt = Checkpoint.open(DEMO);
+        ModelCheckpoint ckpt = ModelFamilies.open(DEMO);
         TaskSpec spec = TaskRegistry.get("arc_easy");
         try (TextTokenizer tok = TextTokenizer.load(DEMO.resolve("tokenizer.json"));
-             DeltaModel model = DeltaModel.load(ckpt, ComputeOptions.cpu())) {
+             LanguageModel model = ckpt.load(ComputeOptions.cpu())) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, 3, 2048, true);
             Evaluator evaluator = new Evaluator(scorer, new PairEncoder(tok, LmEvalSemantics.CURRENT, MISTRAL_BOS, MISTRAL_EOS), 1000);
             TaskResult reference = evaluator.run(spec, TaskGoldenTest.DATA, 10, null);
@@ -70,14 +71,14 @@ class ResumeTest {
 
     @Test
     void generationsAreJournaledAndNotRepeated() throws IOException {
-        Checkpoint ckpt = Checkpoint.open(DEMO);
+        ModelCheckpoint ckpt = ModelFamilies.open(DEMO);
         TaskSpec spec = TaskRegistry.get("swde");
         try (TextTokenizer tok = TextTokenizer.load(DEMO.resolve("tokenizer.json"));
-             DeltaModel model = DeltaModel.load(ckpt, ComputeOptions.cpu())) {
+             LanguageModel model = ckpt.load(ComputeOptions.cpu())) {
             LoglikelihoodScorer scorer = new LoglikelihoodScorer(model, 4, 2048, true);
             PairEncoder enc = new PairEncoder(tok, LmEvalSemantics.CURRENT, MISTRAL_BOS, MISTRAL_EOS);
             Evaluator generating = new Evaluator(scorer, enc, 100, new Generator(model, tok, LmEvalSemantics.CURRENT,
-                    ckpt.config().eosTokenId(), 2048), LmEvalSemantics.CURRENT);
+                    ckpt.info().eosTokenId(), 2048), LmEvalSemantics.CURRENT);
             TaskResult first;
             try (ResultJournal j = new ResultJournal(cache, ckpt.contentHash(), LmEvalSemantics.CURRENT, "swde", "g")) {
                 first = generating.run(spec, TaskGoldenTest.DATA, 2, null, j);
@@ -96,7 +97,7 @@ class ResumeTest {
         }
     }
 
-    private ResultJournal journal(Checkpoint ckpt) {
+    private ResultJournal journal(ModelCheckpoint ckpt) {
         return new ResultJournal(cache, ckpt.contentHash(), LmEvalSemantics.CURRENT, "arc_easy", "max_length=2048,fork=true");
     }
 }

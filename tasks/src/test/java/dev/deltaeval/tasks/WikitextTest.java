@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.deltaeval.checkpoints.Checkpoint;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
 import dev.deltaeval.core.SequenceScorer;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelFamilies;
+import dev.deltaeval.runtime.ComputeOptions;
 import dev.deltaeval.tasks.metrics.DocMetrics;
 import dev.deltaeval.tasks.text.PyText;
 import dev.deltaeval.tasks.text.WikitextDetokenizer;
@@ -39,7 +39,7 @@ class WikitextTest {
     void rollingLogLikelihoodEqualsOneFullPassAndMetricsAreWeighted() {
         TaskSpec spec = TaskRegistry.get("wikitext_tokenized");
         try (TextTokenizer tok = TextTokenizer.load(DEMO.resolve("tokenizer.json"));
-             DeltaModel model = DeltaModel.load(Checkpoint.open(DEMO), ComputeOptions.cpu())) {
+             LanguageModel model = ModelFamilies.open(DEMO).load(ComputeOptions.cpu())) {
             // max_length above every page's length: one window per page, conditioned on the BOS prefix only
             Evaluator ev = new Evaluator(new LoglikelihoodScorer(model, 4, 4096, true),
                     new PairEncoder(tok, LmEvalSemantics.CURRENT, MISTRAL_BOS, MISTRAL_EOS), 0);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.deltaeval.checkpoints.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +59,6 @@ class HubDownloaderTest {
         }
         assertTrue(r.downloaded() >= total);
         assertFalse(Files.exists(r.snapshot().resolve("README.md")), "only the files a checkpoint needs");
-        assertEquals(Checkpoint.open(DEMO).contentHash(), Checkpoint.open(r.snapshot()).contentHash());
         // huggingface_hub's layout: refs/main holds the commit, snapshots link to blobs
         assertEquals(r.commit(), Files.readString(cache.repoDir(HubRepo.parse("hf:fla-hub/demo-dp2-6m"))
                 .resolve("refs/main")));

@@ -1,10 +1,10 @@
 package dev.deltaeval.core.bench;
 
-import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ForwardOutput;
-import dev.deltaeval.core.ForwardRequest;
-import dev.deltaeval.core.StageTimes;
-import dev.deltaeval.core.TokenBatch;
+import dev.deltaeval.model.ForwardOutput;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.TokenBatch;
+import dev.deltaeval.runtime.StageTimes;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +37,7 @@ public final class ForwardBenchmark {
     }
 
     /** Runs the forward pass with a device sync after every stage (see {@link StageTimes}). */
-    public static Breakdown breakdown(DeltaModel model, int batch, int length, int warmup, int iterations, long seed) {
+    public static Breakdown breakdown(LanguageModel model, int batch, int length, int warmup, int iterations, long seed) {
         TokenBatch[] io = randomInputs(model, batch, length, seed);
         for (int i = 0; i < warmup; i++) {
             model.forward(io[0], null, ForwardRequest.score(io[1]));
@@ -60,9 +60,9 @@ public final class ForwardBenchmark {
     }
 
     /** Random token ids: the input [batch, length] and its next-token targets. */
-    private static TokenBatch[] randomInputs(DeltaModel model, int batch, int length, long seed) {
+    private static TokenBatch[] randomInputs(LanguageModel model, int batch, int length, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        int vocab = model.config().vocabSize();
+        int vocab = model.info().vocabSize();
         long[] ids = new long[batch * (length + 1)];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = 3 + rng.nextInt(vocab - 3);
@@ -71,7 +71,7 @@ public final class ForwardBenchmark {
         return new TokenBatch[] {all.slice(0, length), all.slice(1, length + 1)};
     }
 
-    public static Result run(DeltaModel model, int batch, int length, int warmup, int iterations, long seed,
+    public static Result run(LanguageModel model, int batch, int length, int warmup, int iterations, long seed,
                              IntConsumer onIteration) {
         TokenBatch[] io = randomInputs(model, batch, length, seed);
         TokenBatch input = io[0];

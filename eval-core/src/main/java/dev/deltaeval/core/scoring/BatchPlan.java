@@ -1,6 +1,6 @@
 package dev.deltaeval.core.scoring;
 
-import dev.deltaeval.core.ModelException;
+import dev.deltaeval.runtime.ModelException;
 import java.util.function.IntUnaryOperator;
 
 /**

@@ -1,6 +1,6 @@
 package dev.deltaeval.core.scoring;
 
-import dev.deltaeval.core.ModelException;
+import dev.deltaeval.runtime.ModelException;
 
 /** lm-eval's loglikelihood request in token ids: log p(continuation | context). */
 public record LoglikelihoodRequest(long[] context, long[] continuation) {

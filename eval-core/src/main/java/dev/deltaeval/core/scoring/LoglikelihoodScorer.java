@@ -1,11 +1,11 @@
 package dev.deltaeval.core.scoring;
 
-import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ForwardOutput;
-import dev.deltaeval.core.ForwardRequest;
-import dev.deltaeval.core.ModelException;
-import dev.deltaeval.core.ModelState;
-import dev.deltaeval.core.TokenBatch;
+import dev.deltaeval.model.ForwardOutput;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.RecurrentState;
+import dev.deltaeval.model.TokenBatch;
+import dev.deltaeval.runtime.ModelException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -22,7 +22,7 @@ import java.util.function.IntConsumer;
  * Right-padded batches keep padding out of every state, so results do not depend on the batch size.
  */
 public final class LoglikelihoodScorer {
-    private final DeltaModel model;
+    private final LanguageModel model;
     private final BatchPlan batches;
     private final int maxLength;
     private final ForkPolicy policy;
@@ -42,15 +42,15 @@ public final class LoglikelihoodScorer {
     /** AUTO forks when unforked would run at least this many times the tokens. */
     public static final double AUTO_MIN_SAVING = 1.5;
 
-    public LoglikelihoodScorer(DeltaModel model, int batchSize, int maxLength, boolean fork) {
+    public LoglikelihoodScorer(LanguageModel model, int batchSize, int maxLength, boolean fork) {
         this(model, batchSize, maxLength, fork ? ForkPolicy.ALWAYS : ForkPolicy.NEVER);
     }
 
-    public LoglikelihoodScorer(DeltaModel model, int batchSize, int maxLength, ForkPolicy policy) {
+    public LoglikelihoodScorer(LanguageModel model, int batchSize, int maxLength, ForkPolicy policy) {
         this(model, batchSize < 1 ? null : BatchPlan.rows(batchSize), maxLength, policy);
     }
 
-    public LoglikelihoodScorer(DeltaModel model, BatchPlan batches, int maxLength, ForkPolicy policy) {
+    public LoglikelihoodScorer(LanguageModel model, BatchPlan batches, int maxLength, ForkPolicy policy) {
         if (batches == null || maxLength < 1) {
             throw new ModelException("batch size and max length must be positive");
         }
@@ -160,8 +160,8 @@ public final class LoglikelihoodScorer {
             ForwardOutput ctxOut = forward(TokenBatch.padded(rows, 0), null,
                     ForwardRequest.stateOnly().withLastLogProbs(), row -> byContext.get(batch.get(row)).get(0));
             counter.forward(rows);
-            int vocab = model.config().vocabSize();
-            try (ModelState state = ctxOut.state()) {
+            int vocab = model.info().vocabSize();
+            try (RecurrentState state = ctxOut.state()) {
                 List<Integer> rest = new ArrayList<>();
                 List<Long> restRows = new ArrayList<>();
                 for (int row = 0; row < batch.size(); row++) {
@@ -187,7 +187,7 @@ public final class LoglikelihoodScorer {
 
     /** Continuation tokens after the first, from copies of their contexts' states. */
     private void scoreContinuations(List<LoglikelihoodRequest> reqs, List<Integer> rest, List<Long> stateRows,
-                                    ModelState state, LoglikelihoodResult[] out, Counter counter) {
+                                    RecurrentState state, LoglikelihoodResult[] out, Counter counter) {
         Integer[] order = new Integer[rest.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -207,7 +207,7 @@ public final class LoglikelihoodScorer {
             TokenBatch in = TokenBatch.padded(inputs, 0);
             ForwardOutput o;
             final int batchStart = from;
-            try (ModelState forked = state.select(rowsOfState)) {
+            try (RecurrentState forked = state.select(rowsOfState)) {
                 o = forward(in, forked, ForwardRequest.score(TokenBatch.padded(targets, 0)),
                         row -> rest.get(order[batchStart + row]));
             }
@@ -278,11 +278,11 @@ public final class LoglikelihoodScorer {
      * A forward pass whose non-finite output names the request of the offending row; it is thrown before any result
      * of the batch reaches the listener, so nothing non-finite is ever journaled.
      */
-    private ForwardOutput forward(TokenBatch in, ModelState state, ForwardRequest req,
+    private ForwardOutput forward(TokenBatch in, RecurrentState state, ForwardRequest req,
                                   java.util.function.IntUnaryOperator requestOfRow) {
         try {
             return model.forward(in, state, req);
-        } catch (dev.deltaeval.core.NonFiniteOutputException e) {
+        } catch (dev.deltaeval.model.NonFiniteOutputException e) {
             throw new NonFiniteScoreException(requestOfRow.applyAsInt(e.row()), e.getMessage());
         }
     }

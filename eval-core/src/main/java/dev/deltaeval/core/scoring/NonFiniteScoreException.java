@@ -1,6 +1,6 @@
 package dev.deltaeval.core.scoring;
 
-import dev.deltaeval.core.ModelException;
+import dev.deltaeval.runtime.ModelException;
 
 /** A request whose log-likelihood would be non-finite; nothing of its batch was handed to the result listener. */
 public final class NonFiniteScoreException extends ModelException {

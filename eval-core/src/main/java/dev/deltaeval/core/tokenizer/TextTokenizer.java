@@ -2,7 +2,7 @@ package dev.deltaeval.core.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.deltaeval.core.ModelException;
+import dev.deltaeval.runtime.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.deltaeval.core.scoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.deltaeval.core.ModelException;
+import dev.deltaeval.runtime.ModelException;
 import org.junit.jupiter.api.Test;
 
 class BatchPlanTest {

@@ -3,14 +3,14 @@ package dev.deltaeval.core.scoring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.deltaeval.checkpoints.Checkpoint;
 import dev.deltaeval.checkpoints.SafetensorsFile;
-import dev.deltaeval.core.ComputeOptions;
-import dev.deltaeval.core.DeltaModel;
-import dev.deltaeval.core.ForwardRequest;
-import dev.deltaeval.core.LogSoftmaxReference;
-import dev.deltaeval.core.TokenBatch;
-import dev.deltaeval.core.layers.HouseholderMixer.Mode;
+import dev.deltaeval.deltanet.models.LogSoftmaxReference;
+import dev.deltaeval.model.ForwardMode;
+import dev.deltaeval.model.ForwardRequest;
+import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelFamilies;
+import dev.deltaeval.model.TokenBatch;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ class LoglikelihoodScorerTest {
     }
 
     /** Independent route: one full forward per request, log-softmax in double from the logits. */
-    static LoglikelihoodResult reference(DeltaModel model, LoglikelihoodRequest r, int maxLength) {
+    static LoglikelihoodResult reference(LanguageModel model, LoglikelihoodRequest r, int maxLength) {
         long[] full = new long[r.context().length + r.continuation().length];
         System.arraycopy(r.context(), 0, full, 0, r.context().length);
         System.arraycopy(r.continuation(), 0, full, r.context().length, r.continuation().length);
@@ -59,7 +59,7 @@ class LoglikelihoodScorerTest {
             full = Arrays.copyOfRange(full, full.length - maxLength - 1, full.length);
         }
         long[] in = Arrays.copyOf(full, full.length - 1);
-        float[] logits = model.forward(TokenBatch.single(in), null, ForwardRequest.logits(Mode.RECURRENT)).logits();
+        float[] logits = model.forward(TokenBatch.single(in), null, ForwardRequest.logits(ForwardMode.STEPWISE)).logits();
         double ll = 0;
         boolean greedy = true;
         for (int t = in.length - r.continuation().length; t < in.length; t++) {
@@ -72,7 +72,7 @@ class LoglikelihoodScorerTest {
 
     @Test
     void forkedAndUnforkedMatchFullLogitsAndEachOther() throws Exception {
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(fixture("v022_dp3_gated_outgate")), ComputeOptions.cpu())) {
+        try (LanguageModel model = ModelFamilies.open(fixture("v022_dp3_gated_outgate")).load(ComputeOptions.cpu())) {
             long[] pool = pool("v022_dp3_gated_outgate");
             List<LoglikelihoodRequest> reqs = requests(pool, 1);
             LoglikelihoodScorer forked = new LoglikelihoodScorer(model, 8, 2048, true);
@@ -112,7 +112,7 @@ class LoglikelihoodScorerTest {
                 demo.resolve("tokenizer.json"))) {
             pool = tok.encode(text, true);
         }
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(demo), ComputeOptions.cpu())) {
+        try (LanguageModel model = ModelFamilies.open(demo).load(ComputeOptions.cpu())) {
             List<LoglikelihoodRequest> reqs = requests(pool, 2);
             for (boolean fork : new boolean[] {true, false}) {
                 List<LoglikelihoodResult> one = new LoglikelihoodScorer(model, 1, 2048, fork).score(reqs, null);
@@ -132,7 +132,7 @@ class LoglikelihoodScorerTest {
 
     @Test
     void contextsAreLeftTruncatedToMaxLength() throws Exception {
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(fixture("v022_dp2_negeig")), ComputeOptions.cpu())) {
+        try (LanguageModel model = ModelFamilies.open(fixture("v022_dp2_negeig")).load(ComputeOptions.cpu())) {
             long[] pool = pool("v022_dp2_negeig");
             List<LoglikelihoodRequest> reqs = requests(pool, 3);
             List<LoglikelihoodResult> got = new LoglikelihoodScorer(model, 4, 20, true).score(reqs, null);
@@ -145,7 +145,7 @@ class LoglikelihoodScorerTest {
 
     @Test
     void autoForksOnlyWhenContextsAreShared() throws Exception {
-        try (DeltaModel model = DeltaModel.load(Checkpoint.open(fixture("v022_dn_negeig")), ComputeOptions.cpu())) {
+        try (LanguageModel model = ModelFamilies.open(fixture("v022_dn_negeig")).load(ComputeOptions.cpu())) {
             long[] pool = pool("v022_dn_negeig");
             List<LoglikelihoodRequest> shared = requests(pool, 4);
             LoglikelihoodScorer auto = new LoglikelihoodScorer(model, 8, 2048, LoglikelihoodScorer.ForkPolicy.AUTO);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deltaeval.core.ModelException;
+import dev.deltaeval.runtime.ModelException;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,0 +1,39 @@
+package dev.deltaeval.deltanet.layers;
+
+import ai.djl.ndarray.NDArray;
+import dev.deltaeval.deltanet.ops.KernelPlan;
+import dev.deltaeval.deltanet.ops.StateObserver;
+import dev.deltaeval.model.ForwardMode;
+import dev.deltaeval.runtime.StageTimes;
+
+/** One pre-norm block: h + mixer(norm(h)), then + mlp(norm(.)). */
+public final class DecoderBlock {
+    private final NDArray attnNorm;
+    private final HouseholderMixer mixer;
+    private final NDArray mlpNorm;
+    private final SwiGluMlp mlp;
+    private final float eps;
+
+    public DecoderBlock(NDArray attnNorm, HouseholderMixer mixer, NDArray mlpNorm, SwiGluMlp mlp, float eps) {
+        this.attnNorm = attnNorm;
+        this.mixer = mixer;
+        this.mlpNorm = mlpNorm;
+        this.mlp = mlp;
+        this.eps = eps;
+    }
+
+    /** @param mixerTap receives the token mixer's output [B, T, H] before the residual add, or null */
+    public HouseholderMixer.Output apply(NDArray h, LayerState state, PaddingMask padding, ForwardMode mode,
+                                         KernelPlan kernels, StateObserver observer,
+                                         java.util.function.Consumer<NDArray> mixerTap) {
+        HouseholderMixer.Output mixed = mixer.apply(Ops.rmsNorm(h, attnNorm, eps), state, padding, mode, kernels,
+                observer);
+        if (mixerTap != null) {
+            mixerTap.accept(mixed.y());
+        }
+        NDArray r = h.add(mixed.y());
+        NDArray out = r.add(mlp.apply(Ops.rmsNorm(r, mlpNorm, eps)));
+        StageTimes.mark("block: residuals, norm, MLP", out);
+        return new HouseholderMixer.Output(out, mixed.state());
+    }
+}

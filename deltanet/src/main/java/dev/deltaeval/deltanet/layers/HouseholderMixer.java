@@ -1,0 +1,181 @@
+package dev.deltaeval.deltanet.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import dev.deltaeval.deltanet.config.ModelConfig.QkActivation;
+import dev.deltaeval.deltanet.config.ModelConfig;
+import dev.deltaeval.deltanet.ops.HostDeltaRule;
+import dev.deltaeval.deltanet.ops.KernelPlan;
+import dev.deltaeval.deltanet.ops.RecurrenceInputs;
+import dev.deltaeval.deltanet.ops.RecurrenceResult;
+import dev.deltaeval.deltanet.ops.StateObserver;
+import dev.deltaeval.model.ForwardMode;
+import dev.deltaeval.runtime.StageTimes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The token mixer of all three families (model.md §2.3, §4): projections, causal short convolutions, beta, the
+ * forget gate, the Householder-product recurrence, the per-head output norm (gated or not) and o_proj.
+ * DeltaNet and Gated DeltaNet are the n = 1 case.
+ */
+public final class HouseholderMixer {
+    /** Projection weights of one layer, already fused and transposed for x . W^T. */
+    public record Weights(NDArray inProjT, ShortConv conv, NDArray negExpA, NDArray dtBias, NDArray oNorm,
+                          NDArray oProjT) {
+    }
+
+    private final ModelConfig cfg;
+    private final Weights w;
+    private final long[] splits;
+    private final int convChannels;
+    private final float qScale;
+    private final float eps;
+
+    public HouseholderMixer(ModelConfig cfg, Weights w) {
+        this.cfg = cfg;
+        this.w = w;
+        int n = cfg.numHouseholder();
+        this.convChannels = cfg.keyDim() + n * cfg.keyDim() + n * cfg.valueDim();
+        List<Long> cuts = new ArrayList<>();
+        long at = convChannels;
+        if (cfg.useBeta() || cfg.useForgetGate() || cfg.useOutputGate()) {
+            cuts.add(at);
+        }
+        if (cfg.useBeta()) {
+            at += (long) n * cfg.numHeads();
+            if (cfg.useForgetGate() || cfg.useOutputGate()) {
+                cuts.add(at);
+            }
+        }
+        if (cfg.useForgetGate()) {
+            at += cfg.numHeads();
+            if (cfg.useOutputGate()) {
+                cuts.add(at);
+            }
+        }
+        this.splits = cuts.stream().mapToLong(Long::longValue).toArray();
+        this.qScale = (float) (1.0 / Math.sqrt(cfg.headKDim()));
+        this.eps = (float) cfg.normEps();
+    }
+
+    /** Output of the mixer for a block of tokens. */
+    public record Output(NDArray y, LayerState state) {
+    }
+
+    /**
+     * @param x     [B, T, H] attn-normed input
+     * @param state state to continue from, or null for a fresh sequence
+     * @param padding where a right-padded batch has real tokens, or null when every row is full
+     * @param kernels the model's kernels; {@code mode} picks the chain that runs the recurrence
+     * @param observer receives the state after every sub-step (the recurrence then runs on the host), or null
+     */
+    public Output apply(NDArray x, LayerState state, PaddingMask padding, ForwardMode mode, KernelPlan kernels,
+                        StateObserver observer) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int n = cfg.numHouseholder();
+        long nh = cfg.numHeads();
+        long dk = cfg.headKDim();
+        long dv = cfg.headVDim();
+
+        // one fused projection; its first q|k|v columns go through the fused short convolution as they are
+        NDArray projected = x.matMul(w.inProjT());
+        StageTimes.mark("mixer: in-projection", projected);
+        NDList parts = splits.length == 0 ? new NDList(projected) : projected.split(splits, 2);
+        NDArray convCache = null;
+        NDArray convolved = parts.get(0);
+        if (w.conv() != null) {
+            ShortConv.Output conv = w.conv().apply(convolved, state == null ? null : state.convCache(),
+                    padding == null ? null : padding.cacheIndex());
+            convCache = conv.cache();
+            convolved = conv.y();
+            StageTimes.mark("mixer: short convolution", convolved);
+        }
+        boolean siluAll = cfg.qkActivation() == QkActivation.SILU;
+        if (siluAll) {
+            convolved = Ops.silu(convolved); // q, k and v alike: one pass instead of three
+        }
+        NDList qkv = convolved.split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
+        int p = 1;
+        NDArray bRaw = cfg.useBeta() ? parts.get(p++) : null;
+        NDArray aRaw = cfg.useForgetGate() ? parts.get(p++) : null;
+        NDArray gateRaw = cfg.useOutputGate() ? parts.get(p) : null;
+        // head-split in the projection's [B, T, heads, d] layout; the kernels take [B, heads, T, d] views of it and
+        // make each contiguous exactly once, in the layout their matmuls want
+        NDArray q = normalizeQk(activateQk(toFloat(qkv.get(0)).reshape(b, t, nh, dk).transpose(0, 2, 1, 3)), qScale);
+        NDArray k = normalizeQk(activateQk(toFloat(qkv.get(1)).reshape(b, t * n, nh, dk).transpose(0, 2, 1, 3)), 1f);
+        NDArray v = toFloat(siluAll ? qkv.get(2) : Ops.silu(qkv.get(2))).reshape(b, t * n, nh, dv)
+                .transpose(0, 2, 1, 3);
+
+        NDArray beta;
+        if (bRaw != null) {
+            beta = toFloat(bRaw).getNDArrayInternal().sigmoid();
+            if (cfg.allowNegEigval()) {
+                beta = beta.mul(2f);
+            }
+            beta = beta.reshape(b, t * n, nh).transpose(0, 2, 1);
+        } else {
+            beta = x.getManager().ones(new ai.djl.ndarray.types.Shape(b, nh, t * n), DataType.FLOAT32);
+        }
+        NDArray g = null;
+        if (aRaw != null) {
+            g = Activation.softPlus(toFloat(aRaw).add(w.dtBias())).mul(w.negExpA()).transpose(0, 2, 1);
+        }
+        if (padding != null) {
+            beta = beta.mul(padding.substeps());
+            if (g != null) {
+                g = g.mul(padding.tokens());
+            }
+        }
+
+        StageTimes.mark("mixer: q, k, v, beta, g", k);
+        RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
+        NDArray s0 = state == null ? null : state.s();
+        RecurrenceResult r = observer != null ? HostDeltaRule.run(in, s0, observer) : kernels.run(mode, in, s0);
+
+        NDArray o = Ops.rmsNorm(r.o().transpose(0, 2, 1, 3), w.oNorm(), eps);            // [B,T,nh,dv]
+        if (gateRaw != null) {
+            o = o.mul(Ops.silu(toFloat(gateRaw).reshape(b, t, nh, dv)));
+        }
+        NDArray y = o.reshape(b, t, nh * dv).toType(x.getDataType(), false).matMul(w.oProjT());
+        StageTimes.mark("mixer: output norm, gate, o-projection", y);
+        return new Output(y, new LayerState(r.finalState(), convCache));
+    }
+
+    private NDArray activateQk(NDArray x) {
+        switch (cfg.qkActivation()) {
+            case RELU:
+                return Activation.relu(x);
+            case ELU:
+                return Activation.elu(x, 1f).add(1f);
+            default:
+                return x; // SiLU was applied with the convolution; identity needs nothing
+        }
+    }
+
+    /** The configured normalisation over the head dimension, times {@code scale} (folded into the divisor). */
+    private NDArray normalizeQk(NDArray x, float scale) {
+        NDArray divisor;
+        switch (cfg.qkNorm()) {
+            case SUM:
+                divisor = x.sum(new int[] {-1}, true);
+                break;
+            default:
+                divisor = Ops.l2Divisor(x);
+                break;
+        }
+        NDArray normalized = x.div(divisor);
+        return scale == 1f ? normalized : normalized.mul(scale);
+    }
+
+    private static NDArray toFloat(NDArray x) {
+        return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    }
+
+    public int convChannels() {
+        return convChannels;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.deltaeval.deltanet.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.deltaeval.runtime.StageTimes;
+
+/**
+ * The chunked (WY / UT) form of the gated Householder-product recurrence (model.md §6.2), batched over all chunks
+ * at once so that the number of NDArray calls does not grow with the sequence length:
+ * <ul>
+ *   <li>within a chunk of C = n * Ct sub-steps: T = (I + tril(diag(beta)(K K^T . Gamma), -1))^-1 by one batched
+ *       {@code inverse()}, U = T V_beta, W = T (K_beta . exp(G));</li>
+ *   <li>across chunks: S_{c+1} = M_c S_c + B_c with M_c = exp(G_C) I - K~^T W and B_c = K~^T U, by
+ *       {@link AffineScan} in O(log #chunks) batched steps; a sequence of one chunk needs neither M nor the scan:
+ *       S_1 = exp(G_C) S_0 + K~^T (U - W S_0);</li>
+ *   <li>read-outs only at each token's last sub-step: O = (Q . exp(G_q)) S_c + (mask . Q K^T . Gamma_q) V_new.</li>
+ * </ul>
+ * Padding tokens get beta = 0 and g = 0, which leaves the state untouched. Masks and identities come from a
+ * per-model {@link ChunkConstants} cache instead of being rebuilt in every layer.
+ */
+public final class ChunkedDeltaRule {
+    private ChunkedDeltaRule() {
+    }
+
+    /**
+     * @param chunkSubsteps target chunk length in sub-steps (rounded down to a multiple of n)
+     */
+    public static RecurrenceResult run(RecurrenceInputs in, NDArray initialState, int chunkSubsteps,
+                                       ChunkConstants constants) {
+        long b = in.batch();
+        long h = in.heads();
+        long t = in.tokens();
+        long dk = in.dk();
+        long dv = in.dv();
+        int n = in.n();
+        long ct = Math.max(1, Math.min(t, chunkSubsteps / n));
+        long tp = (t + ct - 1) / ct * ct;
+        long nChunks = tp / ct;
+        long c = ct * n;
+        boolean gated = in.g() != null;
+
+        NDArray q = chunkLayout(in.q(), tp - t);
+        NDArray k = chunkLayout(in.k(), (tp - t) * n);
+        NDArray v = chunkLayout(in.v(), (tp - t) * n);
+        NDArray beta = chunkLayout(in.beta(), (tp - t) * n);
+
+        NDArray kc = k.reshape(b, h, nChunks, c, dk);
+        NDArray vc = v.reshape(b, h, nChunks, c, dv);
+        NDArray qc = q.reshape(b, h, nChunks, ct, dk);
+        NDArray betaCol = beta.reshape(b, h, nChunks, c, 1);
+        NDArray kT = kc.swapAxes(-1, -2);
+
+        StageTimes.mark("chunk: layout (contiguous q, k, v, beta)", k);
+        ChunkConstants.Masks masks = constants.get(c, ct, n, dk, in.q().getDataType());
+        NDArray a = kc.matMul(kT).mul(betaCol).mul(masks.strictLower);
+        NDArray gTok = null;
+        NDArray gSub = null;
+        if (gated) {
+            gTok = chunkLayout(in.g(), tp - t).reshape(b, h, nChunks, ct).cumSum(3);       // cumulative per token
+            gSub = gTok.expandDims(-1).repeat(4, n).reshape(b, h, nChunks, c);         // same at every sub-step
+            a = a.mul(decayMatrix(gSub, gSub, masks.lowerInclusive));
+        }
+        StageTimes.mark("chunk: A = beta K K^T (masked, decayed)", a);
+        // The UT transform is the ill-conditioned step (entries of A reach 2 with beta in [0, 2]): see UtInverse
+        NDArray tInv = constants.inverse().invert(a, masks.eye, masks.eye64);
+        StageTimes.mark("chunk: UT inverse", tInv);
+        NDArray kBeta = kc.mul(betaCol);
+        NDArray u = tInv.matMul(vc.mul(betaCol));
+        NDArray w = tInv.matMul(gated ? kBeta.mul(gSub.exp().expandDims(-1)) : kBeta);
+
+        // K~^T: keys decayed to the end of their chunk, transposed [.., dk, C]
+        NDArray gLast = gated ? gSub.get(new NDIndex("..., -1")) : null;                 // [B,H,N]
+        NDArray decayedKeysT = gated ? kc.mul(gLast.expandDims(-1).sub(gSub).exp().expandDims(-1)).swapAxes(-1, -2)
+                : kT;
+        NDArray scores = qc.matMul(kT);                                                 // [B,H,N,Ct,C]
+        NDArray qState = qc;
+        if (gated) {
+            scores = scores.mul(decayMatrix(gTok, gSub, masks.queryMask));
+            qState = qc.mul(gTok.exp().expandDims(-1));
+        } else {
+            scores = scores.mul(masks.queryMask);
+        }
+        NDArray o;
+        NDArray last;
+        if (nChunks == 1) {
+            // One chunk (most eval passes: contexts and continuations shorter than a chunk): S_1 = exp(G_C) S_0 +
+            // K~^T (U - W S_0) directly, with no dk x dk transition matrix and no scan. Per-call arrays stay the
+            // receivers: DJL attaches a result to its receiver's manager.
+            NDArray start = initialState == null ? null : initialState.expandDims(2);       // [B,H,1,dk,dv]
+            NDArray vNew = start == null ? u : u.sub(w.matMul(start));
+            StageTimes.mark("chunk: U, W, chunk transitions", vNew);
+            NDArray added = decayedKeysT.matMul(vNew).squeeze(2);                          // [B,H,dk,dv]
+            last = initialState == null ? added : gated
+                    ? added.add(gLast.exp().expandDims(-1).mul(initialState)) : added.add(initialState);
+            NDArray intra = scores.matMul(vNew);
+            o = (start == null ? intra : qState.matMul(start).add(intra)).reshape(b, h, tp, dv);
+        } else {
+            // across chunks: S_{c+1} = M_c S_c + B_c with M = exp(G_C) I - K~^T W and B = K~^T U, by a log-depth scan
+            NDArray transition = gated
+                    ? gLast.exp().expandDims(-1).expandDims(-1).mul(masks.eyeDk).sub(decayedKeysT.matMul(w))
+                    : kT.matMul(w).neg().add(masks.eyeDk);
+            NDArray offset = decayedKeysT.matMul(u);
+            StageTimes.mark("chunk: U, W, chunk transitions", offset);
+            AffineScan.ChunkStates states = AffineScan.chunkStarts(transition, offset, initialState);
+            StageTimes.mark("chunk: scan across chunks", states.starts());
+            NDArray vNew = u.sub(w.matMul(states.starts()));
+            o = qState.matMul(states.starts()).add(scores.matMul(vNew)).reshape(b, h, tp, dv);
+            last = states.last();
+        }
+        if (tp != t) {
+            o = o.get(new NDIndex(":, :, 0:{}", t));
+        }
+        StageTimes.mark("chunk: read-out", o);
+        return new RecurrenceResult(o, last);
+    }
+
+    /** exp(G_row - G_col) where the mask allows it, 0 elsewhere (masked before exp so nothing overflows). */
+    private static NDArray decayMatrix(NDArray gRows, NDArray gCols, NDArray mask) {
+        return gRows.expandDims(-1).sub(gCols.expandDims(-2)).mul(mask).exp().mul(mask);
+    }
+
+    /**
+     * {@code x} [B, H, S, ...] (often a transposed view of the projection's [B, S, H, ...] layout) as one contiguous
+     * array with {@code extra} zero steps appended on axis 2: exactly one copy. Without it every batched matmul over
+     * the strided view would copy its operand again (issue 13's profile: 20% of GPU time in such copies).
+     */
+    private static NDArray chunkLayout(NDArray x, long extra) {
+        long[] dims = x.getShape().getShape();
+        if (extra == 0 && !x.getDevice().isGpu()) {
+            return x; // the CPU's BLAS packs strided operands itself; copying would only change its rounding
+        }
+        if (extra == 0) {
+            // merging H and S is a view only where x is contiguous already; on the transposed view reshape copies
+            // into contiguous memory (merging B and H would not copy when B = 1)
+            long[] merged = new long[dims.length - 1];
+            merged[0] = dims[0];
+            merged[1] = dims[1] * dims[2];
+            System.arraycopy(dims, 3, merged, 2, dims.length - 3);
+            return x.reshape(new Shape(merged)).reshape(new Shape(dims));
+        }
+        dims[2] = extra;
+        return NDArrays.concat(new NDList(x, x.getManager().zeros(new Shape(dims), x.getDataType())), 2);
+    }
+}
