@@ -42,10 +42,9 @@ final class EvalCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--tasks", split = ",", defaultValue = "piqa,arc_easy", paramLabel = "TASK[,TASK...]", hideParamSyntax = true,
-            description = "Tasks to run (default: ${DEFAULT-VALUE}). Available: arc_challenge, arc_easy, boolq, copa, "
-                    + "fda, hellaswag, lambada_openai, lambada_standard, openbookqa, piqa, sciq, social_iqa, squad_completion, "
-                    + "swde, wikitext, wikitext_tokenized, winogrande; "
-                    + "groups: lambada, ai2_arc.")
+            completionCandidates = TaskRegistry.NamesAndGroups.class,
+            description = "Tasks to run (default: ${DEFAULT-VALUE}). Available tasks, then groups: "
+                    + "${COMPLETION-CANDIDATES}.")
     List<String> tasks;
 
     @Option(names = {"--data-dir", "--data"}, defaultValue = "data/tasks-sample", paramLabel = "DIR",

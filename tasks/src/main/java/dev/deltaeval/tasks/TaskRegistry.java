@@ -4,25 +4,74 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /** The bundled task definitions ({@code defs/*.json} resources), by lm-eval task name. */
 public final class TaskRegistry {
     static final String BASE = "/dev/deltaeval/tasks/defs/";
+    private static final String GROUPS = "groups";
 
     private TaskRegistry() {
     }
 
+    private static volatile List<String> names;
+
+    /** Every bundled task, in name order: the definitions found in {@code defs/} (no list kept by hand). */
     public static List<String> names() {
-        try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + "index.txt")) {
-            return Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"))
-                    .filter(s -> !s.isBlank()).toList();
+        List<String> n = names;
+        if (n == null) {
+            n = scanDefinitions();
+            names = n;
+        }
+        return n;
+    }
+
+    /** lm-eval's groups and tags that {@link #expand} knows, e.g. lambada, ai2_arc. */
+    public static List<String> groups() {
+        List<String> out = new ArrayList<>();
+        groupsJson().fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static List<String> scanDefinitions() {
+        try {
+            java.net.URI dir = TaskRegistry.class.getResource(BASE).toURI();
+            if (dir.getScheme().equals("jar")) {
+                try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(dir, java.util.Map.of())) {
+                    return definitionsIn(jar.provider().getPath(dir));
+                }
+            }
+            return definitionsIn(java.nio.file.Path.of(dir));
+        } catch (IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot list the bundled task definitions (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static List<String> definitionsIn(java.nio.file.Path dir) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json"))
+                    .map(f -> f.substring(0, f.length() - ".json".length())).filter(f -> !f.equals(GROUPS))
+                    .sorted().toList();
+        }
+    }
+
+    private static JsonNode groupsJson() {
+        try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + GROUPS + ".json")) {
+            return new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Task names and group names, for the commands' help (picocli's completion candidates). */
+    public static final class NamesAndGroups implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            List<String> all = new ArrayList<>(names());
+            all.addAll(groups());
+            return all.iterator();
         }
     }
 
@@ -31,12 +80,7 @@ public final class TaskRegistry {
      * {@code ai2_arc} = arc_easy + arc_challenge), duplicates removed, order kept.
      */
     public static List<String> expand(List<String> requested) {
-        JsonNode groups;
-        try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + "groups.json")) {
-            groups = new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        JsonNode groups = groupsJson();
         java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
         for (String r : requested) {
             String name = r.trim();
