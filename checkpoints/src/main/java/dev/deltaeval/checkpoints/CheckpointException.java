@@ -5,7 +5,7 @@ package dev.deltaeval.checkpoints;
  * shapes. The message is one line that names the file, tensor or field and says what was expected, so the CLI
  * can print it as it is.
  */
-public class CheckpointException extends RuntimeException {
+public class CheckpointException extends dev.deltaeval.common.DeltaEvalException {
     public CheckpointException(String message) {
         super(message);
     }

@@ -1,6 +1,6 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.bench.ForwardBenchmark;
 import dev.deltaeval.deltanet.config.CheckpointInitializer;
 import dev.deltaeval.deltanet.config.NamedConfigs;

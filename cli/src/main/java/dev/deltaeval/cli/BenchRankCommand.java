@@ -1,6 +1,6 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.rank.PositionSelector;

@@ -144,7 +144,7 @@ final class CheckpointsCommand extends GroupCommand {
                         Path blob = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
                         String want = blob.getFileName().toString();
                         if (want.length() == 64) {
-                            String got = dev.deltaeval.checkpoints.FileHashes.sha256(List.of(p));
+                            String got = dev.deltaeval.common.FileHashes.sha256(List.of(p));
                             if (!got.equals(want)) {
                                 throw new CheckpointException(p + ": sha256 " + got + " does not match its blob " + want);
                             }

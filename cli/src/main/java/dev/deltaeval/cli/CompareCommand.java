@@ -3,7 +3,7 @@ package dev.deltaeval.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.reports.Comparison;
 import dev.deltaeval.reports.EvalRun;
 import dev.deltaeval.reports.Thresholds;

@@ -1,7 +1,6 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.CheckpointException;
-import dev.deltaeval.runtime.ModelException;
+import dev.deltaeval.common.DeltaEvalException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine.Command;
@@ -19,7 +18,7 @@ import picocli.CommandLine;
             "Run 'deltaeval help COMMAND' for a command's options."})
 public final class DeltaEvalCli implements Runnable {
     /** Exit code for bad input (files, arguments) as opposed to a failed check. */
-    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_BAD_INPUT = DeltaEvalException.EXIT_BAD_INPUT;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,14 +72,12 @@ public final class DeltaEvalCli implements Runnable {
         }
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
-            if (e instanceof CheckpointException || e instanceof ModelException || e instanceof IOException
-                    || e instanceof dev.deltaeval.tasks.TaskException
-                    || e instanceof dev.deltaeval.extrapolation.ExtrapolationException
-                    || e instanceof dev.deltaeval.core.data.DataException
-                    || e instanceof dev.deltaeval.reports.ReportException
-                    || e instanceof dev.deltaeval.checkpoints.hub.HubException
-                    || e instanceof IllegalArgumentException) {
-                line.getErr().println("deltaeval: error: " + oneLine(e));
+            if (e instanceof DeltaEvalException d) {
+                line.getErr().println("deltaeval: error: " + oneLine(d.render(DeltaEvalCli::flag), d));
+                return d.exitCode();
+            }
+            if (e instanceof IOException || e instanceof IllegalArgumentException) {
+                line.getErr().println("deltaeval: error: " + oneLine(e.getMessage(), e));
                 return EXIT_BAD_INPUT;
             }
             throw ex;
@@ -88,8 +85,13 @@ public final class DeltaEvalCli implements Runnable {
         return cl.execute(args);
     }
 
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /** A setting as the command line names it: batch_size is --batch-size. */
+    static String flag(String setting) {
+        return "--" + setting.replace('_', '-');
+    }
+
+    private static String oneLine(String message, Throwable e) {
+        String m = message == null ? e.getClass().getSimpleName() : message;
         if (e instanceof java.nio.file.NoSuchFileException) {
             m = m + ": file not found";
         } else if (e instanceof java.nio.file.AccessDeniedException) {

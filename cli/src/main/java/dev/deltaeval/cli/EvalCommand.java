@@ -160,7 +160,7 @@ final class EvalCommand implements Callable<Integer> {
                     r = evaluator.run(spec, dataDir, limit, show, journal);
                 }
                 Limits.warnIfBeyond(limit, spec.task(), r.originalDocs());
-                dataHashes.put(spec.task(), dev.deltaeval.checkpoints.FileHashes.sha256(files));
+                dataHashes.put(spec.task(), dev.deltaeval.common.FileHashes.sha256(files));
                 if (spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
                     System.err.printf("%s: %d documents, %d generated, %d from the journal%n", spec.task(),
                             r.docs().size(), evaluator.lastGenerated(), r.docs().size() - evaluator.lastGenerated());

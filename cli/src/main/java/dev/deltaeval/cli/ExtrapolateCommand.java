@@ -1,6 +1,6 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.bench.ProcessMemory;
 import dev.deltaeval.core.data.SequenceChunker;
 import dev.deltaeval.core.data.TextSource;

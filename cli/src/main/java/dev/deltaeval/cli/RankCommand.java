@@ -1,7 +1,7 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.AtomicFiles;
 import dev.deltaeval.checkpoints.SafetensorsWriter;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.data.SequenceChunker;
 import dev.deltaeval.core.data.TextSource;
 import dev.deltaeval.core.tokenizer.TextTokenizer;

@@ -1,6 +1,6 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.runtime.Engines;
 import dev.deltaeval.runtime.engine.DeviceRequest;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.extrapolation.ExtrapolationCharts;
 import dev.deltaeval.extrapolation.ExtrapolationReport;
 import dev.deltaeval.reports.ReportBuilder;

@@ -15,10 +15,10 @@ final class RunProvenance {
     static String dataHash(TextSource source) throws java.io.IOException {
         java.nio.file.Path path = source.path();
         if (!java.nio.file.Files.isDirectory(path)) {
-            return dev.deltaeval.checkpoints.FileHashes.sha256(java.util.List.of(path));
+            return dev.deltaeval.common.FileHashes.sha256(java.util.List.of(path));
         }
         try (var files = java.nio.file.Files.list(path)) {
-            return dev.deltaeval.checkpoints.FileHashes.sha256(files.filter(p -> p.toString().endsWith(".txt")).sorted().toList());
+            return dev.deltaeval.common.FileHashes.sha256(files.filter(p -> p.toString().endsWith(".txt")).sorted().toList());
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.SequenceScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.model.LanguageModel;

@@ -134,7 +134,7 @@ class TrustworthyNumbersTest {
     @Test
     void aRunThatFailsWhileWritingKeepsItsWorkAndLeavesNoHalfResults() throws IOException {
         Path out = dir.resolve("full");
-        dev.deltaeval.checkpoints.AtomicFiles.injectFaults(t -> {
+        dev.deltaeval.common.AtomicFiles.injectFaults(t -> {
             if (t.getFileName().toString().startsWith("results_")) {
                 throw new IOException("No space left on device");
             }
@@ -144,7 +144,7 @@ class TrustworthyNumbersTest {
             r = CliTest.run("eval", CliTest.DEMO.toString(), "--tasks", "copa", "--limit", "4", "--data-dir",
                     SAMPLE.toString(), "--no-cache", "--log-samples", "--output", out.toString());
         } finally {
-            dev.deltaeval.checkpoints.AtomicFiles.injectFaults(null);
+            dev.deltaeval.common.AtomicFiles.injectFaults(null);
         }
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().matches("(?s).*deltaeval: error: " + java.util.regex.Pattern.quote(out.toString())

@@ -1,5 +1,6 @@
 package dev.deltaeval.rank;
 
+import dev.deltaeval.common.DeltaEvalException;
 import dev.deltaeval.model.ForwardOutput;
 import dev.deltaeval.model.ForwardRequest;
 import dev.deltaeval.model.LanguageModel;
@@ -29,7 +30,7 @@ public final class HiddenRankCollector {
 
     public HiddenRankCollector(LanguageModel model, double relTol, int segment) {
         if (segment < 1) {
-            throw new IllegalArgumentException("--segment must be at least 1 token, got " + segment);
+            throw new DeltaEvalException(DeltaEvalException.setting("segment") + " must be at least 1 token, got " + segment);
         }
         this.model = model;
         this.relTol = relTol;
@@ -47,7 +48,7 @@ public final class HiddenRankCollector {
     public HiddenRanks collect(long[] ids, int window, boolean mixers, ActivationTap tap,
                                StateRankCollector.Progress progress) {
         if (window < 1) {
-            throw new IllegalArgumentException("--window must be at least 1 token, got " + window);
+            throw new DeltaEvalException(DeltaEvalException.setting("window") + " must be at least 1 token, got " + window);
         }
         int layers = model.info().numLayers();
         int entries = layers + 1 + (mixers ? layers : 0);

@@ -1,5 +1,6 @@
 package dev.deltaeval.rank;
 
+import dev.deltaeval.common.DeltaEvalException;
 import java.util.Arrays;
 import java.util.TreeSet;
 
@@ -47,7 +48,7 @@ public record PositionSelector(Kind kind, int every, long[] tokens) {
             }
             return new PositionSelector(Kind.LIST, 0, list);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--positions '" + spec + "': expected all, every:K, log:N or a list of "
+            throw new DeltaEvalException(DeltaEvalException.setting("positions") + " '" + spec + "': expected all, every:K, log:N or a list of "
                     + "token positions >= 1 such as 1,512,4096");
         }
     }

@@ -1,5 +1,6 @@
 package dev.deltaeval.rank;
 
+import dev.deltaeval.common.DeltaEvalException;
 import dev.deltaeval.model.ForwardOutput;
 import dev.deltaeval.model.ForwardRequest;
 import dev.deltaeval.model.LanguageModel;
@@ -45,7 +46,7 @@ public final class StateRankCollector {
      */
     public StateRankCollector(LanguageModel model, ExecutorService pool, double relTol, int segment) {
         if (segment < 1) {
-            throw new IllegalArgumentException("--segment must be at least 1 token, got " + segment);
+            throw new DeltaEvalException(DeltaEvalException.setting("segment") + " must be at least 1 token, got " + segment);
         }
         this.model = model;
         this.pool = pool;

@@ -166,8 +166,8 @@ class SpectralMeasuresTest {
         PositionSelector log = PositionSelector.parse("log:4", 1000);
         assertArrayEquals(new long[] {1, 10, 100, 1000}, log.tokens());
         assertArrayEquals(new long[] {5, 20}, PositionSelector.parse("20, 5,5", 30).tokens());
-        assertEquals("--positions 'every:0': expected all, every:K, log:N or a list of token positions >= 1 such as "
-                + "1,512,4096", org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertEquals("positions 'every:0': expected all, every:K, log:N or a list of token positions >= 1 such as "
+                + "1,512,4096", org.junit.jupiter.api.Assertions.assertThrows(dev.deltaeval.common.DeltaEvalException.class,
                         () -> PositionSelector.parse("every:0", 10)).getMessage());
     }
 }

@@ -14,15 +14,14 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 /** Batched greedy decoding against fla's greedy continuations (the DeltaNet fixtures of the deltanet module). */
 class GreedyDecoderTest {
+    /** The deltanet module\'s fla fixtures (a folder of this repository, not a class path resource). */
+    static final Path FLA_GOLDEN = Path.of("../deltanet/src/test/resources/fla-golden");
+
     static final String[] FIXTURES = {"v022_dn_negeig", "v022_dp2_negeig", "v022_dp3_gated_outgate",
         "v022_dp2_noconv_untied", "up_gdp2_gated_outgate", "up_deltanet_negeig", "up_gated_deltanet"};
 
     static Path dir(String name) {
-        try {
-            return Path.of(GreedyDecoderTest.class.getResource("/fla-golden/" + name).toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return FLA_GOLDEN.resolve(name);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deltaeval.common.DeltaEvalException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public record ExtrapolationReport(String dataset, int maxLen, String model, int 
 
     public ExtrapolationReport {
         if (bucket < 1) {
-            throw new ExtrapolationException("--bucket must be at least 1 token, got " + bucket);
+            throw new ExtrapolationException(DeltaEvalException.setting("bucket") + " must be at least 1 token, got " + bucket);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.deltaeval.reports;
 
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.extrapolation.ExtrapolationReport;
 import java.io.IOException;
 import java.nio.file.Files;

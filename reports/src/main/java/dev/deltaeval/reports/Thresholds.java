@@ -1,5 +1,6 @@
 package dev.deltaeval.reports;
 
+import dev.deltaeval.common.DeltaEvalException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public record Thresholds(Limit fallback, Map<String, Limit> perMetric) {
                     per.put(s.substring(0, eq), l);
                 }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--threshold '" + s + "': expected METRIC=MAX_DROP[:ALPHA], e.g. "
+                throw new ReportException(DeltaEvalException.setting("threshold") + " '" + s + "': expected METRIC=MAX_DROP[:ALPHA], e.g. "
                         + "acc=0.02:0.05 or *=0.01 (MAX_DROP >= 0, 0 < ALPHA <= 1)");
             }
         }

@@ -113,8 +113,8 @@ class ComparisonTest {
         Thresholds t = Thresholds.parse(List.of("acc=0.02:0.01", "*=0.5"));
         assertEquals(new Thresholds.Limit(0.02, 0.01), t.of("acc"));
         assertEquals(new Thresholds.Limit(0.5, 0.05), t.of("perplexity"));
-        assertEquals("--threshold 'acc': expected METRIC=MAX_DROP[:ALPHA], e.g. acc=0.02:0.05 or *=0.01 "
-                + "(MAX_DROP >= 0, 0 < ALPHA <= 1)", assertThrows(IllegalArgumentException.class,
+        assertEquals("threshold 'acc': expected METRIC=MAX_DROP[:ALPHA], e.g. acc=0.02:0.05 or *=0.01 "
+                + "(MAX_DROP >= 0, 0 < ALPHA <= 1)", assertThrows(ReportException.class,
                         () -> Thresholds.parse(List.of("acc"))).getMessage());
     }
 }

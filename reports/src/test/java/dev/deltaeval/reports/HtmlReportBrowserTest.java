@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.extrapolation.ExtrapolationReport;
 import dev.deltaeval.extrapolation.PositionCurves;
 import java.nio.file.Files;

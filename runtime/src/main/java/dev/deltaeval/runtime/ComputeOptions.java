@@ -1,6 +1,7 @@
 package dev.deltaeval.runtime;
 
 import ai.djl.Device;
+import dev.deltaeval.common.DeltaEvalException;
 
 /**
  * Where and how a model runs.
@@ -17,8 +18,8 @@ public record ComputeOptions(Device device, Precision precision, int chunkSubste
 
     public ComputeOptions {
         if (precision == Precision.FP16 && !device.isGpu()) {
-            throw new ModelException("--dtype fp16 needs a GPU: fp16 matmul on CPU is about 160x slower than fp32; "
-                    + "use --dtype fp32 on CPU");
+            throw new ModelException(DeltaEvalException.setting("dtype") + " fp16 needs a GPU: fp16 matmul on CPU is about 160x slower than fp32; "
+                    + "use " + DeltaEvalException.setting("dtype") + " fp32 on CPU");
         }
         if (chunkSubsteps < 1) {
             throw new ModelException("chunk size must be positive, got " + chunkSubsteps);

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.deltaeval.common.DeltaEvalException;
 import dev.deltaeval.runtime.engine.DeviceRequest;
 import dev.deltaeval.runtime.engine.GpuInfo;
 import dev.deltaeval.runtime.engine.LibtorchChoice;
@@ -58,12 +59,12 @@ public final class Engines {
             device = Device.cpu();
         } else {
             if (count == 0) {
-                throw new ModelException("--device " + req.spec() + ": no usable GPU: " + lib + " sees 0 CUDA devices"
+                throw new ModelException(DeltaEvalException.setting("device") + " " + req.spec() + ": no usable GPU: " + lib + " sees 0 CUDA devices"
                         + (chosen != null && !chosen.isCuda() ? " (it is a CPU build)" : " (check nvidia-smi and "
                         + "CUDA_VISIBLE_DEVICES)"));
             }
             if (req.index() >= count) {
-                throw new ModelException("--device " + req.spec() + ": GPU " + req.index() + " does not exist ("
+                throw new ModelException(DeltaEvalException.setting("device") + " " + req.spec() + ": GPU " + req.index() + " does not exist ("
                         + count + " visible)");
             }
             device = Device.gpu(req.index());

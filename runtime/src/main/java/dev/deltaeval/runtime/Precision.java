@@ -1,6 +1,7 @@
 package dev.deltaeval.runtime;
 
 import ai.djl.ndarray.types.DataType;
+import dev.deltaeval.common.DeltaEvalException;
 import java.util.Locale;
 
 /**
@@ -56,7 +57,7 @@ public enum Precision {
                 return FP16;
             case "bf16":
             case "bfloat16":
-                throw new ModelException("--dtype bf16 is not supported: DJL's PyTorch binding aborts the JVM on bf16 "
+                throw new ModelException(DeltaEvalException.setting("dtype") + " bf16 is not supported: DJL's PyTorch binding aborts the JVM on bf16 "
                         + "arrays; use fp16 on GPU or fp32 (bf16 checkpoints are widened to fp32 on load)");
             default:
                 throw new ModelException("unknown dtype \"" + s + "\" (expected auto, fp32 or fp16)");

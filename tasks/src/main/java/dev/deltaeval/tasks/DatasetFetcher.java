@@ -2,11 +2,11 @@ package dev.deltaeval.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deltaeval.checkpoints.AtomicFiles;
 import dev.deltaeval.checkpoints.hub.HubDownloader;
 import dev.deltaeval.checkpoints.hub.HubException;
 import dev.deltaeval.checkpoints.hub.HubFile;
 import dev.deltaeval.checkpoints.hub.HubRepo;
+import dev.deltaeval.common.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

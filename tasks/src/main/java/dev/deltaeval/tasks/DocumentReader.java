@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.deltaeval.common.DeltaEvalException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class DocumentReader {
         Path file = dataDir.resolve(spec.dataFile());
         if (!Files.isRegularFile(file)) {
             throw new TaskException("task " + spec.task() + ": data file " + file + " not found (expected "
-                    + spec.dataFile() + " in --data-dir " + dataDir + ")");
+                    + spec.dataFile() + " in " + DeltaEvalException.setting("data_dir") + " " + dataDir + ")");
         }
         List<ObjectNode> docs = new ArrayList<>();
         try {

@@ -1,5 +1,6 @@
 package dev.deltaeval.tasks;
 
+import dev.deltaeval.common.DeltaEvalException;
 /**
  * Which lm-eval behaviour to reproduce (lm-eval.md §6.2, §9). Recorded in every result.
  */
@@ -41,6 +42,6 @@ public enum LmEvalSemantics {
                 return v;
             }
         }
-        throw new TaskException("--lm-eval-compat " + s + ": expected current or 0.4.2");
+        throw new TaskException(DeltaEvalException.setting("lm_eval_compat") + " " + s + ": expected current or 0.4.2");
     }
 }

@@ -3,7 +3,7 @@ package dev.deltaeval.tasks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.deltaeval.checkpoints.AtomicFiles;
+import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.scoring.LoglikelihoodResult;
 import dev.deltaeval.tasks.metrics.DocMetrics;
 import dev.deltaeval.tasks.text.PyJson;

@@ -27,7 +27,7 @@ class BadTaskInputTest {
     void missingDataFile() {
         TaskException e = assertThrows(TaskException.class, () -> DocumentReader.read(dir, TaskRegistry.get("piqa"), -1));
         assertEquals("task piqa: data file " + dir.resolve("piqa_valid.jsonl") + " not found (expected piqa_valid.jsonl "
-                + "in --data-dir " + dir + ")", e.getMessage());
+                + "in data_dir " + dir + ")", e.getMessage());
     }
 
     @Test

@@ -2,9 +2,9 @@ package dev.deltaeval.deltanet.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deltaeval.checkpoints.AtomicFiles;
 import dev.deltaeval.checkpoints.SafetensorsWriter;
 import dev.deltaeval.checkpoints.TensorStore;
+import dev.deltaeval.common.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.deltaeval.deltanet.config;
 
 import dev.deltaeval.checkpoints.CheckpointException;
 import dev.deltaeval.checkpoints.DType;
-import dev.deltaeval.checkpoints.FileHashes;
 import dev.deltaeval.checkpoints.HostTensor;
 import dev.deltaeval.checkpoints.TensorInfo;
 import dev.deltaeval.checkpoints.TensorStore;
+import dev.deltaeval.common.FileHashes;
 import dev.deltaeval.deltanet.models.DeltaNetFamily;
 import dev.deltaeval.deltanet.models.DeltaNetModel;
 import dev.deltaeval.model.LanguageModel;

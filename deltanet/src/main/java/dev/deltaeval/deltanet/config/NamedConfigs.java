@@ -1,6 +1,7 @@
 package dev.deltaeval.deltanet.config;
 
 import dev.deltaeval.checkpoints.CheckpointException;
+import dev.deltaeval.common.DeltaEvalException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ public final class NamedConfigs {
         String name = nameOrPath.endsWith(".json") ? nameOrPath.substring(0, nameOrPath.length() - 5) : nameOrPath;
         try (InputStream in = NamedConfigs.class.getResourceAsStream(BASE + name + ".json")) {
             if (in == null) {
-                throw new CheckpointException("--config " + nameOrPath + ": no such file and no bundled config of that "
+                throw new CheckpointException(DeltaEvalException.setting("config") + " " + nameOrPath + ": no such file and no bundled config of that "
                         + "name (bundled: " + String.join(", ", names()) + ")");
             }
             Files.createDirectories(scratchDir);

@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.deltaeval.checkpoints.HostTensor;
+import dev.deltaeval.common.DeltaEvalException;
 import dev.deltaeval.deltanet.config.DeltaNetCheckpoint;
 import dev.deltaeval.deltanet.config.ModelConfig;
 import dev.deltaeval.deltanet.config.WeightSchema;
@@ -213,7 +214,7 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new ModelException("out of GPU memory on a forward pass over " + input.batch()
-                + " x " + input.length() + " tokens; lower --batch-size (eval, bench tasks) or --segment (extrapolate,"
+                + " x " + input.length() + " tokens; lower " + DeltaEvalException.setting("batch_size") + " (eval, bench tasks) or " + DeltaEvalException.setting("segment") + " (extrapolate,"
                 + " rank) and run the same command again: finished work is kept and resumes (" + m.split("\n")[0]
                 .replaceAll("\\s+", " ").trim() + ")", e));
     }

@@ -44,7 +44,7 @@ class NamedConfigsTest {
     @Test
     void unknownNameListsTheBundledOnes() {
         CheckpointException e = assertThrows(CheckpointException.class, () -> NamedConfigs.resolve("dp9000", tmp));
-        assertTrue(e.getMessage().startsWith("--config dp9000: no such file and no bundled config of that name (bundled: "));
+        assertTrue(e.getMessage().startsWith("config dp9000: no such file and no bundled config of that name (bundled: "));
         assertTrue(e.getMessage().contains("delta_product_340m_-1_1_2_4k_8h"));
         assertEquals(28, NamedConfigs.names().size(), "all 28 model configs of the DeltaProduct repository");
     }

@@ -1,7 +1,7 @@
 package dev.deltaeval.core.data;
 
 /** Bad evaluation text (missing file, bad JSONL, too little text); the message is the one line a user sees. */
-public final class DataException extends RuntimeException {
+public final class DataException extends dev.deltaeval.common.DeltaEvalException {
     public DataException(String message) {
         super(message);
     }

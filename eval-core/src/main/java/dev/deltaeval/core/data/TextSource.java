@@ -2,6 +2,7 @@ package dev.deltaeval.core.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deltaeval.common.DeltaEvalException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,7 @@ public record TextSource(String name, Path path, String template) {
 
     private List<String> readJsonl() throws IOException {
         if (template == null) {
-            throw new DataException(path + ": a JSONL source needs --field, --template or --preset");
+            throw new DataException(path + ": a JSONL source needs " + DeltaEvalException.setting("field") + ", " + DeltaEvalException.setting("template") + " or " + DeltaEvalException.setting("preset"));
         }
         List<String> docs = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {

@@ -1,5 +1,6 @@
 package dev.deltaeval.core.scoring;
 
+import dev.deltaeval.common.DeltaEvalException;
 import dev.deltaeval.runtime.ModelException;
 import java.util.function.IntUnaryOperator;
 
@@ -52,7 +53,7 @@ public record BatchPlan(int maxRows, long tokenBudget) {
             }
             return rows(Integer.parseInt(s));
         } catch (NumberFormatException | ModelException e) {
-            throw new ModelException("--batch-size " + spec + ": expected auto, a positive number of sequences (16), "
+            throw new ModelException(DeltaEvalException.setting("batch_size") + " " + spec + ": expected auto, a positive number of sequences (16), "
                     + "or a token budget (32768t)");
         }
     }

@@ -100,7 +100,7 @@ class SequenceChunkerTest {
         assertEquals(f + " line 1: no field 'content' (template {content})",
                 assertThrows(DataException.class, () -> TextSource.of(f, null, null, "codeparrot").read())
                         .getMessage());
-        assertEquals(f + ": a JSONL source needs --field, --template or --preset",
+        assertEquals(f + ": a JSONL source needs field, template or preset",
                 assertThrows(DataException.class, () -> TextSource.of(f, null, null, null).read())
                         .getMessage());
         Path bad = dir.resolve("bad.jsonl");

@@ -38,7 +38,7 @@ class BatchPlanTest {
         assertEquals(BatchPlan.rows(64), BatchPlan.parse("64", true));
         assertEquals(new BatchPlan(128, 8192), BatchPlan.parse("8192t", false));
         assertEquals("128 rows / 32768 tokens", BatchPlan.auto(true).label());
-        assertEquals("--batch-size 0: expected auto, a positive number of sequences (16), or a token budget (32768t)",
+        assertEquals("batch_size 0: expected auto, a positive number of sequences (16), or a token budget (32768t)",
                 assertThrows(ModelException.class, () -> BatchPlan.parse("0", true)).getMessage());
         assertThrows(ModelException.class, () -> BatchPlan.parse("many", true));
     }

@@ -11,7 +11,6 @@ import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelFamilies;
 import dev.deltaeval.model.TokenBatch;
 import dev.deltaeval.runtime.ComputeOptions;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,14 +20,17 @@ import org.junit.jupiter.api.Test;
 
 /** Multiple-choice style requests scored forked, unforked and at several batch sizes, against full-logit math. */
 class LoglikelihoodScorerTest {
+    /** The deltanet module\'s fla fixtures (a folder of this repository, not a class path resource). */
+    static final Path FLA_GOLDEN = Path.of("../deltanet/src/test/resources/fla-golden");
+
     static final int VOCAB = 512;
 
-    private static Path fixture(String name) throws URISyntaxException {
-        return Path.of(LoglikelihoodScorerTest.class.getResource("/fla-golden/" + name).toURI());
+    private static Path fixture(String name) {
+        return FLA_GOLDEN.resolve(name);
     }
 
     /** The fixture's input_ids, a pool of realistic token ids. */
-    private static long[] pool(String fixture) throws URISyntaxException {
+    private static long[] pool(String fixture) {
         return SafetensorsFile.open(fixture(fixture).resolve("expected.safetensors")).readLongs("input_ids");
     }
 

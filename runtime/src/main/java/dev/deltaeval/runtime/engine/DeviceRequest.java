@@ -1,5 +1,6 @@
 package dev.deltaeval.runtime.engine;
 
+import dev.deltaeval.common.DeltaEvalException;
 import dev.deltaeval.runtime.ModelException;
 import java.util.Locale;
 
@@ -37,9 +38,9 @@ public record DeviceRequest(Kind kind, int index, String spec) {
             } catch (NumberFormatException e) {
                 // falls through to the error below
             }
-            throw new ModelException("--device " + spec + ": expected gpu:K with a GPU number K >= 0");
+            throw new ModelException(DeltaEvalException.setting("device") + " " + spec + ": expected gpu:K with a GPU number K >= 0");
         }
-        throw new ModelException("--device " + spec + ": expected auto, cpu, gpu or gpu:K");
+        throw new ModelException(DeltaEvalException.setting("device") + " " + spec + ": expected auto, cpu, gpu or gpu:K");
     }
 
     public boolean wantsGpu() {

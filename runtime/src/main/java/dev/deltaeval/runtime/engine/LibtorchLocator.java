@@ -1,5 +1,6 @@
 package dev.deltaeval.runtime.engine;
 
+import dev.deltaeval.common.DeltaEvalException;
 import dev.deltaeval.runtime.ModelException;
 import dev.deltaeval.runtime.engine.LibtorchChoice.Route;
 import java.io.File;
@@ -81,7 +82,7 @@ public final class LibtorchLocator {
                         + "download (start DeltaEval with its launcher)");
             }
             if (request.kind() == DeviceRequest.Kind.GPU) {
-                throw new ModelException("--device " + request.spec() + ": no usable GPU: no CUDA libtorch that DJL "
+                throw new ModelException(DeltaEvalException.setting("device") + " " + request.spec() + ": no usable GPU: no CUDA libtorch that DJL "
                         + ctx.djlVersion() + " can load (" + String.join("; ", notes) + "). " + waysOut());
             }
         }
@@ -102,7 +103,7 @@ public final class LibtorchLocator {
         }
         TorchBuild build = buildOf(dir);
         if (request.kind() == DeviceRequest.Kind.GPU && !build.isCuda()) {
-            throw new ModelException("--device " + request.spec() + ": PYTORCH_LIBRARY_PATH=" + envPath
+            throw new ModelException(DeltaEvalException.setting("device") + " " + request.spec() + ": PYTORCH_LIBRARY_PATH=" + envPath
                     + " is a CPU build (" + build.label() + "); point it at a CUDA libtorch");
         }
         List<String> notes = new ArrayList<>();

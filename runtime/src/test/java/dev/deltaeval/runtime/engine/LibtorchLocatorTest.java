@@ -108,7 +108,7 @@ class LibtorchLocatorTest {
 
         Path cpuBuild = torch("cpu", "2.7.1+cpu", null);
         env.put("PYTORCH_LIBRARY_PATH", cpuBuild.toString());
-        assertEquals("--device gpu: PYTORCH_LIBRARY_PATH=" + cpuBuild + " is a CPU build (2.7.1+cpu); point it at a "
+        assertEquals("device gpu: PYTORCH_LIBRARY_PATH=" + cpuBuild + " is a CPU build (2.7.1+cpu); point it at a "
                 + "CUDA libtorch", assertThrows(ModelException.class, () -> locator().locate(GPU)).getMessage());
 
         Path newer = torch("newer", "2.11.0+cu130", "13.0");
@@ -158,7 +158,7 @@ class LibtorchLocatorTest {
         Path lib = torch("py", "2.11.0+cu130", "13.0");
         python3(lib);
         String m = assertThrows(ModelException.class, () -> locator().locate(GPU)).getMessage();
-        assertTrue(m.startsWith("--device gpu: no usable GPU: no CUDA libtorch that DJL 0.36.0 can load (torch "
+        assertTrue(m.startsWith("device gpu: no usable GPU: no CUDA libtorch that DJL 0.36.0 can load (torch "
                 + "2.11.0+cu130 in " + lib + ": DJL 0.36.0 has no JNI for it (looked in "), m);
         assertTrue(m.contains("Ways out: PYTORCH_LIBRARY_PATH=<libtorch 2.7.1 for CUDA 12.8>/lib; or torch 2.7.1 "
                 + "(CUDA 12.x) in python3; or a DJL JNI built for your torch (README: Running on a GPU); or "

@@ -65,9 +65,9 @@ class TorchBuildTest {
         assertEquals(3, DeviceRequest.parse("cuda:3").index());
         assertFalse(DeviceRequest.parse("cpu").wantsGpu());
         assertTrue(DeviceRequest.parse("auto").wantsGpu());
-        assertEquals("--device gpu:x: expected gpu:K with a GPU number K >= 0",
+        assertEquals("device gpu:x: expected gpu:K with a GPU number K >= 0",
                 assertThrows(ModelException.class, () -> DeviceRequest.parse("gpu:x")).getMessage());
-        assertEquals("--device tpu: expected auto, cpu, gpu or gpu:K",
+        assertEquals("device tpu: expected auto, cpu, gpu or gpu:K",
                 assertThrows(ModelException.class, () -> DeviceRequest.parse("tpu")).getMessage());
     }
 

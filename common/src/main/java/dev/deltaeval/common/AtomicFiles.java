@@ -1,14 +1,14 @@
-package dev.deltaeval.checkpoints;
+package dev.deltaeval.common;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;

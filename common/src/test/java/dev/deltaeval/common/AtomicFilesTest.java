@@ -1,4 +1,4 @@
-package dev.deltaeval.checkpoints;
+package dev.deltaeval.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

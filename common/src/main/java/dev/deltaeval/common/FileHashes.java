@@ -1,4 +1,4 @@
-package dev.deltaeval.checkpoints;
+package dev.deltaeval.common;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +29,7 @@ public final class FileHashes {
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
-            throw new CheckpointException("cannot hash " + files + " (" + e.getMessage() + ")", e);
+            throw new DeltaEvalException("cannot hash " + files + " (" + e.getMessage() + ")", e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
