@@ -4,6 +4,7 @@ import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.bench.ForwardBenchmark;
 import dev.deltaeval.deltanet.config.CheckpointInitializer;
 import dev.deltaeval.deltanet.config.NamedConfigs;
+import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.runtime.ComputeOptions;
@@ -68,7 +69,7 @@ final class BenchCommand extends GroupCommand {
                 throw new IllegalArgumentException("bench forward: give exactly one of --config or --checkpoint");
             }
             Path dir = checkpoint != null ? checkpoint : ensureRandomCheckpoint();
-            ModelCheckpoint ckpt = CheckpointArg.open(dir);
+            ModelCheckpoint ckpt = CheckpointRef.open(dir);
             ComputeOptions opts = compute.options(ckpt);
             try (LanguageModel model = ComputeMixin.load(ckpt, opts)) {
                 System.err.printf("benchmarking %s: batch %d x %d tokens, %d warm-up + %d iterations%n",

@@ -1,6 +1,7 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.common.AtomicFiles;
+import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.rank.PositionSelector;
@@ -82,7 +83,7 @@ final class BenchRankCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> collect(ExecutorService pool) {
-        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointRef.open(checkpoint);
         ComputeOptions opts = compute.options(ckpt);
         long[] ids = new Random(0).longs(tokens, 0, ckpt.info().vocabSize()).toArray();
         try (LanguageModel model = ComputeMixin.load(ckpt, opts)) {

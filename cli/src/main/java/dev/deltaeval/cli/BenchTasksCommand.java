@@ -5,6 +5,8 @@ import dev.deltaeval.core.scoring.BatchPlan;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.scoring.ScoringStats;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.jobs.CheckpointRef;
+import dev.deltaeval.jobs.Limits;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.runtime.ComputeOptions;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Parameters;
             "choice, as a Transformer harness does), and the tokens each mode actually ran. No result cache is used."})
 final class BenchTasksCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
-            description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
+            description = "Checkpoint directory (default: " + CheckpointRef.DEFAULT + ").")
     Path checkpoint;
 
     @Option(names = "--tasks", split = ",", defaultValue = "piqa,hellaswag,arc_easy,winogrande", paramLabel = "TASK[,TASK...]", hideParamSyntax = true,
@@ -77,11 +79,11 @@ final class BenchTasksCommand implements Callable<Integer> {
             }
         }
         List<TaskSpec> specs = TaskRegistry.resolve(tasks, dataDir);
-        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointRef.open(checkpoint);
         ComputeOptions opts = compute.options(ckpt);
         BatchPlan batches = batchSize.plan(opts.device().isGpu());
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "bench tasks");
+        try (TextTokenizer tok = CheckpointRef.tokenizer(ckpt, "bench tasks");
              LanguageModel model = ComputeMixin.load(ckpt, opts)) {
             int maxLen = ckpt.info().maxPositionEmbeddings();
             for (TaskSpec spec : specs) {

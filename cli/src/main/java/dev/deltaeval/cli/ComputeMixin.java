@@ -1,11 +1,10 @@
 package dev.deltaeval.cli;
 
+import dev.deltaeval.jobs.Compute;
+import dev.deltaeval.jobs.ComputeRequest;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.runtime.ComputeOptions;
-import dev.deltaeval.runtime.Engines;
-import dev.deltaeval.runtime.Precision;
-import dev.deltaeval.runtime.engine.DeviceRequest;
 import picocli.CommandLine.Option;
 
 /** --device, --dtype, --kernels and --chunk, shared by every command that runs a model. */
@@ -35,33 +34,23 @@ public final class ComputeMixin {
             description = "Chunk length of the WY kernel in Householder sub-steps (default: ${DEFAULT-VALUE}, as fla).")
     int chunk;
 
-    /** @param models the checkpoints to run: {@code --dtype auto} follows the largest */
-    public ComputeOptions options(ModelCheckpoint... models) {
-        DeviceRequest request = DeviceRequest.parse(device);
-        Engines.Resolved r = Engines.resolveRequest(request);
-        long largest = models.length == 0 ? -1 : java.util.Arrays.stream(models)
-                .mapToLong(ModelCheckpoint::parameterCount).max().getAsLong();
-        Precision p = Precision.resolve(dtype, r.device(), largest);
-        ComputeOptions options = new ComputeOptions(r.device(), p, chunk, kernels == null ? "auto" : kernels);
-        System.err.println("deltaeval: device " + r.description() + ", dtype " + p.label());
-        return options;
+    /** The options as given, for a job spec. */
+    public ComputeRequest request() {
+        return new ComputeRequest(device, dtype, kernels, chunk);
     }
 
-    private static String lastKernelLine;
+    /** @param models the checkpoints to run: {@code --dtype auto} follows the largest */
+    public ComputeOptions options(ModelCheckpoint... models) {
+        return Compute.resolve(request(), models);
+    }
 
     /** The kernel line of the model loaded last in this process, for provenance ("" before any). */
     public static String kernelsInUse() {
-        return lastKernelLine == null ? "" : lastKernelLine;
+        return Compute.kernelsInUse();
     }
 
     /** Loads the model and says on stderr which kernels run it (again only when that changes). */
     public static LanguageModel load(ModelCheckpoint ckpt, ComputeOptions options) {
-        LanguageModel model = ckpt.load(options);
-        String line = model.kernelSummary();
-        if (!line.isEmpty() && !line.equals(lastKernelLine)) {
-            System.err.println("deltaeval: kernels " + line);
-            lastKernelLine = line;
-        }
-        return model;
+        return Compute.load(ckpt, options);
     }
 }

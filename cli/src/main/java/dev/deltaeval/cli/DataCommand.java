@@ -4,6 +4,8 @@ import dev.deltaeval.checkpoints.hub.HubCache;
 import dev.deltaeval.checkpoints.hub.HubClient;
 import dev.deltaeval.checkpoints.hub.HubDownloader;
 import dev.deltaeval.common.AtomicFiles;
+import dev.deltaeval.jobs.CheckpointRef;
+import dev.deltaeval.jobs.ProgressBytes;
 import dev.deltaeval.tasks.DatasetFetcher;
 import dev.deltaeval.tasks.DocumentReader;
 import dev.deltaeval.tasks.LmEvalSemantics;
@@ -49,7 +51,7 @@ final class DataCommand extends GroupCommand {
             DatasetFetcher fetcher = new DatasetFetcher(new HubDownloader(HubClient.fromEnvironment(),
                     HubCache.fromEnvironment()));
             for (String t : names) {
-                DatasetFetcher.Fetched f = fetcher.fetch(t, dataDir, offline || CheckpointArg.offline(),
+                DatasetFetcher.Fetched f = fetcher.fetch(t, dataDir, offline || CheckpointRef.offline(),
                         new ProgressBytes(t));
                 System.out.printf("%-16s %6d documents -> %s (commit %s)%n", t, f.rows(), f.file(),
                         f.commit().substring(0, Math.min(12, f.commit().length())));

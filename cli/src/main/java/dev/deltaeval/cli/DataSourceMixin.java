@@ -1,12 +1,12 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.core.data.TextSource;
+import dev.deltaeval.jobs.DataSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Which documents to read and how to turn them into sequences: shared by extrapolate and rank. */
 public final class DataSourceMixin {
-    static final String DEFAULT_DATA = "data/extrapolation-sample/python-stdlib-docs.jsonl";
+    static final String DEFAULT_DATA = DataSettings.DEFAULT_DATA;
 
     @Option(names = {"--data", "--data-dir"}, defaultValue = DEFAULT_DATA, paramLabel = "FILE|DIR",
             description = "Documents: a text file (one document), a folder of text files (*.txt), or a JSONL file "
@@ -35,15 +35,8 @@ public final class DataSourceMixin {
             + "${DEFAULT-VALUE}).")
     int mapBatch;
 
-    TextSource source() {
-        String f = field == null && template == null && preset == null && data.toString().endsWith(".jsonl") ? "text"
-                : field;
-        return TextSource.of(data, f, template, preset);
-    }
-
-    /** For result keys: the data settings with the number of sequences taken from them. */
-    String settings(int numSequences) {
-        return "data=" + data + ",field=" + field + ",template=" + template + ",preset=" + preset + ",n="
-                + numSequences + ",seed=" + seed + ",map_batch=" + mapBatch;
+    /** The options as a job's data settings. */
+    DataSettings settings() {
+        return new DataSettings(data.toString(), field, template, preset, seed, mapBatch);
     }
 }

@@ -1,6 +1,7 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.common.DeltaEvalException;
+import dev.deltaeval.jobs.JobContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine.Command;
@@ -83,6 +84,11 @@ public final class DeltaEvalCli implements Runnable {
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /** How jobs started from the command line print: tables on stdout, settings named by their flags. */
+    static JobContext jobContext() {
+        return JobContext.console(DeltaEvalCli::flag);
     }
 
     /** A setting as the command line names it: batch_size is --batch-size. */

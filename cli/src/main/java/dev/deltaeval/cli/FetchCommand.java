@@ -4,6 +4,8 @@ import dev.deltaeval.checkpoints.hub.HubCache;
 import dev.deltaeval.checkpoints.hub.HubClient;
 import dev.deltaeval.checkpoints.hub.HubDownloader;
 import dev.deltaeval.checkpoints.hub.HubRepo;
+import dev.deltaeval.jobs.CheckpointRef;
+import dev.deltaeval.jobs.ProgressBytes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +29,7 @@ final class FetchCommand implements Callable<Integer> {
     public Integer call() {
         HubRepo repo = HubRepo.parse(ref);
         HubDownloader.Result r = new HubDownloader(HubClient.fromEnvironment(), HubCache.fromEnvironment())
-                .fetch(repo, HubDownloader.MODEL_FILES, offline || CheckpointArg.offline(), new ProgressBytes(ref));
+                .fetch(repo, HubDownloader.MODEL_FILES, offline || CheckpointRef.offline(), new ProgressBytes(ref));
         System.err.printf("%s at %s: %d files, %.1f MB downloaded%n", repo, r.commit(), r.files().size(),
                 r.downloaded() / 1e6);
         System.out.println(r.snapshot());

@@ -4,6 +4,7 @@ import dev.deltaeval.checkpoints.CheckpointException;
 import dev.deltaeval.checkpoints.SafetensorsFile;
 import dev.deltaeval.checkpoints.SafetensorsWriter;
 import dev.deltaeval.checkpoints.TensorInfo;
+import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.model.ForwardMode;
 import dev.deltaeval.model.ForwardOutput;
 import dev.deltaeval.model.ForwardRequest;
@@ -43,7 +44,7 @@ final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointRef.open(checkpoint);
         SafetensorsFile in = SafetensorsFile.open(inputIds);
         if (!in.tensors().containsKey("input_ids")) {
             throw new CheckpointException(inputIds + ": tensor input_ids is missing (expected I64 [B, T])");

@@ -2,6 +2,7 @@ package dev.deltaeval.cli;
 
 import dev.deltaeval.core.GreedyDecoder;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
                 + "explicit recurrent state.")
 final class GenerateCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
-            description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
+            description = "Checkpoint directory (default: " + CheckpointRef.DEFAULT + ").")
     Path checkpoint;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "Prompt text.")
@@ -37,8 +38,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
-        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "generate"); LanguageModel model = ComputeMixin.load(ckpt, compute.options(ckpt))) {
+        ModelCheckpoint ckpt = CheckpointRef.open(checkpoint);
+        try (TextTokenizer tok = CheckpointRef.tokenizer(ckpt, "generate"); LanguageModel model = ComputeMixin.load(ckpt, compute.options(ckpt))) {
             long[] ids = tok.encode(prompt, !noBos);
             long eos = ckpt.info().eosTokenId();
             long t0 = System.nanoTime();

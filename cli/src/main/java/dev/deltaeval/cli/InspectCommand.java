@@ -1,6 +1,7 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.common.AtomicFiles;
+import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.model.ModelCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
                 + "Validates every tensor against the config without loading the model.")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
-            description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
+            description = "Checkpoint directory (default: " + CheckpointRef.DEFAULT + ").")
     Path checkpoint;
 
     @Option(names = {"--json", "--output"}, paramLabel = "FILE", description = "Also write the facts as JSON.")
@@ -28,7 +29,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelCheckpoint c = CheckpointArg.open(checkpoint);
+        ModelCheckpoint c = CheckpointRef.open(checkpoint);
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("checkpoint", c.dir().toString());
         facts.put("model", c.info().summary());
@@ -47,7 +48,7 @@ final class InspectCommand implements Callable<Integer> {
         facts.put("weight_files", c.weightFiles().size() + " file(s), " + String.format("%.1f MB", bytes / 1e6));
         if (c.tokenizerFile().isPresent()) {
             // parse it: a tokenizer.json that exists but does not load is an error, not a fact
-            CheckpointArg.tokenizer(c, "inspect").close();
+            CheckpointRef.tokenizer(c, "inspect").close();
         }
         facts.put("tokenizer", c.tokenizerFile().map(Path::toString).orElse("missing (score/generate need tokenizer.json)"));
         if (hash) {

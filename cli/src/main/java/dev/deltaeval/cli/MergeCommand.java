@@ -1,5 +1,6 @@
 package dev.deltaeval.cli;
 
+import dev.deltaeval.jobs.PlannedUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ final class MergeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(runDir + ": no plan.json (not a run folder written by 'deltaeval run')");
         }
         RunPlan p = RunPlan.read(planFile);
-        List<WorkUnit> units = PlanUnits.expand(p);
+        List<PlannedUnit> units = PlanUnits.expand(p);
         RunMerger.Status s = RunMerger.status(runDir, units);
         RunMerger.merge(runDir, units, RunCommand.title(p, runDir));
         System.out.printf("%d of %d units done%n", units.size() - s.missing().size(), units.size());

@@ -1,6 +1,7 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.common.AtomicFiles;
+import dev.deltaeval.jobs.PlannedUnit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ final class PlanCommand extends GroupCommand {
             if (shards < 1) {
                 throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
             }
-            List<WorkUnit> units = PlanUnits.expand(RunPlan.read(plan));
+            List<PlannedUnit> units = PlanUnits.expand(RunPlan.read(plan));
             System.out.println(PlanUnits.describe(units, PlanUnits.assign(units, shards)));
             return 0;
         }

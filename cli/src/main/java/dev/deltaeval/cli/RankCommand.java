@@ -1,31 +1,12 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.checkpoints.SafetensorsWriter;
-import dev.deltaeval.common.AtomicFiles;
-import dev.deltaeval.core.data.SequenceChunker;
-import dev.deltaeval.core.data.TextSource;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
-import dev.deltaeval.model.LanguageModel;
-import dev.deltaeval.model.ModelCheckpoint;
-import dev.deltaeval.rank.HiddenRankCollector;
-import dev.deltaeval.rank.HiddenRanks;
-import dev.deltaeval.rank.PositionSelector;
-import dev.deltaeval.rank.RankCharts;
-import dev.deltaeval.rank.RankReport;
-import dev.deltaeval.rank.SpectralMeasures;
-import dev.deltaeval.rank.StateRankCollector;
-import dev.deltaeval.rank.StateRanks;
-import dev.deltaeval.runtime.ComputeOptions;
+import dev.deltaeval.jobs.CheckpointRef;
+import dev.deltaeval.jobs.ComputeRequest;
+import dev.deltaeval.jobs.Jobs;
+import dev.deltaeval.jobs.rank.RankSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +24,7 @@ import picocli.CommandLine.Parameters;
                 + "the sequence."})
 final class RankCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
-            description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
+            description = "Checkpoint directory (default: " + CheckpointRef.DEFAULT + ").")
     Path checkpoint;
 
     @Option(names = {"--max-length", "--max-len"}, defaultValue = "1024", paramLabel = "N",
@@ -104,102 +85,12 @@ final class RankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (window < 1 || segment < 1) {
-            throw new IllegalArgumentException("--window and --segment must be at least 1 token");
-        }
-        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
-        PositionSelector selector = PositionSelector.parse(positions, maxLen);
-        TextSource source = data.source();
-        List<String> docs = source.read();
-        long[] ids;
-        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "rank")) {
-            ids = new SequenceChunker(maxLen, data.mapBatch, data.seed).chunks(docs, tok, 1).get(0);
-        }
-        long bos = ckpt.info().bosTokenId();
-        long[] bosPositions = java.util.stream.IntStream.range(0, ids.length).filter(i -> ids[i] == bos)
-                .mapToLong(i -> i).toArray();
-        String model = CheckpointArg.label(ckpt);
-        ComputeOptions opts = compute.options(ckpt);
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (workers < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + workers);
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "svd");
-            t.setDaemon(true);
-            return t;
-        });
-        long t0 = System.nanoTime();
-        StateRanks states = null;
-        HiddenRanks hidden = null;
-        try (LanguageModel m = ComputeMixin.load(ckpt, opts)) {
-            if (!noState) {
-                ProgressLine p = new ProgressLine(model + " states", ids.length, "tokens");
-                states = new StateRankCollector(m, pool, relTol, segment).collect(ids, selector, null,
-                        done -> p.update((int) done));
-            }
-            if (!noHidden) {
-                ProgressLine p = new ProgressLine(model + " hidden", ids.length, "tokens");
-                hidden = new HiddenRankCollector(m, relTol, segment).collect(ids, window, mixers,
-                        saveActivations == null ? null : (first, n, hid) -> saveSegment(ids, m.info().numLayers() + 1,
-                                first, n, hid), done -> p.update((int) done));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> prov = RunProvenance.of(ckpt, source, RunProvenance.dataHash(source), data.seed, opts);
-        prov.put("seconds", secs);
-        int train = trainContext != null ? trainContext : ckpt.trainingContext().tokens();
-        RankReport report = new RankReport(source.name(), model, ids.length, train, positions, relTol, bosPositions,
-                states, hidden, prov);
-        Files.createDirectories(out);
-        Path file = out.resolve(RankReport.fileName(source.name(), ids.length, model));
-        AtomicFiles.writeJson(file, report.toJson());
-        List<Path> charts = noCharts ? List.of() : RankCharts.write(report, out.resolve("plots"), "rank_"
-                + source.name() + "_" + ids.length + "_" + model);
-        summary(report);
-        System.err.printf(Locale.ROOT, "wrote %s and %d chart files in %s (%.1f s)%n", file, charts.size(),
-                out.resolve("plots"), secs);
+        ComputeRequest c = compute.request();
+        Jobs.run(new RankSpec(checkpoint == null ? null : checkpoint.toString(), maxLen, positions, window, noCharts,
+                noHidden, mixers, noState, relTol, segment, threads, trainContext,
+                saveActivations == null ? null : saveActivations.toString(), out.toString(), data.data.toString(),
+                data.field, data.template, data.preset, data.seed, data.mapBatch, c.device(), c.dtype(), c.kernels(),
+                c.chunk()), DeltaEvalCli.jobContext());
         return 0;
-    }
-
-    private void summary(RankReport r) {
-        if (r.states() != null && r.states().substeps().length > 0) {
-            StateRanks s = r.states();
-            int lastCapture = s.substeps().length - 1;
-            for (int l = 0; l < s.layers(); l++) {
-                double mean = 0;
-                for (float e : s.effectiveRank()[l][lastCapture]) {
-                    mean += e;
-                }
-                System.out.printf(Locale.ROOT, "layer %2d  state effective rank at position %.0f: mean over heads %.2f%n",
-                        l, s.position(lastCapture), mean / s.heads());
-            }
-        }
-        if (r.hidden() != null) {
-            HiddenRanks h = r.hidden();
-            for (int e = 0; e < h.names().size(); e++) {
-                SpectralMeasures w = h.whole()[e];
-                System.out.printf(Locale.ROOT, "%-12s hidden effective rank %.2f  numerical rank %d  participation %.2f"
-                        + "  covariance effective rank %.2f%n", h.names().get(e), w.effectiveRank(),
-                        w.numericalRank(), w.participationRatio(), h.covariance()[e].effectiveRank());
-            }
-        }
-    }
-
-    /** One file per segment, so a long sequence never sits in memory: hidden_states [L+1, tokens, hidden]. */
-    private void saveSegment(long[] ids, int entries, long firstToken, int tokens, float[] hidden) {
-        try {
-            Files.createDirectories(saveActivations);
-            new SafetensorsWriter().metadata("first_token", Long.toString(firstToken))
-                    .putFloat("hidden_states", new long[] {entries, tokens, hidden.length / ((long) entries * tokens)},
-                            hidden)
-                    .putLong("input_ids", new long[] {tokens}, java.util.Arrays.copyOfRange(ids, (int) firstToken,
-                            (int) firstToken + tokens))
-                    .write(saveActivations.resolve(String.format(Locale.ROOT, "hidden_%08d.safetensors", firstToken)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save activations to " + saveActivations, e);
-        }
     }
 }

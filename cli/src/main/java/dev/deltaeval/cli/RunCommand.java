@@ -1,6 +1,7 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.common.AtomicFiles;
+import dev.deltaeval.jobs.PlannedUnit;
 import dev.deltaeval.runtime.Engines;
 import dev.deltaeval.runtime.engine.DeviceRequest;
 import java.io.IOException;
@@ -40,13 +41,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         int[] in = parseShard(shard);
         RunPlan read = RunPlan.read(plan);
-        RunPlan p = device == null && dtype == null ? read : new RunPlan(read.output(),
-                device == null ? read.device() : device, dtype == null ? read.dtype() : dtype, read.checkpoints(),
-                read.eval(), read.extrapolate(), read.rank(), read.report());
+        RunPlan p = read.withCompute(device, dtype);
         // the device is checked once, before any unit starts, rather than failing in every unit
         Engines.resolveRequest(DeviceRequest.parse(p.device() == null ? "auto" : p.device()));
         Path out = Path.of(p.output());
-        List<WorkUnit> units = PlanUnits.expand(p); // also validates every checkpoint before any work starts
+        List<PlannedUnit> units = PlanUnits.expand(p); // also validates every checkpoint before any work starts
         Files.createDirectories(out);
         AtomicFiles.writeString(out.resolve("plan.json"), Files.readString(plan));
         int[] shardOf = PlanUnits.assign(units, in[1]);
@@ -91,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     static String title(RunPlan p, Path out) {
-        return p.report() != null && p.report().title() != null ? p.report().title() : "DeltaEval run " + out;
+        return p.title() != null ? p.title() : "DeltaEval run " + out;
     }
 
     static int[] parseShard(String s) {

@@ -3,6 +3,7 @@ package dev.deltaeval.cli;
 import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.SequenceScorer;
 import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Parameters;
             "result equals one pass over the whole text."})
 final class ScoreCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
-            description = "Checkpoint directory (default: " + CheckpointArg.DEFAULT + ").")
+            description = "Checkpoint directory (default: " + CheckpointRef.DEFAULT + ").")
     Path checkpoint;
 
     static final class Source {
@@ -57,9 +58,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelCheckpoint ckpt = CheckpointArg.open(checkpoint);
+        ModelCheckpoint ckpt = CheckpointRef.open(checkpoint);
         String text = source.text != null ? source.text : Files.readString(source.file);
-        try (TextTokenizer tok = CheckpointArg.tokenizer(ckpt, "score"); LanguageModel model = ComputeMixin.load(ckpt, compute.options(ckpt))) {
+        try (TextTokenizer tok = CheckpointRef.tokenizer(ckpt, "score"); LanguageModel model = ComputeMixin.load(ckpt, compute.options(ckpt))) {
             long[] ids = tok.encode(text, !noBos);
             long t0 = System.nanoTime();
             SequenceScorer.Scores s = SequenceScorer.score(model, ids, segment);

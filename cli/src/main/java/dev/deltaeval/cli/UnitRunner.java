@@ -1,48 +1,62 @@
 package dev.deltaeval.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deltaeval.common.AtomicFiles;
+import dev.deltaeval.common.DeltaEvalException;
+import dev.deltaeval.jobs.JobContext;
+import dev.deltaeval.jobs.JobSpec;
+import dev.deltaeval.jobs.Jobs;
+import dev.deltaeval.jobs.PlannedUnit;
+import dev.deltaeval.jobs.SpecJson;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Runs work units in a shared run folder so that many processes (GPUs of one host, nodes sharing a file system) can
- * work side by side: a unit writes into {@code units/ID.partial/} (where its own resume state survives a kill),
- * holds a lock file while it runs, and becomes {@code units/ID/} by one atomic rename when it has finished, with a
- * {@code .done} record. A finished unit is never run again; a failed one leaves {@code units/ID.failed}. What a
- * unit prints goes to its own {@code console.txt}, so that a plan's console shows progress and one summary instead
- * of every unit's tables. The lock file goes once the unit is published (a failed unit keeps it with its partial
- * folder, which holds its resume state).
+ * work side by side: a unit runs its job in this process, writing into {@code units/ID.partial/} (where its own
+ * resume state survives a kill), holds a lock file while it runs, and becomes {@code units/ID/} by one atomic
+ * rename when it has finished, with a {@code .done} record of its spec and the spec's hash. A finished unit is never
+ * run again; a failed one leaves {@code units/ID.failed}. What a unit prints goes to its own {@code console.txt}, so
+ * that a plan's console shows progress and one summary instead of every unit's tables.
  */
 final class UnitRunner {
     enum Outcome { DONE, SKIPPED, BUSY, FAILED }
 
     private final Path units;
+    private boolean saidEarlierVersion;
 
     UnitRunner(Path runDir) {
         this.units = runDir.resolve("units");
     }
 
-    Path doneDir(WorkUnit u) {
+    Path doneDir(PlannedUnit u) {
         return units.resolve(u.id());
     }
 
-    boolean isDone(WorkUnit u) {
+    boolean isDone(PlannedUnit u) {
         return Files.exists(doneDir(u).resolve(".done"));
     }
 
-    Path failedMarker(WorkUnit u) {
+    Path failedMarker(PlannedUnit u) {
         return units.resolve(u.id() + ".failed");
     }
 
-    Outcome run(WorkUnit u) throws IOException {
+    Outcome run(PlannedUnit u) throws IOException {
         if (isDone(u)) {
             System.err.println("skip " + u.id() + " (done" + settingsDiffer(u) + ")");
             return Outcome.SKIPPED;
@@ -55,28 +69,37 @@ final class UnitRunner {
                 System.err.println("skip " + u.id() + (lock == null ? " (running in another process)" : " (done)"));
                 return lock == null ? Outcome.BUSY : Outcome.SKIPPED;
             }
-            System.err.println("== unit " + u.id() + ": deltaeval " + String.join(" ", u.argsFor(partial)));
+            JobSpec spec = Jobs.inFolder(u.spec(), partial);
+            System.err.println("== unit " + u.id() + ": " + u.kind() + " " + SpecJson.tree(spec));
             long t0 = System.nanoTime();
-            java.io.StringWriter errors = new java.io.StringWriter();
-            int code;
-            java.io.PrintStream console = System.out;
-            try (java.io.PrintStream unitOut = new java.io.PrintStream(Files.newOutputStream(partial.resolve(
-                    "console.txt")), true, java.nio.charset.StandardCharsets.UTF_8)) {
-                System.setOut(unitOut);
-                code = DeltaEvalCli.execute(errors, u.argsFor(partial).toArray(new String[0]));
-            } finally {
-                System.setOut(console);
+            String error = null;
+            int code = 0;
+            try (PrintStream console = new PrintStream(Files.newOutputStream(partial.resolve("console.txt")), true,
+                    StandardCharsets.UTF_8)) {
+                JobContext ctx = () -> console;
+                Jobs.run(spec, ctx);
+            } catch (DeltaEvalException e) {
+                code = e.exitCode();
+                error = e.getMessage(); // settings named as the plan names them
+            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+                code = DeltaEvalException.EXIT_BAD_INPUT;
+                error = e.getMessage();
+            } catch (RuntimeException e) {
+                code = 1;
+                error = "internal error: " + e;
             }
-            if (code != 0) {
-                String why = errors.toString().strip();
-                AtomicFiles.writeString(failedMarker(u), "exit " + code + ": " + (why.isEmpty() ? "(no message)"
-                        : why.lines().reduce((a, b) -> b).orElse("")) + "\ncommand: deltaeval "
-                        + String.join(" ", u.argsFor(partial)) + "\n");
+            if (error != null) {
+                String line = "deltaeval: error: " + error.split("\n")[0];
+                System.err.println(line);
+                AtomicFiles.writeString(failedMarker(u), "exit " + code + ": " + line + "\nunit: " + u.kind() + " "
+                        + SpecJson.tree(spec) + "\n");
                 return Outcome.FAILED;
             }
             Map<String, Object> done = new LinkedHashMap<>();
             done.put("id", u.id());
-            done.put("args", u.args());
+            done.put("kind", u.kind());
+            done.put("spec", SpecJson.tree(u.spec()));
+            done.put("spec_sha256", SpecJson.hash(u.spec()));
             done.put("seconds", (System.nanoTime() - t0) / 1e9);
             done.put("pid", ProcessHandle.current().pid());
             AtomicFiles.writeJson(partial.resolve(".done"), done);
@@ -90,43 +113,40 @@ final class UnitRunner {
     }
 
     /**
-     * ", with other settings: --device cpu (now gpu)" when the unit was finished with options this run sets
-     * differently (a finished unit is not redone; delete its folder to redo it), else "".
+     * ", with other settings: device cpu (now gpu)" when the unit was finished with a spec this run sets
+     * differently (a finished unit is not redone; delete its folder to redo it), else "". Units finished by a
+     * version that recorded command lines instead of specs are not compared.
      */
-    String settingsDiffer(WorkUnit u) {
-        List<String> before;
+    String settingsDiffer(PlannedUnit u) {
+        JsonNode before;
         try {
-            before = new com.fasterxml.jackson.databind.ObjectMapper().readValue(doneDir(u).resolve(".done").toFile(),
-                    DoneRecord.class).args();
+            before = new ObjectMapper().readTree(doneDir(u).resolve(".done").toFile()).path("spec");
         } catch (IOException | RuntimeException e) {
             return "";
         }
-        if (before == null) {
+        if (!before.isObject()) {
+            if (!saidEarlierVersion) {
+                System.err.println("deltaeval: note: " + units + " holds units finished by an earlier version, which "
+                        + "recorded command lines; their settings are not compared with the plan's");
+                saidEarlierVersion = true;
+            }
             return "";
         }
-        Map<String, String> was = options(before);
-        List<String> diffs = new java.util.ArrayList<>();
-        options(u.args()).forEach((k, v) -> {
-            String old = was.get(k);
-            if (!v.equals(old)) {
-                diffs.add(k + " " + (old == null ? "unset" : old) + " (now " + v + ")");
+        ObjectNode now = SpecJson.tree(u.spec());
+        List<String> diffs = new ArrayList<>();
+        for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            JsonNode was = before.path(k);
+            JsonNode is = now.get(k);
+            if (!(was.isMissingNode() && is.isNull()) && !was.equals(is)) {
+                diffs.add(k + " " + show(was) + " (now " + show(is) + ")");
             }
-        });
+        }
         return diffs.isEmpty() ? "" : ", with other settings: " + String.join(", ", diffs) + "; delete "
                 + doneDir(u) + " to redo it";
     }
 
-    private static Map<String, String> options(List<String> args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).startsWith("--") && !args.get(i + 1).startsWith("--")) {
-                m.put(args.get(i), args.get(i + 1));
-            }
-        }
-        return m;
-    }
-
-    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    record DoneRecord(List<String> args) {
+    private static String show(JsonNode n) {
+        return n.isMissingNode() || n.isNull() ? "unset" : n.isTextual() ? n.asText() : n.toString();
     }
 }

@@ -1,16 +1,14 @@
 package dev.deltaeval.cli;
 
+import dev.deltaeval.jobs.Harness;
 import picocli.CommandLine;
 
 /** The harness version recorded in every report. */
 public final class Version implements CommandLine.IVersionProvider {
-    public static final String HARNESS = "deltaeval 0.1.0";
+    public static final String HARNESS = Harness.VERSION;
 
-    /** lm-eval's pretty_env_info for this runtime: what ran the evaluation, in one line. */
     static String environment(String device) {
-        return HARNESS + "; DJL 0.36.0 (PyTorch engine); Java " + System.getProperty("java.version") + " ("
-                + System.getProperty("java.vendor") + "); " + System.getProperty("os.name") + " "
-                + System.getProperty("os.arch") + "; device " + device;
+        return Harness.environment(device);
     }
 
     @Override

@@ -92,9 +92,10 @@ class RunPlanTest {
         CliTest.Run otherSettings = CliTest.run("run", "--plan", plan(out).toString(), "--dtype", "fp32", "--device",
                 "cpu");
         assertEquals(0, otherSettings.exit(), otherSettings.err());
-        assertTrue(otherSettings.err().contains("skip eval/demo-dp2-6m/piqa (done, with other settings: --device "),
+        // named as the plan names them: the run's --device and --dtype override the plan's device and dtype
+        assertTrue(otherSettings.err().contains("skip eval/demo-dp2-6m/piqa (done, with other settings: device "),
                 otherSettings.err());
-        assertTrue(otherSettings.err().contains("(now cpu)") && otherSettings.err().contains("--dtype "),
+        assertTrue(otherSettings.err().contains("(now cpu)") && otherSettings.err().contains("dtype "),
                 otherSettings.err());
 
         // the gate on the run's own results: identical passes; different data is exit code 2

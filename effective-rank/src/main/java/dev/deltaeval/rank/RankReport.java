@@ -16,12 +16,17 @@ public record RankReport(String dataset, String model, long tokens, int trainCon
                          long[] bosPositions, StateRanks states, HiddenRanks hidden, Map<String, Object> provenance) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The result kind a report recognises this file by (files before it had none: read by their shape). */
+    public static final String KIND = "effective_rank";
+    public static final int SCHEMA_VERSION = 1;
+
     public static String fileName(String dataset, long tokens, String model) {
         return "rank_" + dataset + "_" + tokens + "_" + model + ".json";
     }
 
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
+        root.put("kind", KIND).put("schema_version", SCHEMA_VERSION);
         ObjectNode meta = root.putObject("metadata");
         meta.put("dataset", dataset).put("model", model).put("tokens", tokens).put("train_context", trainContext)
                 .put("positions", positions).put("numerical_rank_rel_tol", relTol)

@@ -29,12 +29,17 @@ public record ExtrapolationReport(String dataset, int maxLen, String model, int 
         }
     }
 
+    /** The result kind a report recognises this file by (files before it had none: read by their shape). */
+    public static final String KIND = "length_extrapolation";
+    public static final int SCHEMA_VERSION = 1;
+
     public static String fileName(String dataset, int maxLen, String model) {
         return dataset + "_" + maxLen + "_" + model + ".json";
     }
 
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode();
+        root.put("kind", KIND).put("schema_version", SCHEMA_VERSION);
         ObjectNode r = root.putObject("results");
         array(r.putArray("perplexities"), curves.perplexities());
         array(r.putArray("accuracies"), curves.accuracies());

@@ -45,6 +45,13 @@ public final class HtmlReport {
     public static String render(String title, PaperTable table, List<EvalRun> runs,
                                 List<ExtrapolationReport> extrapolations, Map<String, List<Path>> charts,
                                 List<Map<String, Object>> otherProvenance) {
+        return render(title, table, runs, extrapolations, charts, otherProvenance, List.of());
+    }
+
+    /** As above, with sections that result kinds write themselves, after the charts. */
+    public static String render(String title, PaperTable table, List<EvalRun> runs,
+                                List<ExtrapolationReport> extrapolations, Map<String, List<Path>> charts,
+                                List<Map<String, Object>> otherProvenance, List<ReportSection> extra) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
@@ -66,6 +73,12 @@ public final class HtmlReport {
             }
             figures(h, section.getValue());
             h.append("</section>\n");
+        }
+        for (ReportSection section : extra) {
+            h.append("<section id=\"").append(id(section.title())).append("\"><h2>").append(esc(section.title()))
+                    .append("</h2>\n<ul>\n");
+            section.lines().forEach(l -> h.append("<li>").append(esc(l)).append("</li>\n"));
+            h.append("</ul></section>\n");
         }
         provenance(h, runs, otherProvenance);
         h.append("</body></html>\n");

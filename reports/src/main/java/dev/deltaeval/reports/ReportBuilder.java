@@ -18,6 +18,12 @@ public final class ReportBuilder {
 
     /** The files written: report.html, report.md, then the charts. */
     public static List<Path> build(ReportInputs in, Path out, String title) throws IOException {
+        return build(in, out, title, List.of());
+    }
+
+    /** As above, with sections that result kinds write themselves. */
+    public static List<Path> build(ReportInputs in, Path out, String title, List<ReportSection> extra)
+            throws IOException {
         Files.createDirectories(out);
         Path charts = out.resolve("charts");
         PaperTable table = PaperTable.of(in.evals());
@@ -56,9 +62,14 @@ public final class ReportBuilder {
             }
         }
         AtomicFiles.writeString(html, HtmlReport.render(title, table, in.evals(), in.extrapolations(), sections,
-                other));
+                other, extra));
         Path md = out.resolve("report.md");
-        AtomicFiles.writeString(md, markdown(title, table, in, sections, out));
+        StringBuilder markdown = new StringBuilder(markdown(title, table, in, sections, out));
+        for (ReportSection s : extra) {
+            markdown.append("\n## ").append(s.title()).append("\n\n");
+            s.lines().forEach(l -> markdown.append("- ").append(l).append('\n'));
+        }
+        AtomicFiles.writeString(md, markdown.toString());
         List<Path> all = new ArrayList<>(List.of(html, md));
         all.addAll(written);
         return all;

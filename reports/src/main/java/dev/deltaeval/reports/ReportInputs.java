@@ -3,6 +3,8 @@ package dev.deltaeval.reports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deltaeval.extrapolation.ExtrapolationReport;
+import dev.deltaeval.rank.RankReport;
+import dev.deltaeval.tasks.ResultsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +13,37 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The result files a report is built from, recognised by content: lm-eval results (a "results" object of tasks),
- * extrapolation results (results.perplexities) and rank results (recurrent_state or hidden_states). Folders are
- * searched recursively.
+ * The result files a report is built from, recognised by their kind ({@link #kindOf}): lm-eval results,
+ * extrapolation results and rank results. Folders are searched recursively; other files in them are skipped.
  */
 public record ReportInputs(List<EvalRun> evals, List<ExtrapolationReport> extrapolations, List<Path> ranks) {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * A result file's kind: its "kind" field (lm-eval results keep theirs under "deltaeval", the top level being
+     * lm-eval's), or for files without one (lm-eval's own, DeltaEval's older ones) the kind their shape shows;
+     * "" for anything else.
+     */
+    static String kindOf(JsonNode root) {
+        String explicit = root.path("kind").isTextual() ? root.get("kind").asText()
+                : root.path("deltaeval").path("kind").asText("");
+        if (!explicit.isEmpty()) {
+            return explicit;
+        }
+        JsonNode results = root.path("results");
+        if (results.has("perplexities")) {
+            return ExtrapolationReport.KIND;
+        }
+        if (root.has("recurrent_state") || root.has("hidden_states")) {
+            return RankReport.KIND;
+        }
+        return results.isObject() && !results.isEmpty() ? ResultsWriter.KIND : "";
+    }
+
+    /** No result files (a report of sections that result kinds write themselves). */
+    public static ReportInputs none() {
+        return new ReportInputs(List.of(), List.of(), List.of());
+    }
 
     public static ReportInputs scan(List<Path> paths) {
         List<Path> files = new ArrayList<>();
@@ -48,15 +75,16 @@ public record ReportInputs(List<EvalRun> evals, List<ExtrapolationReport> extrap
                 }
                 continue; // a stray file inside a folder is not an input
             }
-            JsonNode results = root.path("results");
-            if (results.has("perplexities")) {
+            String kind = kindOf(root);
+            if (kind.equals(ExtrapolationReport.KIND)) {
                 ex.add(ExtrapolationReport.read(f));
-            } else if (root.has("recurrent_state") || root.has("hidden_states")) {
+            } else if (kind.equals(RankReport.KIND)) {
                 ranks.add(f);
-            } else if (results.isObject() && !results.isEmpty()) {
+            } else if (kind.equals(ResultsWriter.KIND)) {
                 evals.add(EvalRun.read(f));
             } else if (paths.contains(f)) {
-                throw new ReportException(f + ": not an eval, extrapolate or rank results file");
+                throw new ReportException(f + ": not an eval, extrapolate or rank results file"
+                        + (kind.isEmpty() ? "" : " (its kind is " + kind + ")"));
             }
         }
         if (evals.isEmpty() && ex.isEmpty() && ranks.isEmpty()) {

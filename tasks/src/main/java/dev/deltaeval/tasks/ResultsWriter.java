@@ -22,6 +22,13 @@ import java.util.Map;
  * per-sample JSONL, and the console table. DeltaEval's provenance goes under its own key.
  */
 public final class ResultsWriter {
+    /**
+     * The result kind, under the file's "deltaeval" key (the top level is lm-eval's): a report recognises the file
+     * by it; lm-eval's own files and DeltaEval's older ones by their shape.
+     */
+    public static final String KIND = "lm_eval_results";
+    public static final int SCHEMA_VERSION = 1;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ResultsWriter() {
@@ -116,6 +123,7 @@ public final class ResultsWriter {
         root.putNull("chat_template_sha");
         root.put("total_evaluation_time_seconds", String.valueOf(seconds));
         ObjectNode de = root.putObject("deltaeval");
+        de.put("kind", KIND).put("schema_version", SCHEMA_VERSION);
         de.put("harness_version", p.harnessVersion()).put("checkpoint", p.checkpoint())
                 .put("checkpoint_sha256", p.checkpointSha256())
                 .put("lm_eval_semantics", p.semantics().label()).put("device", p.device()).put("dtype", p.dtype())

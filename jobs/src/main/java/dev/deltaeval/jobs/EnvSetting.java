@@ -1,11 +1,11 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs;
 
 /** An environment setting that a JVM system property of the same name overrides (tests set properties). */
-final class Setting {
-    private Setting() {
+public final class EnvSetting {
+    private EnvSetting() {
     }
 
-    static String get(String name) {
+    public static String get(String name) {
         String p = System.getProperty(name);
         return p != null ? p : System.getenv(name);
     }

@@ -1,4 +1,4 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs;
 
 import dev.deltaeval.checkpoints.hub.HubCache;
 import dev.deltaeval.checkpoints.hub.HubClient;
@@ -14,13 +14,13 @@ import java.nio.file.Path;
  * What a CHECKPOINT argument may be: a directory, {@code hf:ORG/NAME[@REV]} (fetched into the Hugging Face cache
  * first, or taken from it with HF_HUB_OFFLINE=1), or nothing for the bundled default.
  */
-final class CheckpointArg {
-    static final String DEFAULT = "checkpoints/demo-dp2-6m";
+public final class CheckpointRef {
+    public static final String DEFAULT = "checkpoints/demo-dp2-6m";
 
-    private CheckpointArg() {
+    private CheckpointRef() {
     }
 
-    static Path resolve(Path given) {
+    public static Path resolve(Path given) {
         if (given == null) {
             return Path.of(DEFAULT);
         }
@@ -35,7 +35,7 @@ final class CheckpointArg {
     }
 
     /** lm-eval's model_name: the path as given (the default when none), or ORG/NAME for a Hub checkpoint. */
-    static String modelName(Path given) {
+    public static String modelName(Path given) {
         if (given == null) {
             return DEFAULT;
         }
@@ -44,7 +44,7 @@ final class CheckpointArg {
     }
 
     /** The Hub revision asked for ("main" by default and for local folders, as lm-eval's HFLM records it). */
-    static String revision(Path given) {
+    public static String revision(Path given) {
         return given != null && HubRepo.isHubRef(given.toString()) ? HubRepo.parse(given.toString()).revision()
                 : "main";
     }
@@ -53,18 +53,18 @@ final class CheckpointArg {
      * The commit a Hub checkpoint resolved to (its snapshot folder's name in the Hugging Face cache), "" for a local
      * folder: lm-eval's model_sha.
      */
-    static String hubCommit(ModelCheckpoint ckpt) {
+    public static String hubCommit(ModelCheckpoint ckpt) {
         Path dir = ckpt.dir().toAbsolutePath().normalize();
         return isHubSnapshot(dir) ? dir.getFileName().toString() : "";
     }
 
-    static ModelCheckpoint open(Path given) {
+    public static ModelCheckpoint open(Path given) {
         return ModelFamilies.open(resolve(given));
     }
 
     /** HF_HUB_OFFLINE=1 (huggingface_hub's switch) uses only the cache. */
-    static boolean offline() {
-        String v = Setting.get("HF_HUB_OFFLINE");
+    public static boolean offline() {
+        String v = EnvSetting.get("HF_HUB_OFFLINE");
         return v != null && (v.equals("1") || v.equalsIgnoreCase("true"));
     }
 
@@ -72,7 +72,7 @@ final class CheckpointArg {
      * A checkpoint's display name: its directory's name, or for a Hub snapshot the repository's name (the snapshot
      * directory itself is named by a commit hash).
      */
-    static String label(ModelCheckpoint ckpt) {
+    public static String label(ModelCheckpoint ckpt) {
         Path dir = ckpt.dir().toAbsolutePath().normalize();
         if (isHubSnapshot(dir)) {
             String repo = dir.getParent().getParent().getFileName().toString();
@@ -92,7 +92,7 @@ final class CheckpointArg {
     }
 
     /** The checkpoint's tokenizer, or one clear line saying which command needs it. */
-    static TextTokenizer tokenizer(ModelCheckpoint ckpt, String command) {
+    public static TextTokenizer tokenizer(ModelCheckpoint ckpt, String command) {
         Path file = ckpt.tokenizerFile().orElseThrow(() -> new ModelException(ckpt.dir().resolve("tokenizer.json")
                 + ": tokenizer file not found (" + command + " needs the checkpoint's tokenizer.json)"));
         return TextTokenizer.load(file);

@@ -1,17 +1,17 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs;
 
 import dev.deltaeval.checkpoints.hub.HubDownloader;
 import java.util.Locale;
 
 /** Download progress on stderr: bytes, bytes/s, per file; in place on a terminal, every 10% otherwise. */
-final class ProgressBytes implements HubDownloader.Listener {
+public final class ProgressBytes implements HubDownloader.Listener {
     private final String label;
     private final boolean tty = System.console() != null;
     private long start = System.nanoTime();
     private String file;
     private long lastDecile = -1;
 
-    ProgressBytes(String label) {
+    public ProgressBytes(String label) {
         this.label = label;
     }
 

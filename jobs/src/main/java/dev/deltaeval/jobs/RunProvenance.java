@@ -1,4 +1,4 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs;
 
 import dev.deltaeval.core.data.TextSource;
 import dev.deltaeval.model.ModelCheckpoint;
@@ -7,12 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The provenance block of extrapolate and rank results: where every number came from. */
-final class RunProvenance {
+public final class RunProvenance {
     private RunProvenance() {
     }
 
     /** SHA-256 over the source's file, or over the .txt files of its folder in name order. */
-    static String dataHash(TextSource source) throws java.io.IOException {
+    public static String dataHash(TextSource source) throws java.io.IOException {
         java.nio.file.Path path = source.path();
         if (!java.nio.file.Files.isDirectory(path)) {
             return dev.deltaeval.common.FileHashes.sha256(java.util.List.of(path));
@@ -22,9 +22,9 @@ final class RunProvenance {
         }
     }
 
-    static Map<String, Object> of(ModelCheckpoint ckpt, TextSource source, String dataHash, Long seed, ComputeOptions opts) {
+    public static Map<String, Object> of(ModelCheckpoint ckpt, TextSource source, String dataHash, Long seed, ComputeOptions opts) {
         Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("harness_version", Version.HARNESS);
+        prov.put("harness_version", Harness.VERSION);
         prov.put("checkpoint", ckpt.dir().toString());
         prov.put("checkpoint_sha256", ckpt.contentHash());
         prov.put("data", source.path().toString());
@@ -33,7 +33,7 @@ final class RunProvenance {
         prov.put("seed", seed);
         prov.put("device", opts.deviceLabel());
         prov.put("dtype", opts.precision().label());
-        prov.put("kernels", ComputeMixin.kernelsInUse());
+        prov.put("kernels", Compute.kernelsInUse());
         prov.put("batch_size", 1);
         prov.put("date", java.time.Instant.now().toString());
         return prov;

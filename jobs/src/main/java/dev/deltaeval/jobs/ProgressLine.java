@@ -1,4 +1,4 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -7,7 +7,7 @@ import java.util.Locale;
  * A one-line progress display on stderr: rewritten in place on a terminal, every 10% otherwise (CI logs). It starts
  * at 0, shows a rate only once there is half a second to measure it over, and ends with the total time.
  */
-final class ProgressLine {
+public final class ProgressLine {
     private final PrintStream err = System.err;
     private final boolean tty = System.console() != null;
     private final String label;
@@ -17,12 +17,12 @@ final class ProgressLine {
     private final long start = System.nanoTime();
     private int lastDecile = -1;
 
-    ProgressLine(String label, int total, String unit) {
+    public ProgressLine(String label, int total, String unit) {
         this(label, total, unit, 0);
     }
 
     /** @param docsPerUnit documents per unit of work (requests), to show documents/s as well; 0 for none */
-    ProgressLine(String label, int total, String unit, double docsPerUnit) {
+    public ProgressLine(String label, int total, String unit, double docsPerUnit) {
         this.label = label;
         this.total = total;
         this.unit = unit;
@@ -30,7 +30,7 @@ final class ProgressLine {
         show(String.format(Locale.ROOT, "%s 0/%d %s", label, total, unit), 0, false);
     }
 
-    void update(int done) {
+    public void update(int done) {
         double secs = (System.nanoTime() - start) / 1e9;
         boolean finished = done >= total;
         if (secs < 0.5 && !finished) {
