@@ -40,6 +40,11 @@ public final class RunFolders {
         }
     }
 
+    /** The folder, if it exists, as a list of one. */
+    public static List<Path> existing(Path dir) {
+        return Files.isDirectory(dir) ? List.of(dir) : List.of();
+    }
+
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

@@ -2,8 +2,7 @@ package dev.deltaeval.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deltaeval.checkpoints.CheckpointException;
-import dev.deltaeval.checkpoints.JsonFiles;
-import java.nio.file.Files;
+import dev.deltaeval.checkpoints.CheckpointFolder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.TreeSet;
 
 /** The model families on the class path, and the one place that picks a family for a checkpoint folder. */
 public final class ModelFamilies {
-    public static final String CONFIG_FILE = "config.json";
+    public static final String CONFIG_FILE = CheckpointFolder.CONFIG_FILE;
 
     private static final List<ModelFamily> INSTALLED = load();
 
@@ -31,18 +30,8 @@ public final class ModelFamilies {
 
     /** Opens {@code dir} with the family its config.json's {@code model_type} names. */
     public static ModelCheckpoint open(Path dir) {
-        if (Files.isRegularFile(dir)) {
-            throw new CheckpointException(dir + ": is a file; expected a checkpoint directory (config.json, "
-                    + "model.safetensors, tokenizer.json)");
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new CheckpointException(dir + ": checkpoint directory not found");
-        }
+        JsonNode config = CheckpointFolder.readConfig(dir);
         Path configFile = dir.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(configFile)) {
-            throw new CheckpointException(configFile + ": file not found (every checkpoint needs its config.json)");
-        }
-        JsonNode config = JsonFiles.readObject(configFile);
         if (!config.path("model_type").isTextual()) {
             throw new CheckpointException(configFile + ": field model_type is missing (expected one of "
                     + String.join(", ", knownTypes()) + ")");

@@ -1,6 +1,7 @@
 package dev.deltaeval.deltanet.config;
 
 import dev.deltaeval.checkpoints.CheckpointException;
+import dev.deltaeval.checkpoints.CheckpointFolder;
 import dev.deltaeval.checkpoints.DType;
 import dev.deltaeval.checkpoints.HostTensor;
 import dev.deltaeval.checkpoints.TensorInfo;
@@ -51,18 +52,12 @@ public final class DeltaNetCheckpoint implements ModelCheckpoint {
     }
 
     public static DeltaNetCheckpoint open(Path dir) {
-        if (Files.isRegularFile(dir)) {
-            throw new CheckpointException(dir + ": is a file; expected a checkpoint directory (config.json, "
-                    + "model.safetensors, tokenizer.json)");
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new CheckpointException(dir + ": checkpoint directory not found");
-        }
+        return open(dir, CheckpointFolder.readConfig(dir));
+    }
+
+    /** Opens {@code dir} whose config.json has been read already ({@code json}). */
+    public static DeltaNetCheckpoint open(Path dir, com.fasterxml.jackson.databind.JsonNode json) {
         Path configFile = dir.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(configFile)) {
-            throw new CheckpointException(configFile + ": file not found (every checkpoint needs its config.json)");
-        }
-        var json = dev.deltaeval.checkpoints.JsonFiles.readObject(configFile);
         TensorStore store = TensorStore.open(dir);
         CheckpointLayout layout = CheckpointLayout.detect(store.names());
         List<String> warnings = new ArrayList<>();

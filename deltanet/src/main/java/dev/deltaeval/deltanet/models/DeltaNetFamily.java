@@ -32,7 +32,7 @@ public final class DeltaNetFamily implements ModelFamily {
 
     @Override
     public ModelCheckpoint open(Path dir, JsonNode config) {
-        return DeltaNetCheckpoint.open(dir);
+        return DeltaNetCheckpoint.open(dir, config);
     }
 
     /** What the analyses see of a DeltaNet-family config. */

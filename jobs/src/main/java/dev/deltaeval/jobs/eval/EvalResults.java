@@ -46,7 +46,6 @@ final class EvalResults implements ResultKind {
 
     @Override
     public List<Path> reportInputs(Path runDir) {
-        Path eval = runDir.resolve(FOLDER);
-        return Files.isDirectory(eval) ? List.of(eval) : List.of();
+        return RunFolders.existing(runDir.resolve(FOLDER));
     }
 }

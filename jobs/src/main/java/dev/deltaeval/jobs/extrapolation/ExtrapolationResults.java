@@ -38,7 +38,6 @@ final class ExtrapolationResults implements ResultKind {
 
     @Override
     public List<Path> reportInputs(Path runDir) {
-        Path folder = runDir.resolve(FOLDER);
-        return Files.isDirectory(folder) ? List.of(folder) : List.of();
+        return RunFolders.existing(runDir.resolve(FOLDER));
     }
 }

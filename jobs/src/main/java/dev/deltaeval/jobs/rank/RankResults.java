@@ -4,7 +4,6 @@ import dev.deltaeval.jobs.FinishedUnit;
 import dev.deltaeval.jobs.ResultKind;
 import dev.deltaeval.jobs.RunFolders;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,7 +22,6 @@ final class RankResults implements ResultKind {
 
     @Override
     public List<Path> reportInputs(Path runDir) {
-        Path folder = runDir.resolve(FOLDER);
-        return Files.isDirectory(folder) ? List.of(folder) : List.of();
+        return RunFolders.existing(runDir.resolve(FOLDER));
     }
 }
