@@ -7,8 +7,9 @@ import dev.deltaeval.core.scoring.LoglikelihoodResult;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.scoring.NonFiniteScoreException;
 import dev.deltaeval.model.NonFiniteOutputException;
-import dev.deltaeval.tasks.metrics.Aggregations;
 import dev.deltaeval.tasks.metrics.DocMetrics;
+import dev.deltaeval.tasks.metrics.Metric;
+import dev.deltaeval.tasks.metrics.Metrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,26 +117,7 @@ public final class Evaluator {
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, Double> stderrs = new LinkedHashMap<>();
-        if (rolling) {
-            double[] ll = perDoc.stream().mapToDouble(p -> p.get(DocMetrics.LL)).toArray();
-            double[] words = perDoc.stream().mapToDouble(p -> p.get(DocMetrics.WORDS)).toArray();
-            double[] bytes = perDoc.stream().mapToDouble(p -> p.get(DocMetrics.BYTES)).toArray();
-            metrics.put("word_perplexity", Aggregations.weightedPerplexity(ll, words));
-            metrics.put("byte_perplexity", Aggregations.weightedPerplexity(ll, bytes));
-            metrics.put("bits_per_byte", Aggregations.bitsPerByte(ll, bytes));
-            metrics.keySet().forEach(m -> stderrs.put(m, Double.NaN)); // lm-eval: "N/A" for these aggregations
-        } else {
-            for (String m : spec.metrics()) {
-                double[] xs = perDoc.stream().mapToDouble(p -> p.get(m)).toArray();
-                if (m.equals("perplexity")) {
-                    metrics.put(m, Aggregations.perplexity(xs));
-                    stderrs.put(m, Aggregations.perplexityBootstrapStderr(xs, bootstrapIters));
-                } else {
-                    metrics.put(m, Aggregations.mean(xs));
-                    stderrs.put(m, Aggregations.meanStderr(xs));
-                }
-            }
-        }
+        aggregate(spec, perDoc, metrics, stderrs);
         return new TaskResult(spec, all.size(), docs, responses, perDoc, metrics, stderrs, List.of(), notes);
     }
 
@@ -190,7 +172,7 @@ public final class Evaluator {
 
     /**
      * generate_until documents, one greedy generation each, decoded in batches (journaled as each batch finishes, so
-     * a rerun generates only what is missing); contains is aggregated by np.mean (stderr N/A).
+     * a rerun generates only what is missing).
      */
     private TaskResult generate(TaskSpec spec, Path dataDir, int original, List<TaskDoc> docs, Progress progress,
                                 ResultJournal journal, List<String> notes) {
@@ -242,11 +224,19 @@ public final class Evaluator {
             responses.add(List.of());
             perDoc.add(Map.of("contains", Generator.contains(texts[d], docs.get(d).requests().get(0).continuation())));
         }
-        double[] xs = perDoc.stream().mapToDouble(p -> p.get("contains")).toArray();
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("contains", Aggregations.mean(xs));
         Map<String, Double> stderrs = new LinkedHashMap<>();
-        stderrs.put("contains", Double.NaN);
+        aggregate(spec, perDoc, metrics, stderrs);
         return new TaskResult(spec, original, docs, responses, perDoc, metrics, stderrs, generations, notes);
+    }
+
+    /** Every metric the task's definition lists, aggregated as its registered {@link Metric} says. */
+    private void aggregate(TaskSpec spec, List<Map<String, Double>> perDoc, Map<String, Double> metrics,
+                           Map<String, Double> stderrs) {
+        for (String name : spec.metrics()) {
+            Metric m = Metrics.get(spec.task(), spec.outputTypeName(), name);
+            metrics.put(name, m.aggregate(perDoc));
+            stderrs.put(name, m.stderr(perDoc, bootstrapIters));
+        }
     }
 }

@@ -15,31 +15,34 @@ public final class Preprocessors {
     private Preprocessors() {
     }
 
+    /** Applies the named process_docs (none when null). */
     public static ObjectNode apply(String name, ObjectNode doc, String task) {
-        if (name == null) {
-            return doc;
-        }
-        switch (name) {
-            case "hellaswag":
-                return hellaswag(doc, task);
-            case "winogrande":
-                return winogrande(doc, task);
-            case "ai2_arc":
-                return ai2Arc(doc, task);
-            case "copa":
-                return copa(doc, task);
-            case "boolq":
-                return boolq(doc, task);
-            case "social_iqa":
-                return doc.put("gold", Templates.index(doc, "label", task) - 1);
-            case "lambada":
-                return lambada(doc, task);
-            case "sciq":
-                // "{{support.lstrip()}}...": an empty support leaves the context starting with a newline; gold is 3
+        return name == null ? doc : TaskCode.processor(name, task).process(doc, task);
+    }
+
+    /** lm-eval's process_docs of the tasks DeltaEval bundles, and WikiText's detokenizer. */
+    public static final class LmEval implements TaskCode.Provider {
+        @Override
+        public java.util.Map<String, TaskCode.Processor> processors() {
+            java.util.Map<String, TaskCode.Processor> m = new java.util.LinkedHashMap<>();
+            m.put("hellaswag", Preprocessors::hellaswag);
+            m.put("winogrande", Preprocessors::winogrande);
+            m.put("ai2_arc", Preprocessors::ai2Arc);
+            m.put("copa", Preprocessors::copa);
+            m.put("boolq", Preprocessors::boolq);
+            m.put("social_iqa", (doc, task) -> doc.put("gold", Templates.index(doc, "label", task) - 1));
+            m.put("lambada", Preprocessors::lambada);
+            // "{{support.lstrip()}}...": an empty support leaves the context starting with a newline; gold is 3
+            m.put("sciq", (doc, task) -> {
                 doc.put("support", PyText.lstrip(Templates.field(doc, "support", task).asText()));
                 return doc.put("gold", 3);
-            default:
-                throw new TaskException("task " + task + ": unknown process_docs \"" + name + "\"");
+            });
+            return m;
+        }
+
+        @Override
+        public java.util.Map<String, java.util.function.UnaryOperator<String>> detokenizers() {
+            return java.util.Map.of("wikitext", dev.deltaeval.tasks.text.WikitextDetokenizer::detokenize);
         }
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deltaeval.tasks.TaskDoc.TextRequest;
 import dev.deltaeval.tasks.text.PyText;
-import dev.deltaeval.tasks.text.WikitextDetokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +41,7 @@ public final class RequestBuilder {
         if (spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING) {
             // the whole (detokenized) page is scored unconditionally; the evaluator cuts it into rolling windows
             String page = Templates.field(doc, spec.docToTarget(), task).asText();
-            String text = WikitextDetokenizer.detokenize(page);
+            String text = spec.detokenizer() == null ? page : TaskCode.detokenizer(spec.detokenizer(), task).apply(page);
             return new TaskDoc(docId, logged, List.of(new TextRequest("", text)), List.of(), -1, text);
         }
         if (spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD) {

@@ -231,9 +231,10 @@ public final class ResultsWriter {
             s.put("target_hash", sha256(doc.target()));
             Map<String, Double> p = r.perDoc().get(d);
             if (rolling) {
-                s.putArray("word_perplexity").add(p.get(DocMetrics.LL)).add(p.get(DocMetrics.WORDS).longValue());
-                s.putArray("byte_perplexity").add(p.get(DocMetrics.LL)).add(p.get(DocMetrics.BYTES).longValue());
-                s.putArray("bits_per_byte").add(p.get(DocMetrics.LL)).add(p.get(DocMetrics.BYTES).longValue());
+                for (String m : r.spec().metrics()) { // lm-eval's per-document (log-likelihood, weight) pairs
+                    String weight = m.equals("word_perplexity") ? DocMetrics.WORDS : DocMetrics.BYTES;
+                    s.putArray(m).add(p.get(DocMetrics.LL)).add(p.get(weight).longValue());
+                }
             } else {
                 for (String m : r.spec().metrics()) {
                     if (integral(r.spec(), m)) {

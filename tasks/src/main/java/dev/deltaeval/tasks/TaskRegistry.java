@@ -2,6 +2,7 @@ package dev.deltaeval.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deltaeval.tasks.metrics.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -153,7 +154,20 @@ public final class TaskRegistry {
         }
     }
 
+    /** A definition, with the code it names (process_docs, detokenizer, metrics) checked to exist. */
     static TaskSpec parse(JsonNode j) {
+        TaskSpec spec = parseFields(j);
+        if (spec.processDocs() != null) {
+            TaskCode.processor(spec.processDocs(), spec.task());
+        }
+        if (spec.detokenizer() != null) {
+            TaskCode.detokenizer(spec.detokenizer(), spec.task());
+        }
+        spec.metrics().forEach(m -> Metrics.get(spec.task(), spec.outputTypeName(), m));
+        return spec;
+    }
+
+    private static TaskSpec parseFields(JsonNode j) {
         JsonNode data = j.get("data");
         List<String> metrics = new ArrayList<>();
         j.get("metrics").forEach(m -> metrics.add(m.asText()));
@@ -164,7 +178,7 @@ public final class TaskRegistry {
                 j.get("doc_to_target").asText(), text(j, "continuation"), metrics, j.get("generation"),
                 TaskSpec.LoggedDoc.valueOf(j.path("logged_doc").asText("raw").toUpperCase(Locale.ROOT)),
                 TaskSpec.LoggedTarget.valueOf(j.path("logged_target").asText("gold_index").toUpperCase(Locale.ROOT)),
-                j.path("lm_eval"));
+                j.path("lm_eval"), text(j, "detokenizer"));
     }
 
     private static String text(JsonNode n, String field) {

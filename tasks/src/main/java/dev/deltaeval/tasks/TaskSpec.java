@@ -21,11 +21,13 @@ import java.util.List;
  * @param loggedTarget  what lm-eval's doc_to_target gives for a multiple-choice task, logged as the sample's target
  * @param lmEvalConfig  lm-eval's task configuration as its results file dumps it ({@code configs.<task>}): dataset,
  *                      splits, templates, metric list with aggregation and direction
+ * @param detokenizer   the text function applied to a rolling task's page before scoring ({@link TaskCode}), or null
  */
 public record TaskSpec(String task, double version, OutputType outputType, String dataFile, String labelsFile,
                        String labelsField, String processDocs, boolean multipleInput, String docToText,
                        JsonNode docToChoice, String docToTarget, String continuation, List<String> metrics,
-                       JsonNode generation, LoggedDoc loggedDoc, LoggedTarget loggedTarget, JsonNode lmEvalConfig) {
+                       JsonNode generation, LoggedDoc loggedDoc, LoggedTarget loggedTarget, JsonNode lmEvalConfig,
+                       String detokenizer) {
 
     /** The document a sample shows: as read from the data file, or after lm-eval's own process_docs. */
     public enum LoggedDoc { RAW, PROCESSED }
@@ -64,6 +66,11 @@ public record TaskSpec(String task, double version, OutputType outputType, Strin
 
     /** lm-eval's request kinds that DeltaEval runs. */
     public enum OutputType { MULTIPLE_CHOICE, LOGLIKELIHOOD, LOGLIKELIHOOD_ROLLING, GENERATE_UNTIL }
+
+    /** The output type as lm-eval and the task definitions spell it, e.g. "multiple_choice". */
+    public String outputTypeName() {
+        return outputType.name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     /** lm-eval's default target delimiter, put between context and each choice. */
     public static final String TARGET_DELIMITER = " ";
