@@ -2,8 +2,8 @@ package dev.deltaeval.cli;
 
 import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.bench.ForwardBenchmark;
-import dev.deltaeval.deltanet.config.CheckpointInitializer;
 import dev.deltaeval.deltanet.config.NamedConfigs;
+import dev.deltaeval.deltanet.models.CheckpointInitializer;
 import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;

@@ -2,10 +2,10 @@ package dev.deltaeval.cli;
 
 import dev.deltaeval.checkpoints.CheckpointException;
 import dev.deltaeval.checkpoints.SafetensorsFile;
-import dev.deltaeval.deltanet.config.DeltaNetCheckpoint;
 import dev.deltaeval.deltanet.config.ModelConfig;
 import dev.deltaeval.deltanet.config.NamedConfigs;
 import dev.deltaeval.deltanet.config.ReleasedCheckpoints;
+import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.model.ModelFamilies;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.deltanet.config.CheckpointInitializer;
 import dev.deltaeval.deltanet.config.CheckpointLayout;
-import dev.deltaeval.deltanet.config.DeltaNetCheckpoint;
 import dev.deltaeval.deltanet.config.NamedConfigs;
+import dev.deltaeval.deltanet.models.CheckpointInitializer;
+import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

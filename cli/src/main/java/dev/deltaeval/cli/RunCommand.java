@@ -2,8 +2,8 @@ package dev.deltaeval.cli;
 
 import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.jobs.PlannedUnit;
-import dev.deltaeval.runtime.Engines;
 import dev.deltaeval.runtime.engine.DeviceRequest;
+import dev.deltaeval.runtime.engine.Engines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.deltaeval.jobs;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.runtime.ComputeOptions;
-import dev.deltaeval.runtime.Engines;
 import dev.deltaeval.runtime.Precision;
 import dev.deltaeval.runtime.engine.DeviceRequest;
+import dev.deltaeval.runtime.engine.Engines;
 import java.util.Arrays;
 
 /**

@@ -1,7 +1,6 @@
 package dev.deltaeval.extrapolation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deltaeval.core.charts.ChartAssertions;
 import dev.deltaeval.core.charts.ChartFiles;

@@ -9,7 +9,6 @@ import dev.deltaeval.core.scoring.NonFiniteScoreException;
 import dev.deltaeval.model.NonFiniteOutputException;
 import dev.deltaeval.tasks.metrics.DocMetrics;
 import dev.deltaeval.tasks.metrics.Metric;
-import dev.deltaeval.tasks.metrics.Metrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,7 +105,8 @@ public final class Evaluator {
             responses.add(mine);
             switch (spec.outputType()) {
                 case MULTIPLE_CHOICE:
-                    perDoc.add(DocMetrics.multipleChoice(docs.get(d), mine, spec.metrics()));
+                    perDoc.add(DocMetrics.multipleChoice(docs.get(d).choices(), docs.get(d).gold(), mine,
+                            spec.metrics()));
                     break;
                 case LOGLIKELIHOOD:
                     perDoc.add(DocMetrics.loglikelihood(mine.get(0)));
@@ -234,7 +234,7 @@ public final class Evaluator {
     private void aggregate(TaskSpec spec, List<Map<String, Double>> perDoc, Map<String, Double> metrics,
                            Map<String, Double> stderrs) {
         for (String name : spec.metrics()) {
-            Metric m = Metrics.get(spec.task(), spec.outputTypeName(), name);
+            Metric m = TaskMetrics.of(spec, name);
             metrics.put(name, m.aggregate(perDoc));
             stderrs.put(name, m.stderr(perDoc, bootstrapIters));
         }

@@ -2,7 +2,6 @@ package dev.deltaeval.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deltaeval.tasks.metrics.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -163,7 +162,7 @@ public final class TaskRegistry {
         if (spec.detokenizer() != null) {
             TaskCode.detokenizer(spec.detokenizer(), spec.task());
         }
-        spec.metrics().forEach(m -> Metrics.get(spec.task(), spec.outputTypeName(), m));
+        spec.metrics().forEach(m -> TaskMetrics.of(spec, m));
         return spec;
     }
 

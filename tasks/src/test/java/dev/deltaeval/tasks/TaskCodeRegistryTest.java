@@ -20,6 +20,10 @@ class TaskCodeRegistryTest {
         }
     }
 
+    private static dev.deltaeval.tasks.metrics.Metric metric(String name) {
+        return Metrics.find("loglikelihood_rolling", name).orElseThrow();
+    }
+
     @Test
     void namesThatNothingProvidesAreOneLineErrors() throws Exception {
         ObjectNode piqa = definition("piqa");
@@ -43,13 +47,13 @@ class TaskCodeRegistryTest {
         List<Map<String, Double>> perDoc = List.of(Map.of("ll", -10.0, "words", 4.0, "bytes", 20.0),
                 Map.of("ll", -30.0, "words", 6.0, "bytes", 40.0));
         // lm-eval: weighted_perplexity = exp(-sum ll / sum w); bits_per_byte = -sum ll / sum bytes / ln 2
-        assertEquals(Math.exp(40.0 / 10.0), Metrics.get("t", "loglikelihood_rolling", "word_perplexity")
+        assertEquals(Math.exp(40.0 / 10.0), metric("word_perplexity")
                 .aggregate(perDoc), 1e-12);
-        assertEquals(Math.exp(40.0 / 60.0), Metrics.get("t", "loglikelihood_rolling", "byte_perplexity")
+        assertEquals(Math.exp(40.0 / 60.0), metric("byte_perplexity")
                 .aggregate(perDoc), 1e-12);
-        assertEquals(40.0 / 60.0 / Math.log(2), Metrics.get("t", "loglikelihood_rolling", "bits_per_byte")
+        assertEquals(40.0 / 60.0 / Math.log(2), metric("bits_per_byte")
                 .aggregate(perDoc), 1e-12);
-        assertEquals(Double.NaN, Metrics.get("t", "loglikelihood_rolling", "bits_per_byte").stderr(perDoc, 10));
+        assertEquals(Double.NaN, metric("bits_per_byte").stderr(perDoc, 10));
         ObjectNode wikitext = definition("wikitext");
         wikitext.putArray("metrics").add("bits_per_byte");
         assertEquals(List.of("bits_per_byte"), TaskRegistry.parse(wikitext).metrics());

@@ -1,9 +1,9 @@
 package dev.deltaeval.deltanet.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.deltaeval.deltanet.config.DeltaNetCheckpoint;
 import dev.deltaeval.deltanet.config.DeltaNetVariant;
 import dev.deltaeval.deltanet.config.ModelConfig;
+import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.model.ModelFamily;
 import dev.deltaeval.model.ModelInfo;

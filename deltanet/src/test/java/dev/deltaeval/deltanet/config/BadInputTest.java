@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deltaeval.checkpoints.CheckpointException;
 import dev.deltaeval.checkpoints.TestShards;
+import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -11,6 +11,8 @@ import dev.deltaeval.checkpoints.DType;
 import dev.deltaeval.checkpoints.HalfFloat;
 import dev.deltaeval.checkpoints.HostTensor;
 import dev.deltaeval.checkpoints.TestShards;
+import dev.deltaeval.deltanet.models.CheckpointInitializer;
+import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

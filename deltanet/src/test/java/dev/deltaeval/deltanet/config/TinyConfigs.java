@@ -1,5 +1,7 @@
 package dev.deltaeval.deltanet.config;
 
+import dev.deltaeval.deltanet.models.CheckpointInitializer;
+import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

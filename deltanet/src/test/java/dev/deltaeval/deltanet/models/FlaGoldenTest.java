@@ -3,7 +3,7 @@ package dev.deltaeval.deltanet.models;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deltaeval.checkpoints.SafetensorsFile;
-import dev.deltaeval.deltanet.config.DeltaNetCheckpoint;
+import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
 import dev.deltaeval.deltanet.ops.DeltaRuleKernel;
 import dev.deltaeval.deltanet.ops.KernelPlan;
 import dev.deltaeval.model.ForwardMode;

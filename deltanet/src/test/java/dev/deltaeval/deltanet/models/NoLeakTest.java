@@ -3,7 +3,7 @@ package dev.deltaeval.deltanet.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.deltaeval.deltanet.config.DeltaNetCheckpoint;
+import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
 import dev.deltaeval.model.ForwardMode;
 import dev.deltaeval.model.ForwardOutput;
 import dev.deltaeval.model.ForwardRequest;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deltaeval.checkpoints.SafetensorsFile;
-import dev.deltaeval.deltanet.config.DeltaNetCheckpoint;
+import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
 import dev.deltaeval.model.ForwardMode;
 import dev.deltaeval.model.ForwardOutput;
 import dev.deltaeval.model.ForwardRequest;

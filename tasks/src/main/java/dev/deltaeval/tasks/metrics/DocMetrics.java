@@ -1,7 +1,6 @@
 package dev.deltaeval.tasks.metrics;
 
 import dev.deltaeval.core.scoring.LoglikelihoodResult;
-import dev.deltaeval.tasks.TaskDoc;
 import dev.deltaeval.tasks.text.PyText;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +33,8 @@ public final class DocMetrics {
     }
 
     /** acc and acc_norm; argmax ties go to the lowest index, as numpy's. */
-    public static Map<String, Double> multipleChoice(TaskDoc doc, List<LoglikelihoodResult> lls, List<String> metrics) {
+    public static Map<String, Double> multipleChoice(List<String> choices, int gold, List<LoglikelihoodResult> lls,
+                                                     List<String> metrics) {
         int pred = 0;
         int predNorm = 0;
         double best = Double.NEGATIVE_INFINITY;
@@ -46,7 +46,7 @@ public final class DocMetrics {
                 pred = i;
             }
             if (metrics.contains("acc_norm")) {
-                double norm = ll / PyText.len(doc.choices().get(i));
+                double norm = ll / PyText.len(choices.get(i));
                 if (norm > bestNorm) {
                     bestNorm = norm;
                     predNorm = i;
@@ -54,9 +54,9 @@ public final class DocMetrics {
             }
         }
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("acc", pred == doc.gold() ? 1.0 : 0.0);
+        out.put("acc", pred == gold ? 1.0 : 0.0);
         if (metrics.contains("acc_norm")) {
-            out.put("acc_norm", predNorm == doc.gold() ? 1.0 : 0.0);
+            out.put("acc_norm", predNorm == gold ? 1.0 : 0.0);
         }
         return out;
     }

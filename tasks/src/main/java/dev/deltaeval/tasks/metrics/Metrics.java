@@ -1,10 +1,10 @@
 package dev.deltaeval.tasks.metrics;
 
-import dev.deltaeval.tasks.TaskException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.stream.Collectors;
+import java.util.List;
+import java.util.Optional;
 
 /** The metrics on the class path, by output type and name, as task definitions name them. */
 public final class Metrics {
@@ -25,14 +25,13 @@ public final class Metrics {
         return out;
     }
 
-    /** The metric a task of this output type names, or a one-line error with the ones it could name. */
-    public static Metric get(String task, String outputType, String name) {
-        Metric m = BY_KEY.get(outputType + "/" + name);
-        if (m == null) {
-            throw new TaskException("task " + task + ": no metric \"" + name + "\" for " + outputType + " tasks "
-                    + "(known: " + BY_KEY.values().stream().filter(x -> x.outputType().equals(outputType))
-                    .map(Metric::name).collect(Collectors.joining(", ")) + ")");
-        }
-        return m;
+    /** The metric of this name for tasks of this output type, if one is installed. */
+    public static Optional<Metric> find(String outputType, String name) {
+        return Optional.ofNullable(BY_KEY.get(outputType + "/" + name));
+    }
+
+    /** The metric names installed for an output type, in registration order. */
+    public static List<String> names(String outputType) {
+        return BY_KEY.values().stream().filter(x -> x.outputType().equals(outputType)).map(Metric::name).toList();
     }
 }

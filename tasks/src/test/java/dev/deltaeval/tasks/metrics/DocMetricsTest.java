@@ -3,17 +3,12 @@ package dev.deltaeval.tasks.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.deltaeval.core.scoring.LoglikelihoodResult;
-import dev.deltaeval.tasks.TaskDoc;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** lm-eval's process_results for multiple choice and loglikelihood, computed by hand. */
 class DocMetricsTest {
-    private static TaskDoc doc(int gold, String... choices) {
-        return new TaskDoc(0, null, List.of(), List.of(choices), gold, Integer.toString(gold));
-    }
-
     private static List<LoglikelihoodResult> lls(double... v) {
         return java.util.Arrays.stream(v).mapToObj(x -> new LoglikelihoodResult(x, false)).toList();
     }
@@ -22,7 +17,7 @@ class DocMetricsTest {
     void accNormDividesByCodePointsNotUtf16Units() {
         // choice 0: 2 code points (one is a surrogate pair, 3 UTF-16 units); choice 1: 4 code points
         // ll/len: -3/2 = -1.5 vs -5/4 = -1.25 -> norm picks 1; plain acc picks 0 (-3 > -5)
-        Map<String, Double> m = DocMetrics.multipleChoice(doc(1, "\ud83d\ude42a", "abcd"), lls(-3, -5),
+        Map<String, Double> m = DocMetrics.multipleChoice(List.of("\ud83d\ude42a", "abcd"), 1, lls(-3, -5),
                 List.of("acc", "acc_norm"));
         assertEquals(0.0, m.get("acc"));
         assertEquals(1.0, m.get("acc_norm"));
@@ -30,11 +25,11 @@ class DocMetricsTest {
 
     @Test
     void tiesGoToTheLowestIndexLikeNumpy() {
-        Map<String, Double> m = DocMetrics.multipleChoice(doc(0, "ab", "cd", "ef"), lls(-2, -2, -2), List.of("acc",
+        Map<String, Double> m = DocMetrics.multipleChoice(List.of("ab", "cd", "ef"), 0, lls(-2, -2, -2), List.of("acc",
                 "acc_norm"));
         assertEquals(1.0, m.get("acc"));
         assertEquals(1.0, m.get("acc_norm"));
-        assertEquals(0.0, DocMetrics.multipleChoice(doc(2, "ab", "cd", "ef"), lls(-2, -2, -2), List.of("acc")).get("acc"));
+        assertEquals(0.0, DocMetrics.multipleChoice(List.of("ab", "cd", "ef"), 2, lls(-2, -2, -2), List.of("acc")).get("acc"));
     }
 
     @Test

@@ -1,10 +1,14 @@
-package dev.deltaeval.deltanet.config;
+package dev.deltaeval.deltanet.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deltaeval.checkpoints.SafetensorsWriter;
 import dev.deltaeval.checkpoints.TensorStore;
 import dev.deltaeval.common.AtomicFiles;
+import dev.deltaeval.deltanet.config.CheckpointLayout;
+import dev.deltaeval.deltanet.config.ConfigParser;
+import dev.deltaeval.deltanet.config.ModelConfig;
+import dev.deltaeval.deltanet.config.WeightSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.deltaeval.deltanet.config;
+package dev.deltaeval.deltanet.models;
 
 import dev.deltaeval.checkpoints.CheckpointException;
 import dev.deltaeval.checkpoints.CheckpointFolder;
@@ -7,6 +7,10 @@ import dev.deltaeval.checkpoints.HostTensor;
 import dev.deltaeval.checkpoints.TensorInfo;
 import dev.deltaeval.checkpoints.TensorStore;
 import dev.deltaeval.common.FileHashes;
+import dev.deltaeval.deltanet.config.CheckpointLayout;
+import dev.deltaeval.deltanet.config.ConfigParser;
+import dev.deltaeval.deltanet.config.ModelConfig;
+import dev.deltaeval.deltanet.config.WeightSchema;
 import dev.deltaeval.deltanet.models.DeltaNetFamily;
 import dev.deltaeval.deltanet.models.DeltaNetModel;
 import dev.deltaeval.model.LanguageModel;

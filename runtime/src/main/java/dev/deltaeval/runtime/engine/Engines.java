@@ -1,10 +1,11 @@
-package dev.deltaeval.runtime;
+package dev.deltaeval.runtime.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.deltaeval.common.DeltaEvalException;
+import dev.deltaeval.runtime.ModelException;
 import dev.deltaeval.runtime.engine.DeviceRequest;
 import dev.deltaeval.runtime.engine.GpuInfo;
 import dev.deltaeval.runtime.engine.LibtorchChoice;
