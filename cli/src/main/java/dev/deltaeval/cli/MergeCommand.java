@@ -1,10 +1,8 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.jobs.PlannedUnit;
+import dev.deltaeval.jobs.plan.PlanRun;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -17,26 +15,8 @@ final class MergeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN_DIR", description = "The plan's output folder (holds plan.json and units/).")
     Path runDir;
 
-    /** The first line of a failed unit's record: exit code and error line. */
-    private static String failure(Path runDir, String id) throws IOException {
-        return Files.readAllLines(runDir.resolve("units").resolve(id + ".failed")).stream().findFirst().orElse("");
-    }
-
     @Override
     public Integer call() throws IOException {
-        Path planFile = runDir.resolve("plan.json");
-        if (!Files.isRegularFile(planFile)) {
-            throw new IllegalArgumentException(runDir + ": no plan.json (not a run folder written by 'deltaeval run')");
-        }
-        RunPlan p = RunPlan.read(planFile);
-        List<PlannedUnit> units = PlanUnits.expand(p);
-        RunMerger.Status s = RunMerger.status(runDir, units);
-        RunMerger.merge(runDir, units, RunCommand.title(p, runDir));
-        System.out.printf("%d of %d units done%n", units.size() - s.missing().size(), units.size());
-        for (String id : s.missing()) {
-            System.out.println(s.failed().contains(id) ? "failed  " + id + ": " + failure(runDir, id) : "missing " + id);
-        }
-        System.err.println("merged into " + runDir.resolve("report").resolve("report.html"));
-        return s.missing().isEmpty() ? 0 : 1;
+        return PlanRun.merge(runDir, DeltaEvalCli.jobContext());
     }
 }

@@ -2,6 +2,8 @@ package dev.deltaeval.cli;
 
 import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.jobs.PlannedUnit;
+import dev.deltaeval.jobs.plan.PlanUnits;
+import dev.deltaeval.jobs.plan.RunPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.deltaeval.cli;
 
+import dev.deltaeval.jobs.plan.RunPlan;
 import java.nio.file.Path;
 import java.util.Locale;
 

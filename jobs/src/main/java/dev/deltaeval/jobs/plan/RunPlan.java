@@ -1,4 +1,4 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,16 +23,16 @@ import java.util.Set;
  * @param sections job kind -> its section, in the file's order
  * @param source   the plan file, for errors
  */
-record RunPlan(String output, String device, String dtype, List<String> checkpoints, Map<String, JsonNode> sections,
+public record RunPlan(String output, String device, String dtype, List<String> checkpoints, Map<String, JsonNode> sections,
                String title, Path source) {
     private static final Set<String> SETTINGS = Set.of("output", "device", "dtype", "checkpoints", "report");
 
-    RunPlan withCompute(String newDevice, String newDtype) {
+    public RunPlan withCompute(String newDevice, String newDtype) {
         return new RunPlan(output, newDevice != null ? newDevice : device, newDtype != null ? newDtype : dtype,
                 checkpoints, sections, title, source);
     }
 
-    static RunPlan read(Path file) {
+    public static RunPlan read(Path file) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Files.readString(file));

@@ -1,4 +1,4 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs.plan;
 
 import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.jobs.Jobs;
@@ -18,11 +18,11 @@ import java.util.stream.Collectors;
  * job decides), and their deterministic assignment to shards: longest estimated cost first, each to the
  * least-loaded shard, ties by id, so every process computes the same assignment without talking to the others.
  */
-final class PlanUnits {
+public final class PlanUnits {
     private PlanUnits() {
     }
 
-    static List<PlannedUnit> expand(RunPlan p) {
+    public static List<PlannedUnit> expand(RunPlan p) {
         List<PlannedUnit> units = new ArrayList<>();
         for (String c : p.checkpoints()) {
             ModelCheckpoint ckpt = CheckpointRef.open(Path.of(c)); // every checkpoint is validated before work starts
@@ -43,7 +43,7 @@ final class PlanUnits {
     }
 
     /** Shard index (0-based) of every unit, in the order of {@code units}. */
-    static int[] assign(List<PlannedUnit> units, int shards) {
+    public static int[] assign(List<PlannedUnit> units, int shards) {
         Integer[] order = new Integer[units.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -65,7 +65,7 @@ final class PlanUnits {
         return shardOf;
     }
 
-    static String describe(List<PlannedUnit> units, int[] shardOf) {
+    public static String describe(List<PlannedUnit> units, int[] shardOf) {
         return java.util.stream.IntStream.range(0, units.size()).mapToObj(i -> String.format(java.util.Locale.ROOT,
                 "%-44s shard %d  cost %.3g  %s %s", units.get(i).id(), shardOf[i] + 1, units.get(i).cost(),
                 units.get(i).kind(), SpecJson.tree(units.get(i).spec()))).collect(Collectors.joining("\n"));

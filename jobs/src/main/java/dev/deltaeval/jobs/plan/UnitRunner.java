@@ -1,4 +1,4 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,29 +34,29 @@ import java.util.Map;
  * run again; a failed one leaves {@code units/ID.failed}. What a unit prints goes to its own {@code console.txt}, so
  * that a plan's console shows progress and one summary instead of every unit's tables.
  */
-final class UnitRunner {
-    enum Outcome { DONE, SKIPPED, BUSY, FAILED }
+public final class UnitRunner {
+    public enum Outcome { DONE, SKIPPED, BUSY, FAILED }
 
     private final Path units;
     private boolean saidEarlierVersion;
 
-    UnitRunner(Path runDir) {
+    public UnitRunner(Path runDir) {
         this.units = runDir.resolve("units");
     }
 
-    Path doneDir(PlannedUnit u) {
+    public Path doneDir(PlannedUnit u) {
         return units.resolve(u.id());
     }
 
-    boolean isDone(PlannedUnit u) {
+    public boolean isDone(PlannedUnit u) {
         return Files.exists(doneDir(u).resolve(".done"));
     }
 
-    Path failedMarker(PlannedUnit u) {
+    public Path failedMarker(PlannedUnit u) {
         return units.resolve(u.id() + ".failed");
     }
 
-    Outcome run(PlannedUnit u) throws IOException {
+    public Outcome run(PlannedUnit u) throws IOException {
         if (isDone(u)) {
             System.err.println("skip " + u.id() + " (done" + settingsDiffer(u) + ")");
             return Outcome.SKIPPED;
@@ -117,7 +117,7 @@ final class UnitRunner {
      * differently (a finished unit is not redone; delete its folder to redo it), else "". Units finished by a
      * version that recorded command lines instead of specs are not compared.
      */
-    String settingsDiffer(PlannedUnit u) {
+    public String settingsDiffer(PlannedUnit u) {
         JsonNode before;
         try {
             before = new ObjectMapper().readTree(doneDir(u).resolve(".done").toFile()).path("spec");

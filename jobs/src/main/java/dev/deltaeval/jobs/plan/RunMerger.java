@@ -1,4 +1,4 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs.plan;
 
 import dev.deltaeval.jobs.FinishedUnit;
 import dev.deltaeval.jobs.Jobs;
@@ -20,15 +20,15 @@ import java.util.Map;
  * (eval/MODEL/results_merged.json, extrapolation/*.json with charts, rank/MODEL/, ...), then report/. Rebuilt from
  * the units each time, so merging twice, or after more units finished, gives the same folder.
  */
-final class RunMerger {
+public final class RunMerger {
     /** @param missing ids of units not finished; failed: ids with a .failed marker */
-    record Status(List<String> missing, List<String> failed) {
+    public record Status(List<String> missing, List<String> failed) {
     }
 
     private RunMerger() {
     }
 
-    static Status status(Path run, List<PlannedUnit> units) {
+    public static Status status(Path run, List<PlannedUnit> units) {
         UnitRunner r = new UnitRunner(run);
         List<String> missing = new ArrayList<>();
         List<String> failed = new ArrayList<>();
@@ -43,7 +43,7 @@ final class RunMerger {
         return new Status(missing, failed);
     }
 
-    static void merge(Path run, List<PlannedUnit> units, String title) throws IOException {
+    public static void merge(Path run, List<PlannedUnit> units, String title) throws IOException {
         UnitRunner r = new UnitRunner(run);
         Map<String, List<FinishedUnit>> byKind = new LinkedHashMap<>();
         for (PlannedUnit u : units) {
