@@ -1,10 +1,10 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.common.AtomicFiles;
-import dev.deltaeval.core.bench.ForwardBenchmark;
 import dev.deltaeval.deltanet.config.NamedConfigs;
 import dev.deltaeval.deltanet.models.CheckpointInitializer;
 import dev.deltaeval.jobs.CheckpointRef;
+import dev.deltaeval.jobs.bench.ForwardBenchmark;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.runtime.ComputeOptions;

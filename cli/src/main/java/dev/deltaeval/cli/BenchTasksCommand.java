@@ -4,12 +4,12 @@ import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.scoring.BatchPlan;
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
 import dev.deltaeval.core.scoring.ScoringStats;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.jobs.Limits;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.runtime.ComputeOptions;
+import dev.deltaeval.runtime.StageClock;
 import dev.deltaeval.runtime.StageTimes;
 import dev.deltaeval.tasks.Evaluator;
 import dev.deltaeval.tasks.LmEvalSemantics;
@@ -17,6 +17,7 @@ import dev.deltaeval.tasks.PairEncoder;
 import dev.deltaeval.tasks.TaskRegistry;
 import dev.deltaeval.tasks.TaskResult;
 import dev.deltaeval.tasks.TaskSpec;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,12 +98,13 @@ final class BenchTasksCommand implements Callable<Integer> {
                     StageTimes stages = null;
                     for (int i = 0; i < Math.max(1, repeat); i++) {
                         boolean last = i == Math.max(1, repeat) - 1;
-                        stages = breakdown && last ? StageTimes.start() : null;
+                        stages = breakdown && last ? new StageTimes() : null;
+                        model.useStageClock(stages == null ? StageClock.OFF : stages);
                         long t0 = System.nanoTime();
                         try {
                             r = ev.run(spec, dataDir, Limits.check(limit), null);
                         } finally {
-                            StageTimes.stop();
+                            model.useStageClock(StageClock.OFF);
                         }
                         secs = (System.nanoTime() - t0) / 1e9;
                     }

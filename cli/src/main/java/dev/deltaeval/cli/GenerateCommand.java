@@ -1,10 +1,10 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.core.GreedyDecoder;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

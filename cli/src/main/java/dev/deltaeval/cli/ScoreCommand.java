@@ -2,10 +2,10 @@ package dev.deltaeval.cli;
 
 import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.core.SequenceScorer;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

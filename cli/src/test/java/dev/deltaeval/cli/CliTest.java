@@ -113,7 +113,7 @@ class CliTest {
         // --breakdown: every stage of the forward pass, the per-layer ones once per layer, summing to the total
         JsonNode bd = j.get("breakdown");
         assertEquals(2, bd.get("marks").get("mixer: in-projection").asInt(), bd.toString());
-        assertEquals(2, bd.get("marks").get("chunk: UT inverse").asInt(), bd.toString());
+        assertEquals(2, bd.get("marks").get("recurrence: djl-chunked").asInt(), bd.toString());
         assertEquals(1, bd.get("marks").get("head, log-softmax, transfer to host").asInt(), bd.toString());
         double sum = 0;
         for (JsonNode s : bd.get("stages")) {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deltaeval.checkpoints.SafetensorsWriter;
 import dev.deltaeval.cli.toy.ToyTrigramModel;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.deltaeval.rank;
 
-import dev.deltaeval.core.charts.ChartFiles;
+import dev.deltaeval.charts.ChartFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.deltaeval.rank;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.deltaeval.charts.ChartAssertions;
+import dev.deltaeval.charts.ChartFiles;
 import dev.deltaeval.checkpoints.SafetensorsFile;
-import dev.deltaeval.core.charts.ChartAssertions;
-import dev.deltaeval.core.charts.ChartFiles;
 import dev.deltaeval.deltanet.models.DeltaNetModel;
 import dev.deltaeval.model.ModelFamilies;
 import dev.deltaeval.runtime.ComputeOptions;

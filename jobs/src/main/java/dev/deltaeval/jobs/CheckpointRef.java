@@ -4,10 +4,10 @@ import dev.deltaeval.checkpoints.hub.HubCache;
 import dev.deltaeval.checkpoints.hub.HubClient;
 import dev.deltaeval.checkpoints.hub.HubDownloader;
 import dev.deltaeval.checkpoints.hub.HubRepo;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.model.ModelFamilies;
 import dev.deltaeval.runtime.ModelException;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.nio.file.Path;
 
 /**

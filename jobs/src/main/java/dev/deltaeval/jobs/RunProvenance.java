@@ -1,8 +1,8 @@
 package dev.deltaeval.jobs;
 
-import dev.deltaeval.core.data.TextSource;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.runtime.ComputeOptions;
+import dev.deltaeval.text.TextSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.deltaeval.extrapolation;
 
-import dev.deltaeval.core.charts.ChartFiles;
+import dev.deltaeval.charts.ChartFiles;
 import java.awt.BasicStroke;
 import java.nio.file.Path;
 import java.util.ArrayList;

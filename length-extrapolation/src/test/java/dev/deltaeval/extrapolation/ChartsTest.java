@@ -2,8 +2,8 @@ package dev.deltaeval.extrapolation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.deltaeval.core.charts.ChartAssertions;
-import dev.deltaeval.core.charts.ChartFiles;
+import dev.deltaeval.charts.ChartAssertions;
+import dev.deltaeval.charts.ChartFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

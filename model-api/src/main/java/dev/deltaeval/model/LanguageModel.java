@@ -1,6 +1,7 @@
 package dev.deltaeval.model;
 
 import dev.deltaeval.runtime.ComputeOptions;
+import dev.deltaeval.runtime.StageClock;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,14 @@ public interface LanguageModel extends AutoCloseable {
     /** One line naming what runs the model's core on this device (e.g. the kernels chosen), for provenance. */
     default String kernelSummary() {
         return "";
+    }
+
+    /**
+     * Times this model's stages with {@code clock} from now on ({@link StageClock#OFF} to stop); false when the
+     * family has no stages to time.
+     */
+    default boolean useStageClock(StageClock clock) {
+        return false;
     }
 
     @Override

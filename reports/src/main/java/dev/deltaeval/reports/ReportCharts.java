@@ -1,6 +1,6 @@
 package dev.deltaeval.reports;
 
-import dev.deltaeval.core.charts.ChartFiles;
+import dev.deltaeval.charts.ChartFiles;
 import dev.deltaeval.extrapolation.ExtrapolationCharts;
 import dev.deltaeval.extrapolation.ExtrapolationReport;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.deltaeval.tasks;
 
 import dev.deltaeval.core.GreedyDecoder;
 import dev.deltaeval.core.scoring.BatchPlan;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

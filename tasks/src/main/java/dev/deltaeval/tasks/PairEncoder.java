@@ -1,9 +1,9 @@
 package dev.deltaeval.tasks;
 
 import dev.deltaeval.core.scoring.LoglikelihoodRequest;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.tasks.TaskDoc.TextRequest;
 import dev.deltaeval.tasks.text.PyText;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;

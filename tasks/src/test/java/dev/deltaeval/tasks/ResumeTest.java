@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.deltaeval.core.scoring.LoglikelihoodScorer;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.model.ModelFamilies;
 import dev.deltaeval.runtime.ComputeOptions;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

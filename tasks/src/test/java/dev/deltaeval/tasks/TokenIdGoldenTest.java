@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deltaeval.core.scoring.LoglikelihoodRequest;
-import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.deltaeval.deltanet.ops.KernelPlan;
 import dev.deltaeval.deltanet.ops.StateObserver;
 import dev.deltaeval.model.ForwardMode;
-import dev.deltaeval.runtime.StageTimes;
+import dev.deltaeval.runtime.StageClock;
 
 /** One pre-norm block: h + mixer(norm(h)), then + mlp(norm(.)). */
 public final class DecoderBlock {
@@ -25,15 +25,16 @@ public final class DecoderBlock {
     /** @param mixerTap receives the token mixer's output [B, T, H] before the residual add, or null */
     public HouseholderMixer.Output apply(NDArray h, LayerState state, PaddingMask padding, ForwardMode mode,
                                          KernelPlan kernels, StateObserver observer,
-                                         java.util.function.Consumer<NDArray> mixerTap) {
+                                         java.util.function.Consumer<NDArray> mixerTap, StageClock clock) {
         HouseholderMixer.Output mixed = mixer.apply(Ops.rmsNorm(h, attnNorm, eps), state, padding, mode, kernels,
-                observer);
+                observer, clock);
         if (mixerTap != null) {
             mixerTap.accept(mixed.y());
         }
-        NDArray r = h.add(mixed.y());
-        NDArray out = r.add(mlp.apply(Ops.rmsNorm(r, mlpNorm, eps)));
-        StageTimes.mark("block: residuals, norm, MLP", out);
+        NDArray out = clock.time("block: residuals, norm, MLP", () -> {
+            NDArray r = h.add(mixed.y());
+            return r.add(mlp.apply(Ops.rmsNorm(r, mlpNorm, eps)));
+        });
         return new HouseholderMixer.Output(out, mixed.state());
     }
 }

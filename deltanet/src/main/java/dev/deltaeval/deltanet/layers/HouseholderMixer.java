@@ -12,7 +12,7 @@ import dev.deltaeval.deltanet.ops.RecurrenceInputs;
 import dev.deltaeval.deltanet.ops.RecurrenceResult;
 import dev.deltaeval.deltanet.ops.StateObserver;
 import dev.deltaeval.model.ForwardMode;
-import dev.deltaeval.runtime.StageTimes;
+import dev.deltaeval.runtime.StageClock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,43 +73,44 @@ public final class HouseholderMixer {
      * @param observer receives the state after every sub-step (the recurrence then runs on the host), or null
      */
     public Output apply(NDArray x, LayerState state, PaddingMask padding, ForwardMode mode, KernelPlan kernels,
-                        StateObserver observer) {
+                        StateObserver observer, StageClock clock) {
+        // one fused projection; its first q|k|v columns go through the fused short convolution as they are
+        NDArray projected = clock.time("mixer: in-projection", () -> x.matMul(w.inProjT()));
+        NDList parts = splits.length == 0 ? new NDList(projected) : projected.split(splits, 2);
+        ShortConv.Output conv = w.conv() == null ? null : clock.time("mixer: short convolution",
+                () -> w.conv().apply(parts.get(0), state == null ? null : state.convCache(),
+                        padding == null ? null : padding.cacheIndex()), ShortConv.Output::y);
+        NDArray convolved = conv == null ? parts.get(0) : conv.y();
+        RecurrenceInputs in = clock.time("mixer: q, k, v, beta, g", () -> inputs(x, convolved, parts, padding),
+                RecurrenceInputs::k);
+        NDArray s0 = state == null ? null : state.s();
+        RecurrenceResult r = observer != null ? clock.time("recurrence: host, observed",
+                () -> HostDeltaRule.run(in, s0, observer), RecurrenceResult::o) : kernels.run(mode, in, s0, clock);
+        NDArray gateRaw = cfg.useOutputGate() ? parts.get(parts.size() - 1) : null;
+        NDArray y = clock.time("mixer: output norm, gate, o-projection", () -> readOut(x, r, gateRaw));
+        return new Output(y, new LayerState(r.finalState(), conv == null ? null : conv.cache()));
+    }
+
+    /** Queries, keys, values, step sizes and decays of the recurrence, head-split, normalised, in fp32. */
+    private RecurrenceInputs inputs(NDArray x, NDArray convolved, NDList parts, PaddingMask padding) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int n = cfg.numHouseholder();
         long nh = cfg.numHeads();
         long dk = cfg.headKDim();
         long dv = cfg.headVDim();
-
-        // one fused projection; its first q|k|v columns go through the fused short convolution as they are
-        NDArray projected = x.matMul(w.inProjT());
-        StageTimes.mark("mixer: in-projection", projected);
-        NDList parts = splits.length == 0 ? new NDList(projected) : projected.split(splits, 2);
-        NDArray convCache = null;
-        NDArray convolved = parts.get(0);
-        if (w.conv() != null) {
-            ShortConv.Output conv = w.conv().apply(convolved, state == null ? null : state.convCache(),
-                    padding == null ? null : padding.cacheIndex());
-            convCache = conv.cache();
-            convolved = conv.y();
-            StageTimes.mark("mixer: short convolution", convolved);
-        }
         boolean siluAll = cfg.qkActivation() == QkActivation.SILU;
-        if (siluAll) {
-            convolved = Ops.silu(convolved); // q, k and v alike: one pass instead of three
-        }
-        NDList qkv = convolved.split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
+        NDArray activated = siluAll ? Ops.silu(convolved) : convolved; // q, k and v alike: one pass, not three
+        NDList qkv = activated.split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
         int p = 1;
         NDArray bRaw = cfg.useBeta() ? parts.get(p++) : null;
-        NDArray aRaw = cfg.useForgetGate() ? parts.get(p++) : null;
-        NDArray gateRaw = cfg.useOutputGate() ? parts.get(p) : null;
+        NDArray aRaw = cfg.useForgetGate() ? parts.get(p) : null;
         // head-split in the projection's [B, T, heads, d] layout; the kernels take [B, heads, T, d] views of it and
         // make each contiguous exactly once, in the layout their matmuls want
         NDArray q = normalizeQk(activateQk(toFloat(qkv.get(0)).reshape(b, t, nh, dk).transpose(0, 2, 1, 3)), qScale);
         NDArray k = normalizeQk(activateQk(toFloat(qkv.get(1)).reshape(b, t * n, nh, dk).transpose(0, 2, 1, 3)), 1f);
         NDArray v = toFloat(siluAll ? qkv.get(2) : Ops.silu(qkv.get(2))).reshape(b, t * n, nh, dv)
                 .transpose(0, 2, 1, 3);
-
         NDArray beta;
         if (bRaw != null) {
             beta = toFloat(bRaw).getNDArrayInternal().sigmoid();
@@ -130,19 +131,20 @@ public final class HouseholderMixer {
                 g = g.mul(padding.tokens());
             }
         }
+        return new RecurrenceInputs(q, k, v, beta, g, n);
+    }
 
-        StageTimes.mark("mixer: q, k, v, beta, g", k);
-        RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
-        NDArray s0 = state == null ? null : state.s();
-        RecurrenceResult r = observer != null ? HostDeltaRule.run(in, s0, observer) : kernels.run(mode, in, s0);
-
+    /** The per-head output norm (gated when the layer has an output gate) and o_proj. */
+    private NDArray readOut(NDArray x, RecurrenceResult r, NDArray gateRaw) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        long nh = cfg.numHeads();
+        long dv = cfg.headVDim();
         NDArray o = Ops.rmsNorm(r.o().transpose(0, 2, 1, 3), w.oNorm(), eps);            // [B,T,nh,dv]
         if (gateRaw != null) {
             o = o.mul(Ops.silu(toFloat(gateRaw).reshape(b, t, nh, dv)));
         }
-        NDArray y = o.reshape(b, t, nh * dv).toType(x.getDataType(), false).matMul(w.oProjT());
-        StageTimes.mark("mixer: output norm, gate, o-projection", y);
-        return new Output(y, new LayerState(r.finalState(), convCache));
+        return o.reshape(b, t, nh * dv).toType(x.getDataType(), false).matMul(w.oProjT());
     }
 
     private NDArray activateQk(NDArray x) {

@@ -34,7 +34,7 @@ import dev.deltaeval.model.TokenBatch;
 import dev.deltaeval.runtime.ComputeOptions;
 import dev.deltaeval.runtime.ModelException;
 import dev.deltaeval.runtime.Precision;
-import dev.deltaeval.runtime.StageTimes;
+import dev.deltaeval.runtime.StageClock;
 import dev.deltaeval.runtime.engine.Engines;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +62,7 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
     private final String checkpointHash;
     private final int convCacheLength;
     private final KernelPlan kernels;
+    private volatile StageClock clock = StageClock.OFF;
 
     private DeltaNetModel(ModelConfig config, ComputeOptions options, NDManager manager, NDArray embeddings,
                        List<DecoderBlock> blocks, NDArray finalNorm, NDArray outputT, String checkpointHash,
@@ -160,6 +161,12 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
     }
 
     @Override
+    public boolean useStageClock(StageClock stageClock) {
+        this.clock = stageClock;
+        return true;
+    }
+
+    @Override
     public String kernelSummary() {
         return kernels.describe();
     }
@@ -234,10 +241,10 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
         long hsz = config.hiddenSize();
         long created = 0;
         try (NDManager scope = manager.newSubManager()) {
-            StageTimes.restart();
+            StageClock clock = this.clock;
+            clock.restart();
             NDArray ids = scope.create(input.ids(), new Shape(b, t));
-            NDArray h = embeddings.get(scope, new NDIndex("{}", ids));
-            StageTimes.mark("embedding", h);
+            NDArray h = clock.time("embedding", () -> embeddings.get(scope, new NDIndex("{}", ids)));
             PaddingMask padding = input.isRagged() ? PaddingMask.of(scope, input.lengths(), input.length(),
                     config.numHouseholder(), convCacheLength) : null;
             float[] hidden = req.hidden() ? new float[(int) ((config.numLayers() + 1) * b * t * hsz)] : null;
@@ -266,7 +273,8 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
                     }
                     long mixedAt = l * b * t * hsz;
                     HouseholderMixer.Output out = blocks.get(l).apply(h, initial == null ? null : initial.layer(l),
-                            padding, req.mode(), kernels, obs, mixed == null ? null : y -> copyInto(y, mixed, mixedAt));
+                            padding, req.mode(), kernels, obs, mixed == null ? null : y -> copyInto(y, mixed, mixedAt),
+                            clock);
                     created += layerScope.getManagedArrays().size();
                     out.y().attach(scope);
                     if (req.keepState()) {
@@ -281,8 +289,8 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
                     consumed.close(); // layer input no longer needed: keeps memory O(one layer)
                 }
             }
-            NDArray y = Ops.rmsNorm(h, finalNorm, (float) config.normEps());
-            StageTimes.mark("final norm", y);
+            NDArray lastHidden = h;
+            NDArray y = clock.time("final norm", () -> Ops.rmsNorm(lastHidden, finalNorm, (float) config.normEps()));
             if (hidden != null) {
                 copyInto(y, hidden, config.numLayers() * b * t * hsz);
             }
@@ -296,7 +304,7 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
             } else if (logits != null) {
                 argmax = argmaxOf(logits, config.vocabSize());
             }
-            StageTimes.mark("head, log-softmax, transfer to host", null);
+            clock.charge("head, log-softmax, transfer to host");
             float[] last = null;
             if (req.lastLogProbs()) {
                 long[] pos = new long[(int) b];

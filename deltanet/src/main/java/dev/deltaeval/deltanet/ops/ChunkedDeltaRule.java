@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.deltaeval.runtime.StageTimes;
 
 /**
  * The chunked (WY / UT) form of the gated Householder-product recurrence (model.md §6.2), batched over all chunks
@@ -52,8 +51,6 @@ public final class ChunkedDeltaRule {
         NDArray qc = q.reshape(b, h, nChunks, ct, dk);
         NDArray betaCol = beta.reshape(b, h, nChunks, c, 1);
         NDArray kT = kc.swapAxes(-1, -2);
-
-        StageTimes.mark("chunk: layout (contiguous q, k, v, beta)", k);
         ChunkConstants.Masks masks = constants.get(c, ct, n, dk, in.q().getDataType());
         NDArray a = kc.matMul(kT).mul(betaCol).mul(masks.strictLower);
         NDArray gTok = null;
@@ -63,10 +60,8 @@ public final class ChunkedDeltaRule {
             gSub = gTok.expandDims(-1).repeat(4, n).reshape(b, h, nChunks, c);         // same at every sub-step
             a = a.mul(decayMatrix(gSub, gSub, masks.lowerInclusive));
         }
-        StageTimes.mark("chunk: A = beta K K^T (masked, decayed)", a);
         // The UT transform is the ill-conditioned step (entries of A reach 2 with beta in [0, 2]): see UtInverse
         NDArray tInv = constants.inverse().invert(a, masks.eye, masks.eye64);
-        StageTimes.mark("chunk: UT inverse", tInv);
         NDArray kBeta = kc.mul(betaCol);
         NDArray u = tInv.matMul(vc.mul(betaCol));
         NDArray w = tInv.matMul(gated ? kBeta.mul(gSub.exp().expandDims(-1)) : kBeta);
@@ -91,7 +86,6 @@ public final class ChunkedDeltaRule {
             // receivers: DJL attaches a result to its receiver's manager.
             NDArray start = initialState == null ? null : initialState.expandDims(2);       // [B,H,1,dk,dv]
             NDArray vNew = start == null ? u : u.sub(w.matMul(start));
-            StageTimes.mark("chunk: U, W, chunk transitions", vNew);
             NDArray added = decayedKeysT.matMul(vNew).squeeze(2);                          // [B,H,dk,dv]
             last = initialState == null ? added : gated
                     ? added.add(gLast.exp().expandDims(-1).mul(initialState)) : added.add(initialState);
@@ -103,9 +97,7 @@ public final class ChunkedDeltaRule {
                     ? gLast.exp().expandDims(-1).expandDims(-1).mul(masks.eyeDk).sub(decayedKeysT.matMul(w))
                     : kT.matMul(w).neg().add(masks.eyeDk);
             NDArray offset = decayedKeysT.matMul(u);
-            StageTimes.mark("chunk: U, W, chunk transitions", offset);
             AffineScan.ChunkStates states = AffineScan.chunkStarts(transition, offset, initialState);
-            StageTimes.mark("chunk: scan across chunks", states.starts());
             NDArray vNew = u.sub(w.matMul(states.starts()));
             o = qState.matMul(states.starts()).add(scores.matMul(vNew)).reshape(b, h, tp, dv);
             last = states.last();
@@ -113,7 +105,6 @@ public final class ChunkedDeltaRule {
         if (tp != t) {
             o = o.get(new NDIndex(":, :, 0:{}", t));
         }
-        StageTimes.mark("chunk: read-out", o);
         return new RecurrenceResult(o, last);
     }
 

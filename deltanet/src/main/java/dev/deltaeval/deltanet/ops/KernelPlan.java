@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.deltaeval.model.ForwardMode;
 import dev.deltaeval.runtime.ComputeOptions;
 import dev.deltaeval.runtime.ModelException;
+import dev.deltaeval.runtime.StageClock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -101,11 +102,16 @@ public final class KernelPlan {
 
     /** Runs the recurrence on the first kernel of {@code mode}'s chain that takes these inputs. */
     public RecurrenceResult run(ForwardMode mode, RecurrenceInputs in, NDArray initialState) {
+        return run(mode, in, initialState, StageClock.OFF);
+    }
+
+    /** As above, timed by {@code clock} as the stage "recurrence: KERNEL". */
+    public RecurrenceResult run(ForwardMode mode, RecurrenceInputs in, NDArray initialState, StageClock clock) {
         List<String> refused = new ArrayList<>();
         for (DeltaRuleKernel.Bound k : chains.get(mode)) {
             Optional<String> why = k.unsupported(in);
             if (why.isEmpty()) {
-                return k.run(in, initialState);
+                return clock.time("recurrence: " + k.name(), () -> k.run(in, initialState), RecurrenceResult::o);
             }
             refused.add(k.name() + ": " + why.get());
         }

@@ -110,7 +110,7 @@ class LoglikelihoodScorerTest {
                 + "interpreter lives is an installation option, other places are possible; check with your local Python "
                 + "guru or system administrator.";
         long[] pool;
-        try (dev.deltaeval.core.tokenizer.TextTokenizer tok = dev.deltaeval.core.tokenizer.TextTokenizer.load(
+        try (dev.deltaeval.text.tokenizer.TextTokenizer tok = dev.deltaeval.text.tokenizer.TextTokenizer.load(
                 demo.resolve("tokenizer.json"))) {
             pool = tok.encode(text, true);
         }

@@ -1,10 +1,10 @@
 package dev.deltaeval.tasks.metrics;
 
 import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /** The metrics on the class path, by output type and name, as task definitions name them. */
 public final class Metrics {

@@ -1,4 +1,4 @@
-package dev.deltaeval.core.tokenizer;
+package dev.deltaeval.text.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.deltaeval.runtime.ModelException;
+import dev.deltaeval.text.DataException;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -57,11 +57,11 @@ class TextTokenizerTest {
 
     @Test
     void missingAndUnreadableTokenizerGiveOneClearLine(@TempDir Path dir) throws IOException {
-        ModelException missing = assertThrows(ModelException.class, () -> TextTokenizer.load(dir.resolve("tokenizer.json")));
+        DataException missing = assertThrows(DataException.class, () -> TextTokenizer.load(dir.resolve("tokenizer.json")));
         assertEquals(dir.resolve("tokenizer.json") + ": tokenizer file not found (expected the checkpoint's tokenizer.json "
                 + "in Hugging Face format)", missing.getMessage());
         Path broken = Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": 42");
-        ModelException bad = assertThrows(ModelException.class, () -> TextTokenizer.load(broken));
+        DataException bad = assertThrows(DataException.class, () -> TextTokenizer.load(broken));
         assertTrue(bad.getMessage().startsWith(broken + ": unreadable tokenizer ("), bad.getMessage());
         assertTrue(!bad.getMessage().contains("\n"), "one line");
     }

@@ -1,11 +1,11 @@
-package dev.deltaeval.core.data;
+package dev.deltaeval.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

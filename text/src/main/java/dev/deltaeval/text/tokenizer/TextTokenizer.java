@@ -1,8 +1,8 @@
-package dev.deltaeval.core.tokenizer;
+package dev.deltaeval.text.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.deltaeval.runtime.ModelException;
+import dev.deltaeval.text.DataException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     public static TextTokenizer load(Path tokenizerJson) {
         if (!Files.isRegularFile(tokenizerJson)) {
-            throw new ModelException(tokenizerJson + ": tokenizer file not found (expected the checkpoint's "
+            throw new DataException(tokenizerJson + ": tokenizer file not found (expected the checkpoint's "
                     + "tokenizer.json in Hugging Face format)");
         }
         try {
@@ -32,7 +32,7 @@ public final class TextTokenizer implements AutoCloseable {
             return new TextTokenizer(t, tokenizerJson);
         } catch (IOException | RuntimeException e) {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n")[0];
-            throw new ModelException(tokenizerJson + ": unreadable tokenizer (" + msg + ")", e);
+            throw new DataException(tokenizerJson + ": unreadable tokenizer (" + msg + ")", e);
         }
     }
 

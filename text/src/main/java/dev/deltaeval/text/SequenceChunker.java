@@ -1,6 +1,6 @@
-package dev.deltaeval.core.data;
+package dev.deltaeval.text;
 
-import dev.deltaeval.core.tokenizer.TextTokenizer;
+import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

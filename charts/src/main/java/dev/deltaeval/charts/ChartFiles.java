@@ -1,4 +1,4 @@
-package dev.deltaeval.core.charts;
+package dev.deltaeval.charts;
 
 import dev.deltaeval.common.AtomicFiles;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.deltaeval.core.data;
+package dev.deltaeval.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.deltaeval.core.charts;
+package dev.deltaeval.charts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

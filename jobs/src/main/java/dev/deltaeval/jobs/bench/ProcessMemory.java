@@ -1,4 +1,4 @@
-package dev.deltaeval.core.bench;
+package dev.deltaeval.jobs.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

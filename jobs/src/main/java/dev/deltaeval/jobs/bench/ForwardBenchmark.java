@@ -1,9 +1,10 @@
-package dev.deltaeval.core.bench;
+package dev.deltaeval.jobs.bench;
 
 import dev.deltaeval.model.ForwardOutput;
 import dev.deltaeval.model.ForwardRequest;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.TokenBatch;
+import dev.deltaeval.runtime.StageClock;
 import dev.deltaeval.runtime.StageTimes;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -42,14 +43,15 @@ public final class ForwardBenchmark {
         for (int i = 0; i < warmup; i++) {
             model.forward(io[0], null, ForwardRequest.score(io[1]));
         }
-        StageTimes times = StageTimes.start();
+        StageTimes times = new StageTimes();
+        model.useStageClock(times);
         long t0 = System.nanoTime();
         try {
             for (int i = 0; i < iterations; i++) {
                 model.forward(io[0], null, ForwardRequest.score(io[1]));
             }
         } finally {
-            StageTimes.stop();
+            model.useStageClock(StageClock.OFF);
         }
         double total = (System.nanoTime() - t0) / 1e9 / iterations;
         Map<String, Double> perForward = new LinkedHashMap<>();
