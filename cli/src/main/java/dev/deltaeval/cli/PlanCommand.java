@@ -4,8 +4,8 @@ import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.jobs.PlannedUnit;
 import dev.deltaeval.jobs.plan.PlanUnits;
 import dev.deltaeval.jobs.plan.RunPlan;
+import dev.deltaeval.jobs.plan.SlurmPlan;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -93,63 +93,17 @@ final class PlanCommand extends GroupCommand {
 
         @Override
         public Integer call() throws IOException {
-            if (nodes < 1 || gpus < 1 || (shards != null && shards < 1) || maxParallel < 0) {
-                throw new IllegalArgumentException("--nodes, --gpus-per-node and --shards must be at least 1, "
-                        + "--max-parallel at least 0");
-            }
-            RunPlan p = RunPlan.read(plan);
-            boolean gpu = SlurmScript.gpuPlan(p);
-            int n = shards != null ? shards : gpu ? nodes * gpus : nodes;
-            SlurmScript s = new SlurmScript(n, maxParallel, gpu, partition, time,
-                    cpus != null ? cpus : gpu ? 8 : 4, mem != null ? mem : gpu ? "64G" : "8G", launcher);
-            Path home = Path.of("").toAbsolutePath();
-            String script = s.render(p, plan.toAbsolutePath(), home);
-            Path logs = SlurmScript.logDir(p, home);
+            SlurmPlan.Prepared prepared = SlurmPlan.prepare(plan, new SlurmPlan.Request(nodes, gpus, shards,
+                    maxParallel, partition, time, cpus, mem, launcher));
             if (submit) {
-                Files.createDirectories(logs);
-                Path file = out != null ? out : logs.resolve("array.sbatch");
-                AtomicFiles.writeString(file, script);
-                String array = sbatch(List.of("sbatch", "--parsable", file.toString()));
-                String merge = sbatch(List.of("sbatch", "--parsable", "--job-name=deltaeval-merge",
-                        "--dependency=afterany:" + array, "--output=" + logs.resolve("merge.out"),
-                        "--wrap=" + s.mergeCommand(p, home)));
-                System.out.println("submitted array job " + array + " (" + n + " shards) and merge job " + merge
-                        + "; logs in " + logs);
-                return 0;
-            }
-            if (out != null) {
-                AtomicFiles.writeString(out, script);
-                // SLURM opens the log files before a task starts: the folder must exist at submission
-                System.err.println("wrote " + out + ": submit with  mkdir -p " + logs + " && sbatch " + out
-                        + "  then merge after it with  sbatch --dependency=afterany:JOBID --wrap \""
-                        + s.mergeCommand(p, home) + "\"  (or use --submit)");
+                System.out.println(SlurmPlan.submit(prepared, out));
+            } else if (out != null) {
+                AtomicFiles.writeString(out, prepared.script());
+                System.err.println(prepared.howToSubmit(out));
             } else {
-                System.out.print(script);
+                System.out.print(prepared.script());
             }
             return 0;
-        }
-
-        /** Runs sbatch and returns the job id it prints (--parsable: "ID" or "ID;cluster"). */
-        private static String sbatch(List<String> cmd) throws IOException {
-            Process proc;
-            try {
-                proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            } catch (IOException e) {
-                throw new IOException("sbatch: not found (" + e.getMessage() + "); is this a SLURM login node? "
-                        + "(scripts/slurm-local.sh start makes this machine one)");
-            }
-            String text = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                    .trim();
-            try {
-                if (proc.waitFor() != 0) {
-                    throw new IOException("sbatch failed: " + text.replace('\n', ' '));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for sbatch");
-            }
-            String last = text.lines().reduce((a, b) -> b).orElse("");
-            return last.split(";")[0].trim();
         }
     }
 }

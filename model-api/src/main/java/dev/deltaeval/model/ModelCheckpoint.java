@@ -43,6 +43,11 @@ public interface ModelCheckpoint {
 
     LanguageModel load(ComputeOptions options);
 
+    /** One line of facts for listings (the family's own; its summary by default). */
+    default String facts() {
+        return info().summary();
+    }
+
     /** The context length a checkpoint was trained at, and where that figure comes from. */
     record TrainingContext(int tokens, String source) {
     }

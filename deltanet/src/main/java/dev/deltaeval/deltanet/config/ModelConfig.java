@@ -77,6 +77,13 @@ public record ModelConfig(
         return 256 * ((i + 255) / 256);
     }
 
+    /** The facts a listing shows: "gated_deltaproduct n_h=2 eig=[-1,1] max_pos=2048 4x128 heads=2". */
+    public String facts() {
+        return String.format(java.util.Locale.ROOT, "%s n_h=%d eig=%s max_pos=%d %dx%d heads=%d", family.modelType(),
+                numHouseholder, allowNegEigval ? "[-1,1]" : "[0,1]", maxPositionEmbeddings, numLayers, hiddenSize,
+                numHeads);
+    }
+
     /** A short description, e.g. "gated_deltaproduct n_h=2 beta in [-1,1] ...". */
     public String summary() {
         return family.modelType() + ", " + numLayers + " layers, hidden " + hiddenSize + ", " + numHeads + " heads x "

@@ -1,5 +1,6 @@
 package dev.deltaeval.deltanet.config;
 
+import dev.deltaeval.checkpoints.CheckpointException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -61,5 +62,45 @@ public final class ReleasedCheckpoints {
 
     public static Optional<Entry> find(String name) {
         return all().stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    /** The release's catalogue, one line per checkpoint. */
+    public static java.util.List<String> catalogue() {
+        return all().stream().map(e -> String.format(java.util.Locale.ROOT, "%-18s step %6d  n_h=%d  %-9s  %s",
+                e.name(), e.step(), e.householder(), e.params(), e.config() == null ? "(config not published)"
+                        : e.config())).toList();
+    }
+
+    /**
+     * What a released checkpoint name (e.g. DP3_-1_1_4k) or a bundled config name means, in lines for a person:
+     * its configuration and what DeltaEval makes of it.
+     */
+    public static java.util.List<String> describe(String name) throws java.io.IOException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (find(name).isEmpty() && NamedConfigs.names().contains(name.replace(".json", ""))) {
+            java.util.List<String> warnings = new java.util.ArrayList<>();
+            ModelConfig c = ConfigParser.parse(NamedConfigs.json(name), name, CheckpointLayout.FLA_0_2_2_PER_STEP,
+                    warnings);
+            out.add("bundled config " + name.replace(".json", "") + ": " + c.facts()
+                    + (c.useForgetGate() ? ", forget gate" : ""));
+            warnings.forEach(w -> out.add("note: " + w));
+            return out;
+        }
+        Entry e = find(name).orElseThrow(() -> new CheckpointException("unknown checkpoint name " + name + " (known: "
+                + String.join(", ", all().stream().map(Entry::name).toList()) + "; or a bundled config name, see "
+                + "init's config)"));
+        out.add(String.format("%s: %s%s with n_h = %d Householder step%s per token, eigenvalues in %s, trained on "
+                        + "%d-token sequences, released at step %d, about %s parameters.", e.name(),
+                e.gated() ? "Gated " : "", e.householder() == 1 ? "DeltaNet" : "DeltaProduct", e.householder(),
+                e.householder() == 1 ? "" : "s", e.eigenvalueRange(), e.trainingContext(), e.step(), e.params()));
+        if (e.config() != null) {
+            ModelConfig c = ConfigParser.parse(NamedConfigs.json(e.config()), e.config(),
+                    CheckpointLayout.FLA_0_2_2_PER_STEP, new java.util.ArrayList<>());
+            out.add("likely config " + e.config() + ": " + c.facts());
+        }
+        if (e.note() != null) {
+            out.add("note: " + e.note());
+        }
+        return out;
     }
 }

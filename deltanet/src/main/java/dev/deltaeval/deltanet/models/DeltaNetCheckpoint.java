@@ -169,6 +169,11 @@ public final class DeltaNetCheckpoint implements ModelCheckpoint {
     }
 
     @Override
+    public String facts() {
+        return config.facts();
+    }
+
+    @Override
     public ModelInfo info() {
         return DeltaNetFamily.info(config);
     }

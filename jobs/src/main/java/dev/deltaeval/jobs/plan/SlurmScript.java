@@ -1,4 +1,4 @@
-package dev.deltaeval.cli;
+package dev.deltaeval.jobs.plan;
 
 import dev.deltaeval.jobs.plan.RunPlan;
 import java.nio.file.Path;
@@ -13,26 +13,26 @@ import java.util.Locale;
  * @param gpu         whether each task gets a GPU
  * @param launcher    the command that runs DeltaEval in the submit directory (./deltaeval)
  */
-record SlurmScript(int shards, int maxParallel, boolean gpu, String partition, String time, int cpus, String mem,
+public record SlurmScript(int shards, int maxParallel, boolean gpu, String partition, String time, int cpus, String mem,
                    String launcher) {
 
     /** Whether a plan runs on GPUs: its device is gpu, gpu:K or cuda (auto and cpu plans run on CPUs). */
-    static boolean gpuPlan(RunPlan p) {
+    public static boolean gpuPlan(RunPlan p) {
         String d = p.device() == null ? "auto" : p.device().toLowerCase(Locale.ROOT);
         return d.startsWith("gpu") || d.startsWith("cuda");
     }
 
     /** The run folder, absolute (SLURM's working directory may differ from ours). */
-    static Path runDir(RunPlan p, Path home) {
+    public static Path runDir(RunPlan p, Path home) {
         return Path.of(p.output()).isAbsolute() ? Path.of(p.output()) : home.resolve(p.output());
     }
 
     /** Where the array tasks' logs go; SLURM opens them before a task starts, so this folder must exist first. */
-    static Path logDir(RunPlan p, Path home) {
+    public static Path logDir(RunPlan p, Path home) {
         return runDir(p, home).resolve("slurm");
     }
 
-    String render(RunPlan p, Path planFile, Path home) {
+    public String render(RunPlan p, Path planFile, Path home) {
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/bash\n")
                 .append("# DeltaEval: ").append(shards).append(" shards of ").append(planFile).append('\n')
@@ -64,7 +64,7 @@ record SlurmScript(int shards, int maxParallel, boolean gpu, String partition, S
     }
 
     /** The merge job's command, run after every array task ended (afterany), whatever their outcome. */
-    String mergeCommand(RunPlan p, Path home) {
+    public String mergeCommand(RunPlan p, Path home) {
         return "cd " + quote(home.toString()) + " && " + launcher + " merge " + quote(runDir(p, home).toString());
     }
 

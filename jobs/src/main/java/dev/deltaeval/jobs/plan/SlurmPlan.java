@@ -1,0 +1,92 @@
+package dev.deltaeval.jobs.plan;
+
+import dev.deltaeval.common.AtomicFiles;
+import dev.deltaeval.common.DeltaEvalException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A plan as a SLURM job array of shards plus a merge job that runs once every shard has ended. */
+public final class SlurmPlan {
+    private SlurmPlan() {
+    }
+
+    /**
+     * What the user asks of the cluster.
+     *
+     * @param shards     array tasks, or null for nodes x GPUs per node (a GPU plan) or nodes (a CPU plan)
+     * @param cpus       CPUs per shard, or null for 8 (GPU plan) or 4
+     * @param mem        memory per shard, or null for 64G (GPU plan) or 8G
+     * @param launcher   the command each shard runs, from the folder the script is made in
+     */
+    public record Request(int nodes, int gpusPerNode, Integer shards, int maxParallel, String partition,
+                          String time, Integer cpus, String mem, String launcher) {
+    }
+
+    /** The script for a plan, where its logs go, and the merge command that follows the array. */
+    public record Prepared(String script, Path logs, String mergeCommand, int shards) {
+        /** How to submit a script written to {@code file} by hand (SLURM opens log files before a task starts). */
+        public String howToSubmit(Path file) {
+            return "wrote " + file + ": submit with  mkdir -p " + logs + " && sbatch " + file
+                    + "  then merge after it with  sbatch --dependency=afterany:JOBID --wrap \"" + mergeCommand
+                    + "\"  (or use --submit)";
+        }
+    }
+
+    public static Prepared prepare(Path planFile, Request r) {
+        if (r.nodes() < 1 || r.gpusPerNode() < 1 || (r.shards() != null && r.shards() < 1) || r.maxParallel() < 0) {
+            throw new DeltaEvalException(DeltaEvalException.setting("nodes") + ", "
+                    + DeltaEvalException.setting("gpus_per_node") + " and " + DeltaEvalException.setting("shards")
+                    + " must be at least 1, " + DeltaEvalException.setting("max_parallel") + " at least 0");
+        }
+        RunPlan p = RunPlan.read(planFile);
+        boolean gpu = SlurmScript.gpuPlan(p);
+        int n = r.shards() != null ? r.shards() : gpu ? r.nodes() * r.gpusPerNode() : r.nodes();
+        SlurmScript s = new SlurmScript(n, r.maxParallel(), gpu, r.partition(), r.time(),
+                r.cpus() != null ? r.cpus() : gpu ? 8 : 4, r.mem() != null ? r.mem() : gpu ? "64G" : "8G",
+                r.launcher());
+        Path home = Path.of("").toAbsolutePath();
+        return new Prepared(s.render(p, planFile.toAbsolutePath(), home), SlurmScript.logDir(p, home),
+                s.mergeCommand(p, home), n);
+    }
+
+    /**
+     * Writes the script (to {@code file}, or into the log folder), submits the array and the dependent merge job
+     * with sbatch, and says what was submitted.
+     */
+    public static String submit(Prepared prepared, Path file) throws IOException {
+        Files.createDirectories(prepared.logs());
+        Path script = file != null ? file : prepared.logs().resolve("array.sbatch");
+        AtomicFiles.writeString(script, prepared.script());
+        String array = sbatch(List.of("sbatch", "--parsable", script.toString()));
+        String merge = sbatch(List.of("sbatch", "--parsable", "--job-name=deltaeval-merge",
+                "--dependency=afterany:" + array, "--output=" + prepared.logs().resolve("merge.out"),
+                "--wrap=" + prepared.mergeCommand()));
+        return "submitted array job " + array + " (" + prepared.shards() + " shards) and merge job " + merge
+                + "; logs in " + prepared.logs();
+    }
+
+    /** Runs sbatch and returns the job id it prints (--parsable: "ID" or "ID;cluster"). */
+    private static String sbatch(List<String> cmd) throws IOException {
+        Process proc;
+        try {
+            proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IOException("sbatch: not found (" + e.getMessage() + "); is this a SLURM login node? "
+                    + "(scripts/slurm-local.sh start makes this machine one)");
+        }
+        String text = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        try {
+            if (proc.waitFor() != 0) {
+                throw new IOException("sbatch failed: " + text.replace('\n', ' '));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for sbatch");
+        }
+        String last = text.lines().reduce((a, b) -> b).orElse("");
+        return last.split(";")[0].trim();
+    }
+}
