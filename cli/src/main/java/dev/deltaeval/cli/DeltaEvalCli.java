@@ -12,7 +12,7 @@ import picocli.CommandLine;
         description = {"Evaluation harness and benchmarks for DeltaNet-family linear RNN language models",
             "(DeltaNet, Gated DeltaNet, DeltaProduct) trained with flash-linear-attention.", ""},
         subcommands = {EvalCommand.class, InspectCommand.class, ScoreCommand.class, ForwardCommand.class, GenerateCommand.class,
-            ExtrapolateCommand.class, RankCommand.class, ReportCommand.class, CompareCommand.class,
+            ExtrapolateCommand.class, RankCommand.class, StateTrackingCommand.class, ReportCommand.class, CompareCommand.class,
             RunCommand.class, PlanCommand.class, MergeCommand.class, FetchCommand.class, DataCommand.class, CheckpointsCommand.class, InitCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "A checkpoint is a Hugging Face directory: config.json, model.safetensors (or shards) and",
             "tokenizer.json. The bundled default is checkpoints/demo-dp2-6m.",

@@ -1,5 +1,6 @@
 package dev.deltaeval.tasks.metrics;
 
+import dev.deltaeval.common.CPythonRandom;
 /**
  * lm-eval's aggregations and standard errors (lm-eval.md §5.4, §5.5), with Python's left-to-right float sums so
  * that values match to the last bit where the inputs do.

@@ -1,5 +1,6 @@
 package dev.deltaeval.tasks.metrics;
 
+import dev.deltaeval.common.CPythonRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

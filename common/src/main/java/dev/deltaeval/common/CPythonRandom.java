@@ -1,4 +1,4 @@
-package dev.deltaeval.tasks.metrics;
+package dev.deltaeval.common;
 
 /**
  * CPython's {@code random.Random}: MT19937 seeded with {@code init_by_array} from an int seed, {@code random()} as
@@ -11,12 +11,16 @@ public final class CPythonRandom {
     private final int[] mt = new int[N];
     private int mti;
 
-    /** {@code random.Random(); rnd.seed(seed)} for a non-negative int seed below 2^32. */
+    /**
+     * {@code random.Random(); rnd.seed(seed)} for a non-negative seed: CPython seeds {@code init_by_array} with the
+     * 32-bit words of the seed, least significant first ([0] for 0).
+     */
     public CPythonRandom(long seed) {
-        if (seed < 0 || seed > 0xFFFFFFFFL) {
-            throw new IllegalArgumentException("seed must be in [0, 2^32): " + seed);
+        if (seed < 0) {
+            throw new DeltaEvalException("seed must not be negative: " + seed);
         }
-        initByArray(new int[] {(int) seed});
+        int high = (int) (seed >>> 32);
+        initByArray(high == 0 ? new int[] {(int) seed} : new int[] {(int) seed, high});
     }
 
     private void initGenrand(int s) {

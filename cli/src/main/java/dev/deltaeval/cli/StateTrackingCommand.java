@@ -1,0 +1,80 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.statetracking.FiniteGroup;
+import dev.deltaeval.statetracking.Groups;
+import dev.deltaeval.statetracking.WordProblemCheck;
+import dev.deltaeval.statetracking.WordProblemCsv;
+import dev.deltaeval.statetracking.WordProblemSampler;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "state-tracking", mixinStandardHelpOptions = true,
+        description = "Group word problems, the DeltaProduct paper's state-tracking experiment.",
+        subcommands = {StateTrackingCommand.Data.class, StateTrackingCommand.Check.class})
+final class StateTrackingCommand extends GroupCommand {
+
+    @Command(name = "data", mixinStandardHelpOptions = true,
+            description = {"Word problems as the DeltaProduct repository's generate_data.py makes them: k elements "
+                    + "drawn with Python's random.choices after random.seed(SEED) until SAMPLES distinct sequences "
+                    + "exist, each with the running product as its target; the same seed gives the same set of "
+                    + "sequences (listed in draw order; Python lists them in its set order).",
+                "Writes the repository's CSV (seed,input,target) atomically."})
+    static final class Data implements Callable<Integer> {
+        @Option(names = "--group", required = true, paramLabel = "G",
+                description = "S<n>, A<n>, Z<n> or a product joined by _x_ (A4_x_Z5); elements numbered as the "
+                        + "repository numbers them (lexicographic permutations, identity 0).")
+        String group;
+
+        @Option(names = "--k", required = true, paramLabel = "K", description = "Elements per sequence.")
+        int k;
+
+        @Option(names = "--samples", required = true, paramLabel = "N",
+                description = "Distinct sequences (at most |G|^K; more gives all of them).")
+        long samples;
+
+        @Option(names = "--seed", required = true, paramLabel = "S", description = "Python's random.seed.")
+        long seed;
+
+        @Option(names = {"--out", "--output"}, paramLabel = "FILE",
+                description = "The CSV (default: G=K.csv, the repository's name).")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            FiniteGroup g = Groups.parse(group);
+            Path file = out != null ? out : Path.of(group + "=" + k + ".csv");
+            var problems = WordProblemSampler.sample(g, k, samples, seed);
+            WordProblemCsv.write(file, seed, problems);
+            System.err.printf("wrote %s: %d sequences of %d elements of %s (order %d), seed %d%n", file,
+                    problems.size(), k, g.name(), g.order(), seed);
+            return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Recomputes every target of a word-problem CSV (made here or by the repository's Python) "
+                    + "in the group; with --seed also that it holds exactly the sequences that seed generates.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE")
+        Path file;
+
+        @Option(names = "--group", required = true, paramLabel = "G", description = "The group of the file.")
+        String group;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Also compare the set of sequences with this "
+                + "seed's.")
+        Long seed;
+
+        @Override
+        public Integer call() throws IOException {
+            FiniteGroup g = Groups.parse(group);
+            System.out.println(file + ": " + WordProblemCheck.check(file.toString(), g,
+                    WordProblemCsv.read(file, g.order()), seed));
+            return 0;
+        }
+    }
+}
