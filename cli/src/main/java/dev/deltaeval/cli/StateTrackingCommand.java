@@ -1,5 +1,8 @@
 package dev.deltaeval.cli;
 
+import dev.deltaeval.jobs.ComputeRequest;
+import dev.deltaeval.jobs.Jobs;
+import dev.deltaeval.jobs.statetracking.StateTrackingSpec;
 import dev.deltaeval.statetracking.FiniteGroup;
 import dev.deltaeval.statetracking.Groups;
 import dev.deltaeval.statetracking.WordProblemCheck;
@@ -7,15 +10,81 @@ import dev.deltaeval.statetracking.WordProblemCsv;
 import dev.deltaeval.statetracking.WordProblemSampler;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "state-tracking", mixinStandardHelpOptions = true,
         description = "Group word problems, the DeltaProduct paper's state-tracking experiment.",
-        subcommands = {StateTrackingCommand.Data.class, StateTrackingCommand.Check.class})
+        subcommands = {StateTrackingCommand.Eval.class, StateTrackingCommand.Data.class,
+            StateTrackingCommand.Check.class})
 final class StateTrackingCommand extends GroupCommand {
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = {"Accuracy by sequence length of word-problem checkpoints, as the DeltaProduct paper "
+                    + "measures it: sequences of the group read after [BOS], at every position the product so far "
+                    + "as the label (no shift), argmax over the whole vocabulary; per position the share of "
+                    + "sequences right up to there. Fresh state per sequence; long lengths in segments.",
+                "Writes OUT/state_tracking_{group}_{k}_{model}.json (curves, metrics, provenance) per checkpoint "
+                    + "and length."})
+    static final class Eval implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "CHECKPOINT", description = "Word-problem checkpoints (HF layout).")
+        List<Path> checkpoints;
+
+        @Option(names = "--group", paramLabel = "G", description = "The group (default: state_tracking.json beside "
+                + "the checkpoint, else the DeltaProduct repository's folder name).")
+        String group;
+
+        @Option(names = "--k-test", split = ",", defaultValue = "512", paramLabel = "K[,K...]",
+                description = "Test lengths (default: ${DEFAULT-VALUE}).")
+        List<Integer> kTest;
+
+        @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
+                description = "Distinct sequences per length (default: ${DEFAULT-VALUE}, the paper's eval size).")
+        long samples;
+
+        @Option(names = "--seed", defaultValue = "2", paramLabel = "S",
+                description = "The generator's seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--k-train", paramLabel = "K", description = "Training length to mark (default: the "
+                + "checkpoint's, else 128).")
+        Integer kTrain;
+
+        @Option(names = "--data", paramLabel = "FILE.csv", description = "Read the sequences from the repository's "
+                + "CSV instead of generating them.")
+        Path data;
+
+        @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
+                description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--segment", defaultValue = "4096", paramLabel = "N",
+                description = "Tokens per forward pass, the state carried (default: ${DEFAULT-VALUE}).")
+        int segment;
+
+        @Option(names = {"--output", "--out"}, defaultValue = "runs/state-tracking", paramLabel = "DIR",
+                description = "Output folder (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--no-charts", description = "Write the JSON only.")
+        boolean noCharts;
+
+        @Mixin
+        ComputeMixin compute;
+
+        @Override
+        public Integer call() throws IOException {
+            ComputeRequest c = compute.request();
+            Jobs.run(new StateTrackingSpec(checkpoints.stream().map(Path::toString).toList(), group, kTest, samples,
+                    seed, kTrain, data == null ? null : data.toString(), batchSize, segment, out.toString(),
+                    noCharts, c.device(), c.dtype(), c.kernels(), c.chunk()), DeltaEvalCli.jobContext());
+            return 0;
+        }
+    }
 
     @Command(name = "data", mixinStandardHelpOptions = true,
             description = {"Word problems as the DeltaProduct repository's generate_data.py makes them: k elements "

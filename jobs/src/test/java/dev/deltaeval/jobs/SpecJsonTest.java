@@ -65,7 +65,7 @@ class SpecJsonTest {
 
     @Test
     void theBuiltInJobsAreInstalled() {
-        assertEquals(List.of("eval", "extrapolate", "rank"), Jobs.kinds());
+        assertEquals(List.of("eval", "extrapolate", "rank", "state_tracking"), Jobs.kinds());
         assertThrows(DeltaEvalException.class, () -> Jobs.of("evl"));
     }
 }
