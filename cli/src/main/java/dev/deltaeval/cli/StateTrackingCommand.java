@@ -94,8 +94,9 @@ final class StateTrackingCommand extends GroupCommand {
                 "Writes the repository's CSV (seed,input,target) atomically."})
     static final class Data implements Callable<Integer> {
         @Option(names = "--group", required = true, paramLabel = "G",
-                description = "S<n>, A<n>, Z<n> or a product joined by _x_ (A4_x_Z5); elements numbered as the "
-                        + "repository numbers them (lexicographic permutations, identity 0).")
+                description = "S<n>, A<n>, Z<n> or a product joined by _x_ (A4_x_Z5), or S5_only_swaps / "
+                        + "S<n>_limit_to_<m> (inputs from part of the group); elements numbered as the repository "
+                        + "numbers them (lexicographic permutations, identity 0).")
         String group;
 
         @Option(names = "--k", required = true, paramLabel = "K", description = "Elements per sequence.")
@@ -114,9 +115,10 @@ final class StateTrackingCommand extends GroupCommand {
 
         @Override
         public Integer call() throws IOException {
-            FiniteGroup g = Groups.parse(group);
+            Groups.Variant v = Groups.variant(group);
+            FiniteGroup g = v.group();
             Path file = out != null ? out : Path.of(group + "=" + k + ".csv");
-            var problems = WordProblemSampler.sample(g, k, samples, seed);
+            var problems = WordProblemSampler.sample(v, k, samples, seed);
             WordProblemCsv.write(file, seed, problems);
             System.err.printf("wrote %s: %d sequences of %d elements of %s (order %d), seed %d%n", file,
                     problems.size(), k, g.name(), g.order(), seed);
@@ -140,9 +142,9 @@ final class StateTrackingCommand extends GroupCommand {
 
         @Override
         public Integer call() throws IOException {
-            FiniteGroup g = Groups.parse(group);
-            System.out.println(file + ": " + WordProblemCheck.check(file.toString(), g,
-                    WordProblemCsv.read(file, g.order()), seed));
+            Groups.Variant v = Groups.variant(group);
+            System.out.println(file + ": " + WordProblemCheck.check(file.toString(), v,
+                    WordProblemCsv.read(file, v.group().order()), seed));
             return 0;
         }
     }

@@ -4,11 +4,37 @@ import dev.deltaeval.common.DeltaEvalException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Group names as the DeltaProduct repository's generator takes them: S<n>, A<n>, Z<n>, joined by _x_. */
+/**
+ * Group names as the DeltaProduct repository's generator takes them: S<n>, A<n>, Z<n>, joined by _x_; and the
+ * variants of Grazzi et al.'s S5 experiments that draw inputs from part of the group ({@link #variant}).
+ */
 public final class Groups {
     private static final Pattern FACTOR = Pattern.compile("([SAZ])(\\d+)");
+    private static final Pattern LIMIT = Pattern.compile("S(\\d)_limit_to_(\\d)");
 
     private Groups() {
+    }
+
+    /**
+     * A group and the elements its inputs are drawn from: all of them, or for {@code S5_only_swaps} the identity
+     * and the 10 transpositions, for {@code S<n>_limit_to_<m>} the permutations moving at most m points (in the
+     * group's order). Targets are products in the whole group either way.
+     */
+    public record Variant(FiniteGroup group, int[] population) {
+    }
+
+    public static Variant variant(String name) {
+        Matcher limit = LIMIT.matcher(name);
+        if (name.equals("S5_only_swaps") || limit.matches()) {
+            int n = name.equals("S5_only_swaps") ? 5 : Integer.parseInt(limit.group(1));
+            int m = name.equals("S5_only_swaps") ? 2 : Integer.parseInt(limit.group(2));
+            PermutationGroup g = PermutationGroup.symmetric(n);
+            int[] population = java.util.stream.IntStream.range(0, g.order()).filter(i -> g.movedPoints(i) <= m)
+                    .toArray();
+            return new Variant(g, population);
+        }
+        FiniteGroup g = parse(name);
+        return new Variant(g, java.util.stream.IntStream.range(0, g.order()).toArray());
     }
 
     public static FiniteGroup parse(String name) {

@@ -14,7 +14,8 @@ public final class WordProblemCheck {
     }
 
     /** @return a one-line summary; a mismatch is an error naming the row and position */
-    public static String check(String file, FiniteGroup g, List<WordProblemCsv.Row> rows, Long seed) {
+    public static String check(String file, Groups.Variant variant, List<WordProblemCsv.Row> rows, Long seed) {
+        FiniteGroup g = variant.group();
         if (rows.isEmpty()) {
             throw new DeltaEvalException(file + ": no sequences");
         }
@@ -34,7 +35,7 @@ public final class WordProblemCheck {
         if (seed == null) {
             return summary;
         }
-        Set<WordProblem> regenerated = new HashSet<>(WordProblemSampler.sample(g, k, rows.size(), seed));
+        Set<WordProblem> regenerated = new HashSet<>(WordProblemSampler.sample(variant, k, rows.size(), seed));
         Set<WordProblem> read = new HashSet<>();
         rows.forEach(r -> read.add(r.problem()));
         if (!regenerated.equals(read)) {

@@ -17,6 +17,11 @@ public final class WordProblemSampler {
     private WordProblemSampler() {
     }
 
+    /** Inputs drawn from the variant's population, targets in its group. */
+    public static List<WordProblem> sample(Groups.Variant v, int k, long samples, long seed) {
+        return sample(v.group(), v.population(), k, samples, seed);
+    }
+
     /** Every element of the group is drawn (the plain groups). */
     public static List<WordProblem> sample(FiniteGroup g, int k, long samples, long seed) {
         int[] population = new int[g.order()];

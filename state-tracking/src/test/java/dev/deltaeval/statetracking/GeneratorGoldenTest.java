@@ -106,7 +106,7 @@ class GeneratorGoldenTest {
         assertTrue(Files.readString(file).startsWith("seed,input,target\n666,2 5 2 3 4 3 4 0,2 4 1 5 1 5 1 1\n"));
         List<WordProblemCsv.Row> rows = WordProblemCsv.read(file, s3.order());
         assertEquals("50 sequences of S3, targets recomputed, the same set as seed 666 generates",
-                WordProblemCheck.check(file.toString(), s3, rows, 666L));
+                WordProblemCheck.check(file.toString(), Groups.variant("S3"), rows, 666L));
         // targets composed the other way round (a applied first) are caught on the first row
         FiniteGroup flipped = new FiniteGroup() {
             public String name() {
@@ -128,9 +128,23 @@ class GeneratorGoldenTest {
         Path other = tmp.resolve("flipped.csv");
         WordProblemCsv.write(other, 666, WordProblemSampler.sample(flipped, 8, 50, 666));
         DeltaEvalException e = assertThrows(DeltaEvalException.class, () -> WordProblemCheck.check(other.toString(),
-                s3, WordProblemCsv.read(other, 6), null));
+                Groups.variant("S3"), WordProblemCsv.read(other, 6), null));
         assertTrue(e.getMessage().startsWith(other + ": row 2, position "), e.getMessage());
-        assertThrows(DeltaEvalException.class, () -> WordProblemCheck.check(file.toString(), s3, rows, 667L));
+        assertThrows(DeltaEvalException.class, () -> WordProblemCheck.check(file.toString(), Groups.variant("S3"), rows, 667L));
+    }
+
+    @Test
+    void variantsDrawFromPartOfTheGroup() {
+        Groups.Variant swaps = Groups.variant("S5_only_swaps");
+        assertEquals(11, swaps.population().length, "the identity and the 10 transpositions of S5");
+        assertEquals(31, Groups.variant("S5_limit_to_3").population().length, "1 + 10 + 20 permutations");
+        assertEquals(120, Groups.variant("S5").population().length);
+        for (WordProblem w : WordProblemSampler.sample(swaps, 30, 20, 3)) {
+            for (int x : w.input()) {
+                assertTrue(((PermutationGroup) swaps.group()).movedPoints(x) <= 2, "drawn from the swaps");
+            }
+            assertArrayEquals(WordProblem.of(swaps.group(), w.input()).target(), w.target());
+        }
     }
 
     @Test

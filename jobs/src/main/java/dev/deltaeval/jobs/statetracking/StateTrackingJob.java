@@ -93,13 +93,14 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
         Files.createDirectories(out);
         for (ModelCheckpoint ckpt : opened) {
             WordProblemCheckpoint wp = WordProblemCheckpoint.of(ckpt, spec.group(), spec.kTrain());
-            FiniteGroup g = Groups.parse(wp.group());
+            Groups.Variant variant = Groups.variant(wp.group());
+            FiniteGroup g = variant.group();
             GroupVocab vocab = GroupVocab.of(g, ckpt.info().vocabSize(), ckpt.dir().resolve("config.json").toString());
             String model = CheckpointRef.label(ckpt);
             try (LanguageModel m = Compute.load(ckpt, opts)) {
                 for (int k : spec.data() != null ? List.of(-1) : spec.kTest()) {
                     List<WordProblem> problems = spec.data() != null ? read(Path.of(spec.data()), g)
-                            : WordProblemSampler.sample(g, k, spec.samples(), spec.seed());
+                            : WordProblemSampler.sample(variant, k, spec.samples(), spec.seed());
                     int length = problems.get(0).input().length;
                     ObjectNode result = evaluate(m, vocab, problems, spec, model, wp, g, length, opts, ckpt);
                     Path file = out.resolve("state_tracking_" + g.name() + "_" + length + "_" + model + ".json");
