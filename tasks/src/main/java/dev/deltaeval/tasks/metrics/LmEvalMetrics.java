@@ -16,82 +16,44 @@ public final class LmEvalMetrics implements Metric.Provider {
         return List.of(
                 mean("multiple_choice", "acc"), mean("multiple_choice", "acc_norm"),
                 mean("loglikelihood", "acc"),
-                of("loglikelihood", "perplexity", false, values -> Aggregations.perplexity(values),
-                        (values, iters) -> Aggregations.perplexityBootstrapStderr(values, iters)),
-                weighted("word_perplexity", DocMetrics.WORDS, false),
-                weighted("byte_perplexity", DocMetrics.BYTES, false),
-                weighted("bits_per_byte", DocMetrics.BYTES, false),
-                of("generate_until", "contains", true, Aggregations::mean, (values, iters) -> Double.NaN));
+                new Defined("loglikelihood", "perplexity", false,
+                        perDoc -> Aggregations.perplexity(column(perDoc, "perplexity")),
+                        (perDoc, iters) -> Aggregations.perplexityBootstrapStderr(column(perDoc, "perplexity"), iters)),
+                // rolling tasks: the page log-likelihoods weighted by words or bytes; lm-eval gives no stderr
+                new Defined("loglikelihood_rolling", "word_perplexity", false, perDoc -> Aggregations
+                        .weightedPerplexity(column(perDoc, DocMetrics.LL), column(perDoc, DocMetrics.WORDS)), NONE),
+                new Defined("loglikelihood_rolling", "byte_perplexity", false, perDoc -> Aggregations
+                        .weightedPerplexity(column(perDoc, DocMetrics.LL), column(perDoc, DocMetrics.BYTES)), NONE),
+                new Defined("loglikelihood_rolling", "bits_per_byte", false, perDoc -> Aggregations
+                        .bitsPerByte(column(perDoc, DocMetrics.LL), column(perDoc, DocMetrics.BYTES)), NONE),
+                new Defined("generate_until", "contains", true,
+                        perDoc -> Aggregations.mean(column(perDoc, "contains")), NONE));
     }
+
+    /** lm-eval's "N/A": no standard error for this aggregation. */
+    private static final ToDoubleBiFunction<List<Map<String, Double>>, Integer> NONE = (perDoc, iters) -> Double.NaN;
 
     private static Metric mean(String outputType, String name) {
-        return of(outputType, name, true, Aggregations::mean, (values, iters) -> Aggregations.meanStderr(values));
-    }
-
-    /** A rolling metric: the page log-likelihoods weighted by words or bytes; lm-eval gives no stderr. */
-    private static Metric weighted(String name, String weight, boolean higherIsBetter) {
-        return new Metric() {
-            @Override
-            public String outputType() {
-                return "loglikelihood_rolling";
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public boolean higherIsBetter() {
-                return higherIsBetter;
-            }
-
-            @Override
-            public double aggregate(List<Map<String, Double>> perDoc) {
-                double[] ll = column(perDoc, DocMetrics.LL);
-                double[] w = column(perDoc, weight);
-                return name.equals("bits_per_byte") ? Aggregations.bitsPerByte(ll, w)
-                        : Aggregations.weightedPerplexity(ll, w);
-            }
-
-            @Override
-            public double stderr(List<Map<String, Double>> perDoc, int bootstrapIters) {
-                return Double.NaN;
-            }
-        };
-    }
-
-    private static Metric of(String outputType, String name, boolean higherIsBetter,
-                             ToDoubleFunction<double[]> aggregate, ToDoubleBiFunction<double[], Integer> stderr) {
-        return new Metric() {
-            @Override
-            public String outputType() {
-                return outputType;
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public boolean higherIsBetter() {
-                return higherIsBetter;
-            }
-
-            @Override
-            public double aggregate(List<Map<String, Double>> perDoc) {
-                return aggregate.applyAsDouble(column(perDoc, name));
-            }
-
-            @Override
-            public double stderr(List<Map<String, Double>> perDoc, int bootstrapIters) {
-                return stderr.applyAsDouble(column(perDoc, name), bootstrapIters);
-            }
-        };
+        return new Defined(outputType, name, true, perDoc -> Aggregations.mean(column(perDoc, name)),
+                (perDoc, iters) -> Aggregations.meanStderr(column(perDoc, name)));
     }
 
     static double[] column(List<Map<String, Double>> perDoc, String key) {
         return perDoc.stream().mapToDouble(p -> p.get(key)).toArray();
+    }
+
+    /** A metric given by its two functions. */
+    private record Defined(String outputType, String name, boolean higherIsBetter,
+                           ToDoubleFunction<List<Map<String, Double>>> aggregation,
+                           ToDoubleBiFunction<List<Map<String, Double>>, Integer> standardError) implements Metric {
+        @Override
+        public double aggregate(List<Map<String, Double>> perDoc) {
+            return aggregation.applyAsDouble(perDoc);
+        }
+
+        @Override
+        public double stderr(List<Map<String, Double>> perDoc, int bootstrapIters) {
+            return standardError.applyAsDouble(perDoc, bootstrapIters);
+        }
     }
 }
