@@ -1,18 +1,11 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.deltanet.config.NamedConfigs;
 import dev.deltaeval.deltanet.models.CheckpointInitializer;
-import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.jobs.bench.ForwardBenchmark;
-import dev.deltaeval.model.LanguageModel;
-import dev.deltaeval.model.ModelCheckpoint;
-import dev.deltaeval.runtime.ComputeOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,44 +62,10 @@ final class BenchCommand extends GroupCommand {
                 throw new IllegalArgumentException("bench forward: give exactly one of --config or --checkpoint");
             }
             Path dir = checkpoint != null ? checkpoint : ensureRandomCheckpoint();
-            ModelCheckpoint ckpt = CheckpointRef.open(dir);
-            ComputeOptions opts = compute.options(ckpt);
-            try (LanguageModel model = ComputeMixin.load(ckpt, opts)) {
-                System.err.printf("benchmarking %s: batch %d x %d tokens, %d warm-up + %d iterations%n",
-                        ckpt.info().summary(), batch, length, warmup, iterations);
-                ForwardBenchmark.Result r = ForwardBenchmark.run(model, batch, length, warmup, iterations, seed,
-                        i -> System.err.printf("  iteration %d/%d done%n", i + 1, warmup + iterations));
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("harness", Version.HARNESS);
-                json.put("model", config != null ? config : dir.toString());
-                json.put("parameters", ckpt.parameterCount());
-                json.put("device", opts.deviceLabel());
-                json.put("dtype", opts.precision().label());
-                json.put("chunk_substeps", opts.chunkSubsteps());
-                json.put("threads", Runtime.getRuntime().availableProcessors());
-                json.put("result", r);
-                if (breakdown) {
-                    ForwardBenchmark.Breakdown bd = ForwardBenchmark.breakdown(model, batch, length, 0, iterations,
-                            seed);
-                    json.put("breakdown", bd);
-                    printBreakdown(bd);
-                }
-                System.out.printf("%s  B=%d T=%d  %.1f tokens/s  (median %.3f s, min %.3f s)  NDArray calls/forward %d  "
-                                + "RSS after load %d MiB, peak %d MiB%n", opts.deviceLabel(), batch, length, r.tokensPerSecond(),
-                        r.medianSeconds(), r.minSeconds(), r.ndarraysPerForward(), r.rssAfterLoadMb(), r.peakRssMb());
-                if (out != null) {
-                    AtomicFiles.writeJson(out, json);
-                }
-            }
+            ForwardBenchmark.measure(new ForwardBenchmark.Spec(dir.toString(), config != null ? config : dir.toString(),
+                    batch, length, warmup, iterations, seed, out == null ? null : out.toString(), breakdown,
+                    compute.request()), DeltaEvalCli.jobContext());
             return 0;
-        }
-
-        private static void printBreakdown(ForwardBenchmark.Breakdown bd) {
-            double sum = bd.stages().values().stream().mapToDouble(Double::doubleValue).sum();
-            System.out.printf("breakdown, one forward with a device sync after every stage: %.1f ms (stages sum to "
-                    + "%.1f ms)%n", bd.seconds() * 1e3, sum * 1e3);
-            bd.stages().forEach((name, s) -> System.out.printf("  %-45s %8.2f ms  %5.1f%%  (x%d)%n", name, s * 1e3,
-                    100 * s / sum, bd.marks().get(name)));
         }
 
         private Path ensureRandomCheckpoint() throws IOException {

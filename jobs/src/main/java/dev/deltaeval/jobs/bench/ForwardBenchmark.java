@@ -1,11 +1,22 @@
 package dev.deltaeval.jobs.bench;
 
+import dev.deltaeval.common.AtomicFiles;
+import dev.deltaeval.jobs.CheckpointRef;
+import dev.deltaeval.jobs.Compute;
+import dev.deltaeval.jobs.ComputeRequest;
+import dev.deltaeval.jobs.Harness;
+import dev.deltaeval.jobs.JobContext;
 import dev.deltaeval.model.ForwardOutput;
 import dev.deltaeval.model.ForwardRequest;
 import dev.deltaeval.model.LanguageModel;
+import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.model.TokenBatch;
+import dev.deltaeval.runtime.ComputeOptions;
 import dev.deltaeval.runtime.StageClock;
 import dev.deltaeval.runtime.StageTimes;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -99,5 +110,55 @@ public final class ForwardBenchmark {
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         return new Result(batch, length, warmup, iterations, median, sorted[0], batch * (double) length / median, calls,
                 rssAfterLoad, ProcessMemory.peakRssMb());
+    }
+
+    /**
+     * What {@code bench forward} measures for one checkpoint, with its console lines and JSON.
+     *
+     * @param label what the figures call the model (a bundled config name or the folder)
+     */
+    public record Spec(String checkpoint, String label, int batch, int length, int warmup, int iterations, long seed,
+                       String output, boolean breakdown, ComputeRequest compute) {
+    }
+
+    /** Loads the checkpoint, measures, prints the figures to {@code ctx} and writes them as JSON if asked. */
+    public static void measure(Spec spec, JobContext ctx) throws IOException {
+        ModelCheckpoint ckpt = CheckpointRef.open(Path.of(spec.checkpoint()));
+        ComputeOptions opts = Compute.resolve(spec.compute(), ckpt);
+        try (LanguageModel model = Compute.load(ckpt, opts)) {
+            System.err.printf("benchmarking %s: batch %d x %d tokens, %d warm-up + %d iterations%n",
+                    ckpt.info().summary(), spec.batch(), spec.length(), spec.warmup(), spec.iterations());
+            Result r = run(model, spec.batch(), spec.length(), spec.warmup(), spec.iterations(), spec.seed(),
+                    i -> System.err.printf("  iteration %d/%d done%n", i + 1, spec.warmup() + spec.iterations()));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("harness", Harness.VERSION);
+            json.put("model", spec.label());
+            json.put("parameters", ckpt.parameterCount());
+            json.put("device", opts.deviceLabel());
+            json.put("dtype", opts.precision().label());
+            json.put("chunk_substeps", opts.chunkSubsteps());
+            json.put("threads", Runtime.getRuntime().availableProcessors());
+            json.put("result", r);
+            if (spec.breakdown()) {
+                Breakdown bd = breakdown(model, spec.batch(), spec.length(), 0, spec.iterations(), spec.seed());
+                json.put("breakdown", bd);
+                printBreakdown(bd, ctx.out());
+            }
+            ctx.out().printf("%s  B=%d T=%d  %.1f tokens/s  (median %.3f s, min %.3f s)  NDArray calls/forward %d  "
+                            + "RSS after load %d MiB, peak %d MiB%n", opts.deviceLabel(), spec.batch(), spec.length(),
+                    r.tokensPerSecond(), r.medianSeconds(), r.minSeconds(), r.ndarraysPerForward(), r.rssAfterLoadMb(),
+                    r.peakRssMb());
+            if (spec.output() != null) {
+                AtomicFiles.writeJson(Path.of(spec.output()), json);
+            }
+        }
+    }
+
+    private static void printBreakdown(Breakdown bd, PrintStream out) {
+        double sum = bd.stages().values().stream().mapToDouble(Double::doubleValue).sum();
+        out.printf("breakdown, one forward with a device sync after every stage: %.1f ms (stages sum to "
+                + "%.1f ms)%n", bd.seconds() * 1e3, sum * 1e3);
+        bd.stages().forEach((name, s) -> out.printf("  %-45s %8.2f ms  %5.1f%%  (x%d)%n", name, s * 1e3,
+                100 * s / sum, bd.marks().get(name)));
     }
 }
