@@ -28,7 +28,13 @@ public final class HubClient {
 
     public HubClient(String endpoint, String token) {
         this.endpoint = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
-        this.token = token == null || token.isBlank() ? null : token;
+        String t = token == null || token.isBlank() ? null : token.strip(); // a copied token often ends in \r or \n
+        if (t != null && !t.matches("[\\x21-\\x7e]+")) {
+            // never echo it: the message of the JDK's header check would print the whole token
+            throw new HubException("HF_TOKEN holds characters an HTTP header cannot carry (expected printable ASCII "
+                    + "without spaces; check how it was pasted)");
+        }
+        this.token = t;
         // redirects are followed here, not by the client: the JDK's client would repeat the Authorization header to
         // whatever host a redirect names (the Hub sends downloads to CDN hosts), as huggingface_hub does not
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -48,6 +54,17 @@ public final class HubClient {
 
     public String endpoint() {
         return endpoint;
+    }
+
+    /** A message with the token and any URL credentials hidden (a JDK message may quote either). */
+    private String redacted(String message) {
+        String m = message == null ? "" : shown(message);
+        return token == null ? m : m.replace(token, "***");
+    }
+
+    /** A URL as messages may show it: a user and password in it (https://user:secret@host) are hidden. */
+    static String shown(String url) {
+        return url.replaceFirst("(?<=//)[^/@]*@", "***@");
     }
 
     /** The commit a revision (branch, tag or commit) points to. */
@@ -99,7 +116,7 @@ public final class HubClient {
             }
             return r;
         } catch (IOException e) {
-            throw new HubException(repo + ": cannot reach " + url + " (" + e.getMessage() + ")", e);
+            throw new HubException(repo + ": cannot reach " + shown(url) + " (" + redacted(e.getMessage()) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException(repo + ": interrupted", e);
@@ -115,7 +132,7 @@ public final class HubClient {
             }
             return JSON.readTree(r.body());
         } catch (IOException e) {
-            throw new HubException(repo + ": cannot reach " + url + " (" + e.getMessage() + ")", e);
+            throw new HubException(repo + ": cannot reach " + shown(url) + " (" + redacted(e.getMessage()) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException(repo + ": interrupted", e);
@@ -206,8 +223,8 @@ public final class HubClient {
         return switch (status) {
             case 401, 403 -> new HubException(repo + ": access denied to " + what + " (HTTP " + status + "); set HF_TOKEN"
                     + " to a token that can read it");
-            case 404 -> new HubException(repo + ": " + what + " not found on " + endpoint + " (HTTP 404)");
-            default -> new HubException(repo + ": " + what + ": HTTP " + status + " from " + endpoint);
+            case 404 -> new HubException(repo + ": " + what + " not found on " + shown(endpoint) + " (HTTP 404)");
+            default -> new HubException(repo + ": " + what + ": HTTP " + status + " from " + shown(endpoint));
         };
     }
 

@@ -20,6 +20,21 @@ public record HubRepo(Kind kind, String id, String revision) {
 
     public static final String PREFIX = "hf:";
 
+    /**
+     * A revision names a folder under the cache's refs/ (branches may hold slashes, as refs/pr/1): segments of
+     * letters, digits, '.', '_' and '-', never "." or "..", so no revision reaches outside its repository's folder.
+     */
+    private static final java.util.regex.Pattern REVISION = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+    public HubRepo {
+        if (revision == null || !REVISION.matcher(revision).matches()
+                || java.util.Arrays.stream(revision.split("/")).anyMatch(seg -> seg.equals(".") || seg.equals(".."))) {
+            throw new HubException("revision \"" + revision + "\" of " + id + " is not a branch, tag or commit name "
+                    + "(letters, digits, '.', '_', '-' and '/' between them; no '..')");
+        }
+    }
+
     public static boolean isHubRef(String s) {
         return s != null && s.startsWith(PREFIX);
     }

@@ -189,5 +189,39 @@ class HubDownloaderTest {
                 HubRepo.parse("hf:datasets/allenai/ai2_arc"));
         assertEquals("datasets--allenai--ai2_arc", HubRepo.parse("hf:datasets/allenai/ai2_arc").cacheFolder());
         assertThrows(HubException.class, () -> HubRepo.parse("hf:justaname"));
+        assertEquals("refs/pr/1", HubRepo.parse("hf:fla-hub/dp@refs/pr/1").revision());
+    }
+
+    /** A revision is a folder name under refs/: one that climbs out of the cache is refused before any I/O. */
+    @Test
+    void revisionsCannotLeaveTheCache() throws IOException {
+        java.nio.file.Files.writeString(tmp.resolve("secret"), "do not print");
+        for (String ref : new String[] {"hf:t/good@../../../../tmp/x", "hf:t/good@main/../../x", "hf:t/good@..",
+            "hf:t/good@/etc/hostname", "hf:t/good@a//b", "hf:t/good@v1 x"}) {
+            HubException e = assertThrows(HubException.class, () -> HubRepo.parse(ref), ref);
+            assertTrue(e.getMessage().startsWith("revision \"") && e.getMessage().contains("is not a branch, tag or "
+                    + "commit name"), e.getMessage());
+        }
+        String escape = "../".repeat(12) + tmp.resolve("secret").toString().substring(1);
+        assertThrows(HubException.class, () -> downloader(null).fetch(new HubRepo(HubRepo.Kind.MODEL, "t/good",
+                escape), HubDownloader.MODEL_FILES, true, null));
+        assertThrows(HubException.class, () -> HubRepo.parse("hf:t/good").at("../../x"));
+    }
+
+    /** Secrets stay out of messages: the endpoint's user and password, and a token the JDK refuses as a header. */
+    @Test
+    void secretsAreNeverPrinted() {
+        HubClient withPassword = new HubClient("http://alice:hunter2@127.0.0.1:9", "hf_token_abc");
+        HubException unreachable = assertThrows(HubException.class, () -> new HubDownloader(withPassword, cache)
+                .fetch(HubRepo.parse("hf:fla-hub/demo-dp2-6m"), HubDownloader.MODEL_FILES, false, null));
+        assertTrue(unreachable.getMessage().contains("cannot reach http://***@127.0.0.1:9/"), unreachable.getMessage());
+        assertFalse(unreachable.getMessage().contains("hunter2") || unreachable.getMessage().contains("alice"),
+                unreachable.getMessage());
+        // a pasted token with its line end is used without it; one with a space inside is refused, unprinted
+        HubDownloader.Result r = new HubDownloader(new HubClient(hub.endpoint(), "hf_token_abc\r\n"), cache)
+                .fetch(HubRepo.parse("hf:fla-hub/demo-dp2-6m"), HubDownloader.MODEL_FILES, false, null);
+        assertTrue(Files.exists(r.snapshot().resolve("config.json")));
+        HubException bad = assertThrows(HubException.class, () -> new HubClient(hub.endpoint(), "hf_tok en"));
+        assertFalse(bad.getMessage().contains("hf_tok"), bad.getMessage());
     }
 }
