@@ -50,8 +50,10 @@ public final class ResultJournal implements AutoCloseable {
         try {
             Files.createDirectories(file.getParent());
             Path lockFile = file.resolveSibling(task + ".lock");
+            refuseLink(file);
+            refuseLink(lockFile);
             lockChannel = java.nio.channels.FileChannel.open(lockFile, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             inProcess = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
                     k -> new java.util.concurrent.locks.ReentrantLock());
             if (!inProcess.tryLock()) {
@@ -155,6 +157,17 @@ public final class ResultJournal implements AutoCloseable {
         return known.get(key);
     }
 
+    /**
+     * The cache writes only files of its own: a symbolic link planted where a journal or lock file goes (a shared run
+     * folder on a cluster) would make it append to, or read, whatever the link names.
+     */
+    private static void refuseLink(Path p) {
+        if (Files.isSymbolicLink(p)) {
+            throw new TaskException(p + ": is a symbolic link; the result cache reads and writes only its own files "
+                    + "(remove the link, or give another cache folder)");
+        }
+    }
+
     /** Appends one record and flushes it to the operating system. */
     public synchronized void put(String key, LoglikelihoodResult r) {
         append(Map.of("key", key, "ll", r.logLikelihood(), "greedy", r.greedy()));
@@ -165,7 +178,8 @@ public final class ResultJournal implements AutoCloseable {
         try {
             if (writer == null) {
                 Files.createDirectories(file.getParent());
-                writer = Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                writer = Files.newBufferedWriter(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
             }
             writer.write(JSON.writeValueAsString(record));
             writer.write('\n');

@@ -39,4 +39,20 @@ class JournalLockTest {
             assertEquals(0, b.size());
         }
     }
+
+    /** A link planted where a journal file goes is refused: nothing is appended to, or read from, its target. */
+    @Test
+    void aJournalFileThatIsALinkIsRefused() throws Exception {
+        String sha = "0123456789abcdef0123";
+        java.nio.file.Path victim = java.nio.file.Files.writeString(dir.resolve("victim.txt"), "precious\n");
+        java.nio.file.Path journalDir = dir.resolve("cache").resolve(sha.substring(0, 16))
+                .resolve(LmEvalSemantics.CURRENT.label());
+        java.nio.file.Files.createDirectories(journalDir);
+        java.nio.file.Files.createSymbolicLink(journalDir.resolve("piqa.jsonl"), victim);
+        TaskException e = org.junit.jupiter.api.Assertions.assertThrows(TaskException.class,
+                () -> new ResultJournal(dir.resolve("cache"), sha, LmEvalSemantics.CURRENT, "piqa", "s"));
+        assertTrue(e.getMessage().endsWith("piqa.jsonl: is a symbolic link; the result cache reads and writes only "
+                + "its own files (remove the link, or give another cache folder)"), e.getMessage());
+        assertEquals("precious\n", java.nio.file.Files.readString(victim));
+    }
 }
