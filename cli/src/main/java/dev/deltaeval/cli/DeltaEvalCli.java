@@ -71,6 +71,16 @@ public final class DeltaEvalCli implements Runnable {
                 }
             }, true));
         }
+        // a mistyped option is one line and where to read more, not the command's whole usage
+        cl.setParameterExceptionHandler((ex, argv) -> {
+            CommandLine cmd = ex.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName(" ");
+            String hint = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+                    ? "; did you mean " + String.join(" or ", u.getSuggestions()) + "?" : "";
+            cmd.getErr().println("deltaeval: error: " + ex.getMessage().split("\n")[0] + hint + " (see '" + name
+                    + " --help')");
+            return EXIT_BAD_INPUT;
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
             if (e instanceof DeltaEvalException d) {
