@@ -39,6 +39,15 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (Files.isDirectory(out)) {
+            try (var entries = Files.list(out)) {
+                if (entries.findAny().isPresent()) {
+                    // a trained checkpoint's weights would be replaced by random ones beside its own tokenizer
+                    throw new IllegalArgumentException(out + ": not empty; init writes a new checkpoint into a new or "
+                            + "empty folder");
+                }
+            }
+        }
         Path cfg = NamedConfigs.resolve(config, Files.createTempDirectory("deltaeval-config"));
         CheckpointLayout l = layout.equals("auto") ? CheckpointInitializer.defaultLayout(dev.deltaeval.checkpoints.JsonFiles.readObject(cfg))
                 : CheckpointLayout.parse(layout);

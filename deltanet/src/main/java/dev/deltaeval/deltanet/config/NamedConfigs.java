@@ -15,7 +15,7 @@ import java.util.List;
  * {@code bench} accept a name such as {@code delta_product_340m_-1_1_2_4k_8h} instead of a file.
  */
 public final class NamedConfigs {
-    private static final String BASE = "/dev/deltaeval/checkpoints/configs/";
+    private static final String BASE = "/dev/deltaeval/deltanet/configs/";
 
     private NamedConfigs() {
     }

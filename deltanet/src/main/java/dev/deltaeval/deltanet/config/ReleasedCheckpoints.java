@@ -48,7 +48,7 @@ public final class ReleasedCheckpoints {
     }
 
     public static List<Entry> all() {
-        try (InputStream in = ReleasedCheckpoints.class.getResourceAsStream("/dev/deltaeval/checkpoints/released.json")) {
+        try (InputStream in = ReleasedCheckpoints.class.getResourceAsStream("/dev/deltaeval/deltanet/released.json")) {
             List<Entry> out = new ArrayList<>();
             for (JsonNode e : new ObjectMapper().readTree(in)) {
                 out.add(new Entry(e.get("name").asText(), e.get("step").asInt(), e.hasNonNull("config")

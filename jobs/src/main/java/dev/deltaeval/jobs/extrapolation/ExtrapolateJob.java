@@ -83,8 +83,17 @@ public final class ExtrapolateJob implements Job<ExtrapolateSpec> {
         if (spec.checkpoints().isEmpty()) {
             opened.add(CheckpointRef.open(null));
         }
+        java.util.Map<String, String> byLabel = new java.util.LinkedHashMap<>();
         for (String c : spec.checkpoints()) {
-            opened.add(CheckpointRef.open(Path.of(c))); // every checkpoint is validated before hours of work start
+            ModelCheckpoint ckpt = CheckpointRef.open(Path.of(c)); // every checkpoint is validated before work starts
+            String other = byLabel.putIfAbsent(CheckpointRef.label(ckpt), c);
+            if (other != null) {
+                // their result files and chart lines are named by the folder's name: the second would replace the first
+                throw new DeltaEvalException("checkpoints " + other + " and " + c + " are both named "
+                        + CheckpointRef.label(ckpt) + ", so their results would share one file; give them distinct "
+                        + "folder names (or run them one at a time into different output folders)");
+            }
+            opened.add(ckpt);
         }
         DataSettings data = spec.dataSettings();
         TextSource source = data.source();
