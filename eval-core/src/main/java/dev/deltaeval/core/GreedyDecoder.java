@@ -57,6 +57,10 @@ public final class GreedyDecoder {
      */
     public List<long[]> generateAll(List<long[]> prompts, int maxNew, LongPredicate stop,
                                     BiPredicate<Integer, long[]> stopAfter) {
+        if (maxNew < 0) {
+            throw new ModelException(dev.deltaeval.common.DeltaEvalException.setting("max_new_tokens") + " " + maxNew
+                    + ": expected 0 or more tokens");
+        }
         for (long[] p : prompts) {
             if (p.length == 0) {
                 throw new ModelException("generation needs a non-empty prompt");
@@ -80,7 +84,8 @@ public final class GreedyDecoder {
     private void decode(List<long[]> prompts, List<Integer> group, int maxNew, LongPredicate stop,
                         BiPredicate<Integer, long[]> stopAfter, long[][] out) {
         int n = group.size();
-        long[][] produced = new long[n][maxNew];
+        // grown as tokens come: a generous limit must not be allocated up front (1e9 tokens would be 8 GB a row)
+        long[][] produced = new long[n][Math.min(maxNew, 64)];
         int[] count = new int[n];
         int[] active = new int[n]; // active row r decodes prompt group.get(active[r])
         long[] next = new long[n];
@@ -118,6 +123,9 @@ public final class GreedyDecoder {
                 for (int r = 0; r < active.length; r++) {
                     int a = active[r];
                     long token = o.argmax()[r];
+                    if (count[a] == produced[a].length) {
+                        produced[a] = Arrays.copyOf(produced[a], (int) Math.min(maxNew, 2L * produced[a].length));
+                    }
                     produced[a][count[a]++] = token;
                     next[a] = token;
                     boolean done = stop != null && stop.test(token) || stopAfter != null

@@ -78,6 +78,24 @@ public final class ExtrapolateJob implements Job<ExtrapolateSpec> {
             throw new DeltaEvalException(DeltaEvalException.setting("bucket") + " and "
                     + DeltaEvalException.setting("segment") + " must be at least 1 token");
         }
+        if (spec.trainContext() != null && spec.trainContext() < 1) {
+            throw new DeltaEvalException(DeltaEvalException.setting("train_context") + " " + spec.trainContext()
+                    + ": expected a training length of at least 1 token");
+        }
+        if (!(spec.margin() >= 0) || Double.isInfinite(spec.margin())) {
+            throw new DeltaEvalException(DeltaEvalException.setting("margin") + " " + spec.margin()
+                    + ": expected a fraction of 0 or more (0.1 = 10% above the training-context perplexity)");
+        }
+        if (spec.numSequences() < 0) {
+            throw new DeltaEvalException(DeltaEvalException.setting("num_sequences") + " " + spec.numSequences()
+                    + ": expected 0 (all) or more");
+        }
+        for (int len : spec.maxLen()) {
+            if (len < 2) {
+                throw new DeltaEvalException(DeltaEvalException.setting("max_len") + " " + len
+                        + ": expected at least 2 tokens (one to read, one to predict)");
+            }
+        }
         Path out = Path.of(spec.output());
         List<ModelCheckpoint> opened = new ArrayList<>();
         if (spec.checkpoints().isEmpty()) {

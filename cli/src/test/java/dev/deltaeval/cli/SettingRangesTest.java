@@ -1,0 +1,34 @@
+package dev.deltaeval.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings out of their range are one line naming the option, before any work (they crashed or ran on). */
+class SettingRangesTest {
+    @TempDir
+    Path tmp;
+
+    private void assertRefused(String expected, String... args) {
+        CliTest.Run r = CliTest.run(args);
+        assertEquals(2, r.exit(), r.err());
+        assertEquals("deltaeval: error: " + expected, r.err().lines().reduce((a, b) -> b).orElse(""));
+    }
+
+    @Test
+    void extrapolationAndGenerationSettings() {
+        String out = tmp.toString();
+        assertRefused("--train-context 0: expected a training length of at least 1 token",
+                "extrapolate", "--train-context", "0", "--out", out);
+        assertRefused("--margin NaN: expected a fraction of 0 or more (0.1 = 10% above the training-context perplexity)",
+                "extrapolate", "--margin", "NaN", "--out", out);
+        assertRefused("--num-sequences -1: expected 0 (all) or more", "extrapolate", "--num-sequences", "-1", "--out",
+                out);
+        assertRefused("--max-len 1: expected at least 2 tokens (one to read, one to predict)", "extrapolate",
+                "--max-len", "1", "--out", out);
+        assertRefused("--max-new-tokens -1: expected 0 or more tokens", "generate", CliTest.DEMO.toString(),
+                "--prompt", "x", "--max-new-tokens", "-1", "--device", "cpu");
+    }
+}
