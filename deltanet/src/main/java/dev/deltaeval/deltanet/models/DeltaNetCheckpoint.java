@@ -66,6 +66,7 @@ public final class DeltaNetCheckpoint implements ModelCheckpoint {
         CheckpointLayout layout = CheckpointLayout.detect(store.names());
         List<String> warnings = new ArrayList<>();
         ModelConfig config = ConfigParser.parse(json, configFile.toString(), layout, warnings);
+        checkLayerCount(configFile, config, store); // before sizes from the config allocate anything
         Map<String, WeightSchema.Spec> specs = new java.util.LinkedHashMap<>(); // model order, for errors
         for (WeightSchema.Spec s : WeightSchema.of(config, layout)) {
             specs.put(s.canonical(), s);
@@ -73,6 +74,26 @@ public final class DeltaNetCheckpoint implements ModelCheckpoint {
         validate(dir, config, layout, store, specs.values(), warnings,
                 ConfigParser.defaultedShapeFields(json, layout));
         return new DeltaNetCheckpoint(dir, config, layout, store, specs, warnings);
+    }
+
+    /**
+     * The config's num_hidden_layers against the layers the weights hold: more in the config would fail (or, with an
+     * absurd count, exhaust memory) only later, fewer would silently drop trained layers.
+     */
+    private static void checkLayerCount(Path configFile, ModelConfig config, TensorStore store) {
+        java.util.regex.Pattern layer = java.util.regex.Pattern.compile("^model\\.layers\\.(\\d+)\\.");
+        int stored = 0;
+        for (String name : store.names()) {
+            java.util.regex.Matcher m = layer.matcher(name);
+            if (m.find()) {
+                stored = Math.max(stored, Integer.parseInt(m.group(1)) + 1);
+            }
+        }
+        if (stored != config.numLayers()) {
+            throw new CheckpointException(configFile + ": num_hidden_layers is " + config.numLayers() + ", but the "
+                    + "weights hold " + stored + " layer" + (stored == 1 ? "" : "s") + " (model.layers.0 to "
+                    + (stored - 1) + ")");
+        }
     }
 
     /**

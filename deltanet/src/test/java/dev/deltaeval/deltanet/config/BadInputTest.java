@@ -183,4 +183,16 @@ class BadInputTest {
         assertEquals(dir.resolve("model.safetensors.index.json") + ": shard model-00002-of-00002.safetensors listed in "
                 + "weight_map is missing", error(dir));
     }
+
+    /** The config's layer count against the weights: an absurd one fails at once, a smaller one drops no layer. */
+    @Test
+    void layerCountMustMatchTheWeights() throws IOException {
+        String twoLayers = TinyConfigs.dp022(2);
+        Path huge = withConfig("huge", twoLayers.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 1000000000"));
+        assertEquals(huge.resolve("config.json") + ": num_hidden_layers is 1000000000, but the weights hold 2 layers "
+                + "(model.layers.0 to 1)", error(huge));
+        Path fewer = withConfig("fewer", twoLayers.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 1"));
+        assertEquals(fewer.resolve("config.json") + ": num_hidden_layers is 1, but the weights hold 2 layers "
+                + "(model.layers.0 to 1)", error(fewer));
+    }
 }
