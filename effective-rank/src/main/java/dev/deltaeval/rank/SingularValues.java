@@ -26,6 +26,7 @@ public final class SingularValues {
     }
 
     public double[] of(DMatrixRMaj m) {
+        requireFinite(m, "state");
         if (svd == null || m.numRows != rows || m.numCols != cols) {
             svd = DecompositionFactory_DDRM.svd(m.numRows, m.numCols, false, false, true);
             rows = m.numRows;
@@ -42,6 +43,17 @@ public final class SingularValues {
         return out;
     }
 
+    /** A NaN or infinity has no rank: one line that says where to look, instead of a decomposition's failure. */
+    private static void requireFinite(DMatrixRMaj m, String what) {
+        for (double x : m.data) {
+            if (!Double.isFinite(x)) {
+                throw new dev.deltaeval.common.DeltaEvalException("a " + m.numRows + " x " + m.numCols + " " + what
+                        + " matrix holds NaN or infinity: the model's " + (what.equals("state") ? "recurrent states"
+                        : "activations") + " are not finite (check the checkpoint's weights, or run in fp32)");
+            }
+        }
+    }
+
     /**
      * Singular values of a matrix X from its Gram matrix G = X^T X (symmetric, positive semi-definite): sqrt of the
      * eigenvalues. The route for tall matrices whose Gram is accumulated while streaming ([tokens x hidden]).
@@ -51,6 +63,7 @@ public final class SingularValues {
         if (eig == null) {
             eig = DecompositionFactory_DDRM.eig(false, true); // values only, symmetric
         }
+        requireFinite(gram, "hidden-state Gram");
         DMatrixRMaj g = gram.copy();
         if (!eig.decompose(g)) {
             throw new ArithmeticException("eigendecomposition did not converge for a " + g.numRows + " Gram matrix");

@@ -170,4 +170,18 @@ class SpectralMeasuresTest {
                 + "1,512,4096", org.junit.jupiter.api.Assertions.assertThrows(dev.deltaeval.common.DeltaEvalException.class,
                         () -> PositionSelector.parse("every:0", 10)).getMessage());
     }
+
+    /** NaN weights give NaN states: that is one line, not a decomposition that "did not converge". */
+    @org.junit.jupiter.api.Test
+    void aNonFiniteMatrixIsNamedNotDecomposed() {
+        float[] state = {1f, 0f, Float.NaN, 1f};
+        String m = org.junit.jupiter.api.Assertions.assertThrows(dev.deltaeval.common.DeltaEvalException.class,
+                () -> new SingularValues().of(state, 0, 2, 2)).getMessage();
+        assertEquals("a 2 x 2 state matrix holds NaN or infinity: the model's recurrent states are not finite (check "
+                + "the checkpoint's weights, or run in fp32)", m);
+        org.ejml.data.DMatrixRMaj gram = new org.ejml.data.DMatrixRMaj(new double[][] {{1, 0},
+            {0, Double.POSITIVE_INFINITY}});
+        org.junit.jupiter.api.Assertions.assertThrows(dev.deltaeval.common.DeltaEvalException.class,
+                () -> new SingularValues().fromGram(gram));
+    }
 }
