@@ -62,7 +62,7 @@ final class PlanCommand extends GroupCommand {
         Integer shards;
 
         @Option(names = "--max-parallel", defaultValue = "0", paramLabel = "M", description = "At most M shards "
-                + "running at once (--array=0-N%M; default: no cap).")
+                + "running at once (--array=0-N%%M; default: no cap).")
         int maxParallel;
 
         @Option(names = "--partition", paramLabel = "NAME", description = "SLURM partition.")

@@ -31,4 +31,21 @@ class SettingRangesTest {
         assertRefused("--max-new-tokens -1: expected 0 or more tokens", "generate", CliTest.DEMO.toString(),
                 "--prompt", "x", "--max-new-tokens", "-1", "--device", "cpu");
     }
+
+    @Test
+    void rankSettingsEmptyOutputsAndEmptyLists() throws java.io.IOException {
+        String out = tmp.toString();
+        String demo = CliTest.DEMO.toString();
+        assertRefused("--positions '5,99999': position 99999 is beyond the analysed sequence of 64 tokens (--max-len)",
+                "rank", demo, "--positions", "5,99999", "--max-len", "64", "--out", out, "--data",
+                "../data/extrapolation-sample/python-stdlib-docs.jsonl");
+        assertRefused("--no-state and --no-hidden together leave nothing to analyse", "rank", demo, "--no-state",
+                "--no-hidden", "--out", out);
+        assertRefused("--rel-tol -1.0: expected a relative threshold in [0, 1), e.g. 1e-6", "rank", demo,
+                "--rel-tol", "-1", "--out", out);
+        assertRefused("--output is empty: name the folder to write into", "eval", demo, "--out", "");
+        java.nio.file.Path plan = java.nio.file.Files.writeString(tmp.resolve("plan.json"), "{\"output\": \""
+                + tmp.resolve("run") + "\", \"checkpoints\": [\"" + demo + "\"], \"eval\": {\"tasks\": []}}");
+        assertRefused("--tasks is an empty list: no tasks to run", "run", "--plan", plan.toString());
+    }
 }

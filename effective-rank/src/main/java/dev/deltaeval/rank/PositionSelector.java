@@ -46,6 +46,11 @@ public record PositionSelector(Kind kind, int every, long[] tokens) {
                     throw new NumberFormatException();
                 }
             }
+            if (list[list.length - 1] > sequenceLength) {
+                throw new DeltaEvalException(DeltaEvalException.setting("positions") + " '" + spec + "': position "
+                        + list[list.length - 1] + " is beyond the analysed sequence of " + sequenceLength + " tokens ("
+                        + DeltaEvalException.setting("max_len") + ")");
+            }
             return new PositionSelector(Kind.LIST, 0, list);
         } catch (NumberFormatException e) {
             throw new DeltaEvalException(DeltaEvalException.setting("positions") + " '" + spec + "': expected all, every:K, log:N or a list of "

@@ -41,6 +41,11 @@ public final class Jobs {
 
     /** Runs a spec with the job of its kind. */
     public static void run(JobSpec spec, JobContext ctx) throws IOException {
+        if (spec.output() == null || spec.output().isBlank()) {
+            // an empty path would write into whatever folder the process runs in
+            throw new DeltaEvalException(DeltaEvalException.setting("output") + " is empty: name the folder to write "
+                    + "into");
+        }
         runTyped(of(spec.kind()), spec, ctx);
     }
 

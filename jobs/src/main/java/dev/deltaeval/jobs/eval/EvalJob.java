@@ -59,6 +59,9 @@ public final class EvalJob implements Job<EvalSpec> {
 
     @Override
     public List<PlannedUnit> plan(EvalSpec section, PlanScope scope) {
+        if (section.tasks().isEmpty()) {
+            throw new DeltaEvalException(DeltaEvalException.setting("tasks") + " is an empty list: no tasks to run");
+        }
         String cache = Path.of(scope.output()).resolve("cache").toString();
         List<PlannedUnit> units = new ArrayList<>();
         for (String task : TaskRegistry.expand(section.tasks())) {
@@ -109,6 +112,9 @@ public final class EvalJob implements Job<EvalSpec> {
 
     @Override
     public void run(EvalSpec spec, JobContext ctx) throws IOException {
+        if (spec.tasks().isEmpty()) {
+            throw new DeltaEvalException(DeltaEvalException.setting("tasks") + " is an empty list: no tasks to run");
+        }
         int limit = Limits.check(spec.limit());
         Path dataDir = Path.of(spec.dataDir());
         Path output = Path.of(spec.output());

@@ -53,6 +53,9 @@ public final class ExtrapolateJob implements Job<ExtrapolateSpec> {
 
     @Override
     public List<PlannedUnit> plan(ExtrapolateSpec section, PlanScope scope) {
+        if (section.maxLen().isEmpty()) {
+            throw new DeltaEvalException(DeltaEvalException.setting("max_len") + " is an empty list: no lengths to run");
+        }
         List<PlannedUnit> units = new ArrayList<>();
         for (int len : section.maxLen()) {
             units.add(new PlannedUnit("extrapolate/" + scope.model() + "/" + len, scope.model(),
@@ -74,6 +77,9 @@ public final class ExtrapolateJob implements Job<ExtrapolateSpec> {
 
     @Override
     public void run(ExtrapolateSpec spec, JobContext ctx) throws IOException {
+        if (spec.maxLen().isEmpty()) {
+            throw new DeltaEvalException(DeltaEvalException.setting("max_len") + " is an empty list: no lengths to run");
+        }
         if (spec.bucket() < 1 || spec.segment() < 1) {
             throw new DeltaEvalException(DeltaEvalException.setting("bucket") + " and "
                     + DeltaEvalException.setting("segment") + " must be at least 1 token");

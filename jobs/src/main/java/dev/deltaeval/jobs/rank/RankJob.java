@@ -78,6 +78,18 @@ public final class RankJob implements Job<RankSpec> {
             throw new DeltaEvalException(DeltaEvalException.setting("window") + " and "
                     + DeltaEvalException.setting("segment") + " must be at least 1 token");
         }
+        if (!(spec.relTol() >= 0 && spec.relTol() < 1)) {
+            throw new DeltaEvalException(DeltaEvalException.setting("rel_tol") + " " + spec.relTol()
+                    + ": expected a relative threshold in [0, 1), e.g. 1e-6");
+        }
+        if (spec.noState() && spec.noHidden()) {
+            throw new DeltaEvalException(DeltaEvalException.setting("no_state") + " and "
+                    + DeltaEvalException.setting("no_hidden") + " together leave nothing to analyse");
+        }
+        if (spec.maxLen() < 1) {
+            throw new DeltaEvalException(DeltaEvalException.setting("max_len") + " " + spec.maxLen()
+                    + ": expected at least 1 token");
+        }
         ModelCheckpoint ckpt = CheckpointRef.open(spec.checkpoint() == null ? null : Path.of(spec.checkpoint()));
         DataSettings data = spec.dataSettings();
         int maxLen = spec.maxLen();

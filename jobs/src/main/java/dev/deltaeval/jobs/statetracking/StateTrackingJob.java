@@ -56,6 +56,9 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
 
     @Override
     public List<PlannedUnit> plan(StateTrackingSpec section, PlanScope scope) {
+        if (section.kTest().isEmpty()) {
+            throw new DeltaEvalException(DeltaEvalException.setting("k_test") + " is an empty list: no test lengths to run");
+        }
         List<PlannedUnit> units = new ArrayList<>();
         for (int k : section.kTest()) {
             units.add(new PlannedUnit(KIND + "/" + scope.model() + "/" + k, scope.model(), section.unit(
@@ -77,6 +80,9 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
 
     @Override
     public void run(StateTrackingSpec spec, JobContext ctx) throws IOException {
+        if (spec.kTest().isEmpty()) {
+            throw new DeltaEvalException(DeltaEvalException.setting("k_test") + " is an empty list: no test lengths to run");
+        }
         if (spec.batchSize() < 1 || spec.segment() < 1) {
             throw new DeltaEvalException(DeltaEvalException.setting("batch_size") + " and "
                     + DeltaEvalException.setting("segment") + " must be at least 1");
