@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -104,6 +106,19 @@ public final class SafetensorsFile {
                         + ", file has " + size + " bytes)");
             }
             tensors.put(name, info);
+        }
+        // tensors may not share bytes: overlapping offsets make two weights read the same data (the format lays
+        // them out one after another)
+        List<TensorInfo> byOffset = new ArrayList<>(tensors.values());
+        byOffset.sort(java.util.Comparator.comparingLong(TensorInfo::begin));
+        for (int i = 1; i < byOffset.size(); i++) {
+            TensorInfo prev = byOffset.get(i - 1);
+            TensorInfo cur = byOffset.get(i);
+            if (cur.begin() < prev.end() && cur.end() > cur.begin()) {
+                throw new CheckpointException(path + ": tensors " + prev.name() + " and " + cur.name() + " overlap "
+                        + "(data_offsets [" + prev.begin() + ", " + prev.end() + "] and [" + cur.begin() + ", "
+                        + cur.end() + "])");
+            }
         }
         return new SafetensorsFile(path, dataStart, Collections.unmodifiableMap(tensors),
                 Collections.unmodifiableMap(metadata));

@@ -153,6 +153,14 @@ public final class DeltaNetCheckpoint implements ModelCheckpoint {
                 }
             }
         }
+        if (!config.useShortConv()) {
+            for (String name : unused) {
+                if (name.contains("conv1d")) {
+                    throw new CheckpointException(dir + ": tensor " + name + " is a short-convolution weight, but "
+                            + "config.json has use_short_conv false: set it to true if the model was trained with one");
+                }
+            }
+        }
         if (!unused.isEmpty()) {
             warnings.add(unused.size() + " tensor(s) in the checkpoint are not used by the model, e.g. " + unused.get(0));
         }

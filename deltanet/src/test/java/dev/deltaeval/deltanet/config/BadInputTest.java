@@ -195,4 +195,13 @@ class BadInputTest {
         assertEquals(fewer.resolve("config.json") + ": num_hidden_layers is 1, but the weights hold 2 layers "
                 + "(model.layers.0 to 1)", error(fewer));
     }
+
+    /** Trained short-convolution weights are not ignored because the config says there are none. */
+    @Test
+    void convolutionWeightsWithUseShortConvFalse() throws IOException {
+        Path dir = withConfig("noconv", TinyConfigs.dp022(2).replace("{", "{\"use_short_conv\": false, "));
+        String e = error(dir);
+        assertTrue(e.startsWith(dir + ": tensor ") && e.endsWith(" is a short-convolution weight, but config.json "
+                + "has use_short_conv false: set it to true if the model was trained with one"), e);
+    }
 }
