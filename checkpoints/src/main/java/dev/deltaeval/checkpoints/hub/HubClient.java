@@ -140,6 +140,26 @@ public final class HubClient {
     }
 
     private static final int MAX_REDIRECTS = 10;
+    /** Tries of a request that gets no answer before the client gives up. */
+    static final int TRIES = 3;
+
+    /**
+     * How long a request may wait for the server's answer (its status line and headers, not the whole file):
+     * HF_HUB_DOWNLOAD_TIMEOUT seconds as huggingface_hub reads it, 30 by default. A server that accepts and never
+     * answers then costs a few tries of this, with a line for each, not a silent wait.
+     */
+    static Duration answerTimeout() {
+        String v = setting("HF_HUB_DOWNLOAD_TIMEOUT");
+        try {
+            double secs = v == null || v.isBlank() ? 30 : Double.parseDouble(v.strip());
+            if (!(secs > 0)) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofMillis((long) (secs * 1000));
+        } catch (NumberFormatException e) {
+            throw new HubException("HF_HUB_DOWNLOAD_TIMEOUT=" + v + ": expected a number of seconds above 0");
+        }
+    }
 
     /**
      * Sends and follows redirects; the token goes only to the endpoint's own host (scheme, host and port), never to
@@ -149,7 +169,7 @@ public final class HubClient {
             throws IOException, InterruptedException {
         HttpRequest req = first.build();
         for (int hop = 0; ; hop++) {
-            HttpResponse<T> r = http.send(req, body);
+            HttpResponse<T> r = sendWithRetries(req, body);
             int s = r.statusCode();
             java.util.Optional<String> location = r.headers().firstValue("Location");
             if (s < 300 || s > 399 || s == 304 || location.isEmpty()) {
@@ -162,13 +182,33 @@ public final class HubClient {
                 throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + url);
             }
             URI next = req.uri().resolve(location.get());
-            HttpRequest.Builder b = HttpRequest.newBuilder(next).timeout(Duration.ofMinutes(10))
+            HttpRequest.Builder b = HttpRequest.newBuilder(next).timeout(answerTimeout())
                     .header("User-Agent", "deltaeval");
             req.headers().firstValue("Range").ifPresent(v -> b.header("Range", v));
             if (token != null && sameOrigin(next, URI.create(endpoint))) {
                 b.header("Authorization", "Bearer " + token);
             }
             req = b.build();
+        }
+    }
+
+    /** One request, tried again when the server does not answer in time, saying so on stderr each time. */
+    private <T> HttpResponse<T> sendWithRetries(HttpRequest req, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return http.send(req, body);
+            } catch (java.net.http.HttpTimeoutException e) {
+                String where = shown(req.uri().getScheme() + "://" + req.uri().getRawAuthority());
+                String secs = java.math.BigDecimal.valueOf(req.timeout().map(Duration::toMillis).orElse(0L), 3)
+                        .stripTrailingZeros().toPlainString();
+                if (attempt >= TRIES) {
+                    throw new IOException("no answer from " + where + " in " + secs + " s, " + TRIES + " tries "
+                            + "(HF_HUB_DOWNLOAD_TIMEOUT sets the wait)");
+                }
+                System.err.println("deltaeval: no answer from " + where + " in " + secs + " s; trying again ("
+                        + (attempt + 1) + " of " + TRIES + ")");
+            }
         }
     }
 
@@ -210,7 +250,7 @@ public final class HubClient {
     }
 
     private HttpRequest.Builder request(String url) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(answerTimeout())
                 .header("User-Agent", "deltaeval");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

@@ -224,4 +224,40 @@ class HubDownloaderTest {
         HubException bad = assertThrows(HubException.class, () -> new HubClient(hub.endpoint(), "hf_tok en"));
         assertFalse(bad.getMessage().contains("hf_tok"), bad.getMessage());
     }
+
+    /** A server that accepts and never answers costs a few short tries, each said, then one line: never a hang. */
+    @Test
+    void aSilentServerIsGivenUpOn() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // accepted, never answered
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            System.setProperty("HF_HUB_DOWNLOAD_TIMEOUT", "0.3");
+            try {
+                String endpoint = "http://127.0.0.1:" + silent.getLocalPort();
+                long t0 = System.nanoTime();
+                HubException e = assertThrows(HubException.class, () -> new HubDownloader(new HubClient(endpoint, null),
+                        cache).fetch(HubRepo.parse("hf:fla-hub/demo-dp2-6m"), HubDownloader.MODEL_FILES, false, null));
+                assertTrue(e.getMessage().contains("no answer from " + endpoint + " in 0.3 s, 3 tries "
+                        + "(HF_HUB_DOWNLOAD_TIMEOUT sets the wait)"), e.getMessage());
+                assertTrue((System.nanoTime() - t0) / 1e9 < 20, "gave up in seconds");
+            } finally {
+                System.clearProperty("HF_HUB_DOWNLOAD_TIMEOUT");
+                synchronized (held) {
+                    for (java.net.Socket s : held) {
+                        s.close();
+                    }
+                }
+            }
+        }
+    }
 }
