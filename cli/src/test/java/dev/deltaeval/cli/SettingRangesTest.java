@@ -48,4 +48,15 @@ class SettingRangesTest {
                 + tmp.resolve("run") + "\", \"checkpoints\": [\"" + demo + "\"], \"eval\": {\"tasks\": []}}");
         assertRefused("--tasks is an empty list: no tasks to run", "run", "--plan", plan.toString());
     }
+
+    @Test
+    void slurmSettingsThatWouldPendForever() {
+        String plan = "../plans/demo.json";
+        assertRefused("--time 'bogus': expected a SLURM time limit such as 04:00:00, 90 (minutes) or 2-00:00:00",
+                "plan", "slurm", plan, "--time", "bogus");
+        assertRefused("--mem 'lots': expected a SLURM memory size such as 64G or 8000M", "plan", "slurm", plan,
+                "--mem", "lots");
+        CliTest.Run ok = CliTest.run("plan", "slurm", plan, "--time", "2-00:00:00", "--mem", "8000M");
+        assertEquals(0, ok.exit(), ok.err());
+    }
 }

@@ -41,6 +41,15 @@ public final class SlurmPlan {
                     + DeltaEvalException.setting("gpus_per_node") + " and " + DeltaEvalException.setting("shards")
                     + " must be at least 1, " + DeltaEvalException.setting("max_parallel") + " at least 0");
         }
+        // SLURM's formats: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS (anything else would pend the array)
+        if (r.time() == null || !r.time().matches("\\d+(:\\d{1,2}){0,2}|\\d+-\\d{1,2}(:\\d{1,2}){0,2}")) {
+            throw new DeltaEvalException(DeltaEvalException.setting("time") + " '" + r.time() + "': expected a SLURM "
+                    + "time limit such as 04:00:00, 90 (minutes) or 2-00:00:00");
+        }
+        if (r.mem() != null && !r.mem().matches("\\d+[KMGT]?")) {
+            throw new DeltaEvalException(DeltaEvalException.setting("mem") + " '" + r.mem() + "': expected a SLURM "
+                    + "memory size such as 64G or 8000M");
+        }
         RunPlan p = RunPlan.read(planFile);
         boolean gpu = SlurmScript.gpuPlan(p);
         int n = r.shards() != null ? r.shards() : gpu ? r.nodes() * r.gpusPerNode() : r.nodes();
