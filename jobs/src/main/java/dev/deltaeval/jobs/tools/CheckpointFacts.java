@@ -5,7 +5,9 @@ import dev.deltaeval.model.ModelCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -45,8 +47,32 @@ public final class CheckpointFacts {
         if (withHash) {
             facts.put("sha256", c.contentHash());
         }
-        facts.put("warnings", c.warnings());
+        List<String> warnings = new ArrayList<>(c.warnings());
+        if (c.tokenizerFile().isPresent()) {
+            int ids = tokenizerIds(c.tokenizerFile().get());
+            int rows = c.info().vocabSize();
+            facts.put("tokenizer_ids", ids + (ids == rows ? "" : " (the embedding has " + rows + " rows)"));
+            if (ids > rows) {
+                warnings.add("tokenizer.json has ids up to " + (ids - 1) + ", but the embedding has " + rows
+                        + " rows: texts with those tokens cannot be scored");
+            }
+        }
+        facts.put("warnings", warnings);
         return facts;
+    }
+
+    /** How many ids the tokenizer can produce: one more than the largest in its vocabulary and added tokens. */
+    static int tokenizerIds(Path tokenizerJson) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode t = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(tokenizerJson.toFile());
+        int max = -1;
+        for (com.fasterxml.jackson.databind.JsonNode id : t.path("model").path("vocab")) {
+            max = Math.max(max, id.asInt(-1));
+        }
+        for (com.fasterxml.jackson.databind.JsonNode added : t.path("added_tokens")) {
+            max = Math.max(max, added.path("id").asInt(-1));
+        }
+        return max + 1;
     }
 
     /** A fact as a person reads it: "BF16 (86 tensors)", warnings one after another or "none"; JSON keeps the values. */
