@@ -17,17 +17,9 @@ import picocli.CommandLine;
         footer = {"", "A checkpoint is a Hugging Face directory: config.json, model.safetensors (or shards) and",
             "tokenizer.json. The bundled default is checkpoints/demo-dp2-6m.",
             "Run 'deltaeval help COMMAND' for a command's options."})
-public final class DeltaEvalCli implements Runnable {
+public final class DeltaEvalCli extends GroupCommand {
     /** Exit code for bad input (files, arguments) as opposed to a failed check. */
     public static final int EXIT_BAD_INPUT = DeltaEvalException.EXIT_BAD_INPUT;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
 
     public static void main(String[] args) {
         // the launcher's logging defaults, for a plain java -jar too: DJL's INFO lines and CudaUtils' warning on

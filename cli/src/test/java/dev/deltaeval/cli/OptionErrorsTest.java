@@ -24,4 +24,13 @@ class OptionErrorsTest {
         assertOneLine("deltaeval: error: Missing required options: '--group=G', '--samples=N', '--seed=S' (see "
                 + "'deltaeval state-tracking data --help')", "state-tracking", "data", "--k", "3");
     }
+
+    @Test
+    void aGroupWithoutItsSubcommandIsAnError() {
+        CliTest.Run none = CliTest.run();
+        assertEquals(2, none.exit());
+        assertEquals("", none.out());
+        assertEquals("deltaeval: error: 'deltaeval checkpoints' needs a subcommand (list, show, verify)",
+                CliTest.run("checkpoints").err().lines().reduce((a, b) -> b).orElse(""));
+    }
 }
