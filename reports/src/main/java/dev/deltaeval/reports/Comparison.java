@@ -77,6 +77,17 @@ public final class Comparison {
                 problems.add("task " + task + " is in the candidate but not in the baseline");
             }
         }
+        java.util.Set<String> compared = new java.util.TreeSet<>();
+        diffs.forEach(d -> compared.add(d.metric()));
+        for (String named : thresholds.named()) {
+            if (!compared.contains(named)) {
+                problems.add("a threshold names metric " + named + ", which no task of the runs has (metrics: "
+                        + String.join(", ", compared) + ")");
+            }
+        }
+        if (diffs.isEmpty() && problems.isEmpty()) {
+            problems.add("no metric to compare: the runs share no task with numeric metrics");
+        }
         return new Result(diffs, problems);
     }
 

@@ -28,6 +28,9 @@ public record EvalRun(Path file, String label, Map<String, Map<String, Double>> 
                       Map<String, Map<String, Double>> stderrs, Map<String, Path> samples,
                       Map<String, Object> provenance) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Metrics that are shares of documents: a value outside [0, 1] is a broken file, not a score. */
+    private static final java.util.Set<String> PROPORTIONS = java.util.Set.of("acc", "acc_norm", "contains",
+            "exact_match", "f1", "mcc");
 
     public static EvalRun read(Path file) {
         JsonNode root;
@@ -48,15 +51,25 @@ public record EvalRun(Path file, String label, Map<String, Map<String, Double>> 
             for (Map.Entry<String, JsonNode> kv : task.getValue().properties()) {
                 String key = kv.getKey();
                 int comma = key.indexOf(',');
-                if (comma < 0 || !kv.getValue().isNumber() && !key.contains("_stderr")) {
+                if (comma < 0) {
                     continue;
+                }
+                if (!kv.getValue().isNumber() && !key.contains("_stderr")) {
+                    // lm-eval writes numbers; a value in quotes would otherwise vanish and compare as "no change"
+                    throw new ReportException(file + ": task " + task.getKey() + ": " + key + " is "
+                            + kv.getValue() + " (expected a number)");
                 }
                 String metric = key.substring(0, comma);
                 if (metric.endsWith("_stderr")) {
                     se.put(metric.substring(0, metric.length() - 7), kv.getValue().isNumber()
                             ? kv.getValue().asDouble() : Double.NaN);
                 } else {
-                    m.put(metric, kv.getValue().asDouble());
+                    double v = kv.getValue().asDouble();
+                    if (!Double.isFinite(v) || PROPORTIONS.contains(metric) && (v < 0 || v > 1)) {
+                        throw new ReportException(file + ": task " + task.getKey() + ": " + key + " is " + v
+                                + (Double.isFinite(v) ? " (expected a proportion from 0 to 1)" : " (not a score)"));
+                    }
+                    m.put(metric, v);
                 }
             }
             metrics.put(task.getKey(), m);

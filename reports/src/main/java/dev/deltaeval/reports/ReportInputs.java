@@ -62,6 +62,9 @@ public record ReportInputs(List<EvalRun> evals, List<ExtrapolationReport> extrap
                 files.add(p);
             }
         }
+        // the same file named twice (or by two paths) is one input: it would otherwise give two identical rows
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        files.removeIf(f -> !seen.add(f.toAbsolutePath().normalize()));
         List<EvalRun> evals = new ArrayList<>();
         List<ExtrapolationReport> ex = new ArrayList<>();
         List<Path> ranks = new ArrayList<>();

@@ -16,6 +16,11 @@ public record Thresholds(Limit fallback, Map<String, Limit> perMetric) {
 
     public static final Limit DEFAULT = new Limit(0.0, 0.05);
 
+    /** The metrics named explicitly (not the "*" fallback). */
+    public java.util.Set<String> named() {
+        return perMetric.keySet();
+    }
+
     public Limit of(String metric) {
         return perMetric.getOrDefault(metric, fallback);
     }

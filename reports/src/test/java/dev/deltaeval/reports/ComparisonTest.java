@@ -117,4 +117,27 @@ class ComparisonTest {
                 + "(MAX_DROP >= 0, 0 < ALPHA <= 1)", assertThrows(ReportException.class,
                         () -> Thresholds.parse(List.of("acc"))).getMessage());
     }
+
+    /** Broken or empty inputs are problems, never a quiet "No regression". */
+    @Test
+    void impossibleValuesStringsUnknownThresholdsAndDuplicateFiles(@TempDir Path dir) throws IOException {
+        Path a = run(dir.resolve("a"), "base", SyntheticRuns.ones(200, 60, 0), SyntheticRuns.ones(200, 80, 3),
+                lls(100, 0), "h-piqa");
+        String json = Files.readString(a);
+        Path over = Files.writeString(dir.resolve("over.json"), json.replaceFirst("\"acc,none\" ?: ?[0-9.eE-]+",
+                "\"acc,none\": 1.7"));
+        assertTrue(assertThrows(ReportException.class, () -> EvalRun.read(over)).getMessage()
+                .endsWith(": acc,none is 1.7 (expected a proportion from 0 to 1)"));
+        Path text = Files.writeString(dir.resolve("text.json"), json.replaceFirst("\"acc,none\" ?: ?([0-9.eE-]+)",
+                "\"acc,none\": \"$1\""));
+        assertTrue(assertThrows(ReportException.class, () -> EvalRun.read(text)).getMessage()
+                .contains(": acc,none is \""), "a metric in quotes is named");
+        Comparison.Result r = Comparison.compare(EvalRun.read(a), EvalRun.read(a),
+                Thresholds.parse(List.of("nosuch=0.1")), 100, 1);
+        assertEquals(2, r.exitCode());
+        assertEquals(List.of("a threshold names metric nosuch, which no task of the runs has (metrics: acc, "
+                + "perplexity)"), r.problems());
+        assertEquals(1, ReportInputs.scan(List.of(a, a, dir.resolve("a").resolve("..").resolve("a")
+                .resolve(a.getFileName()))).evals().size(), "one file named three ways is one row");
+    }
 }
