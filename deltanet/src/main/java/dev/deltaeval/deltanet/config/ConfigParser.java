@@ -148,8 +148,12 @@ public final class ConfigParser {
             noteDefault(field, Integer.toString(dflt));
             return dflt;
         }
-        if (!n.canConvertToInt() || !(n.isIntegralNumber() || (n.isNumber() && n.asDouble() == Math.rint(n.asDouble())))) {
+        if (!(n.isIntegralNumber() || (n.isNumber() && n.asDouble() == Math.rint(n.asDouble())))) {
             throw new CheckpointException(where + ": field " + field + " must be an integer, got " + n);
+        }
+        if (!n.canConvertToInt()) {
+            throw new CheckpointException(where + ": field " + field + " is " + n + ", too large (at most "
+                    + Integer.MAX_VALUE + ")");
         }
         return n.asInt();
     }

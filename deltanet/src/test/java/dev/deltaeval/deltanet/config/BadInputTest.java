@@ -204,4 +204,12 @@ class BadInputTest {
         assertTrue(e.startsWith(dir + ": tensor ") && e.endsWith(" is a short-convolution weight, but config.json "
                 + "has use_short_conv false: set it to true if the model was trained with one"), e);
     }
+
+    @Test
+    void anIntegerTooLargeIsNamedAsSuch() throws IOException {
+        Path dir = withConfig("huge-int", TinyConfigs.dp022(2).replace("{", "{\"max_position_embeddings\": "
+                + "1000000000000, "));
+        assertEquals(dir.resolve("config.json") + ": field max_position_embeddings is 1000000000000, too large (at "
+                + "most 2147483647)", error(dir));
+    }
 }

@@ -116,6 +116,11 @@ public final class EvalJob implements Job<EvalSpec> {
             throw new DeltaEvalException(DeltaEvalException.setting("tasks") + " is an empty list: no tasks to run");
         }
         int limit = Limits.check(spec.limit());
+        if (spec.maxLength() != null && spec.maxLength() < 2) {
+            // lm-eval's max_length: the context and at least one token to score must fit
+            throw new DeltaEvalException(DeltaEvalException.setting("max_length") + " " + spec.maxLength()
+                    + ": expected at least 2 tokens");
+        }
         Path dataDir = Path.of(spec.dataDir());
         Path output = Path.of(spec.output());
         Path given = spec.checkpoint() == null ? null : Path.of(spec.checkpoint());
@@ -124,6 +129,11 @@ public final class EvalJob implements Job<EvalSpec> {
         LmEvalSemantics semantics = LmEvalSemantics.parse(spec.lmEvalCompat());
         LoglikelihoodScorer.ForkPolicy fork = forkPolicy(spec.fork());
         int maxLen = spec.maxLength() != null ? spec.maxLength() : ckpt.info().maxPositionEmbeddings();
+        if (maxLen < 2) {
+            throw new DeltaEvalException(ckpt.dir().resolve("config.json") + ": max_position_embeddings is " + maxLen
+                    + ", which lm-eval takes as the maximum length; give " + DeltaEvalException.setting("max_length")
+                    + " of at least 2");
+        }
         ComputeOptions opts = Compute.resolve(spec.compute(), ckpt);
         BatchPlan batches = BatchPlan.parse(spec.batchSize(), opts.device().isGpu());
         double start = System.currentTimeMillis() / 1000.0;
