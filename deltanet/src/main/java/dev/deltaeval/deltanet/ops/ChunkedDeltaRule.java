@@ -29,6 +29,15 @@ public final class ChunkedDeltaRule {
      */
     public static RecurrenceResult run(RecurrenceInputs in, NDArray initialState, int chunkSubsteps,
                                        ChunkConstants constants) {
+        return run(in, initialState, chunkSubsteps, constants, null);
+    }
+
+    /**
+     * @param statePass the cross-chunk pass for sequences of several chunks, or null for the built-in scan of
+     *                  dk x dk transitions in DJL operators
+     */
+    public static RecurrenceResult run(RecurrenceInputs in, NDArray initialState, int chunkSubsteps,
+                                       ChunkConstants constants, ChunkStatePass statePass) {
         long b = in.batch();
         long h = in.heads();
         long t = in.tokens();
@@ -66,10 +75,6 @@ public final class ChunkedDeltaRule {
         NDArray u = tInv.matMul(vc.mul(betaCol));
         NDArray w = tInv.matMul(gated ? kBeta.mul(gSub.exp().expandDims(-1)) : kBeta);
 
-        // K~^T: keys decayed to the end of their chunk, transposed [.., dk, C]
-        NDArray gLast = gated ? gSub.get(new NDIndex("..., -1")) : null;                 // [B,H,N]
-        NDArray decayedKeysT = gated ? kc.mul(gLast.expandDims(-1).sub(gSub).exp().expandDims(-1)).swapAxes(-1, -2)
-                : kT;
         NDArray scores = qc.matMul(kT);                                                 // [B,H,N,Ct,C]
         NDArray qState = qc;
         if (gated) {
@@ -86,26 +91,52 @@ public final class ChunkedDeltaRule {
             // receivers: DJL attaches a result to its receiver's manager.
             NDArray start = initialState == null ? null : initialState.expandDims(2);       // [B,H,1,dk,dv]
             NDArray vNew = start == null ? u : u.sub(w.matMul(start));
-            NDArray added = decayedKeysT.matMul(vNew).squeeze(2);                          // [B,H,dk,dv]
+            NDArray gLast = gated ? lastOf(gSub) : null;                                    // [B,H,N]
+            NDArray added = (gated ? decayedKeysT(kc, gSub) : kT).matMul(vNew).squeeze(2); // [B,H,dk,dv]
             last = initialState == null ? added : gated
                     ? added.add(gLast.exp().expandDims(-1).mul(initialState)) : added.add(initialState);
             NDArray intra = scores.matMul(vNew);
             o = (start == null ? intra : qState.matMul(start).add(intra)).reshape(b, h, tp, dv);
         } else {
-            // across chunks: S_{c+1} = M_c S_c + B_c with M = exp(G_C) I - K~^T W and B = K~^T U, by a log-depth scan
-            NDArray transition = gated
-                    ? gLast.exp().expandDims(-1).expandDims(-1).mul(masks.eyeDk).sub(decayedKeysT.matMul(w))
-                    : kT.matMul(w).neg().add(masks.eyeDk);
-            NDArray offset = decayedKeysT.matMul(u);
-            AffineScan.ChunkStates states = AffineScan.chunkStarts(transition, offset, initialState);
-            NDArray vNew = u.sub(w.matMul(states.starts()));
-            o = qState.matMul(states.starts()).add(scores.matMul(vNew)).reshape(b, h, tp, dv);
+            // across chunks: S_{c+1} = exp(G_C) S_c + K~^T (U - W S_c)
+            ChunkStatePass pass = statePass != null ? statePass
+                    : (keys, ww, uu, g, s0) -> scan(keys, ww, uu, g, s0, masks.eyeDk);
+            ChunkStatePass.ChunkStates states = pass.run(kc, w, u, gSub, initialState);
+            o = qState.matMul(states.starts()).add(scores.matMul(states.vNew())).reshape(b, h, tp, dv);
             last = states.last();
         }
         if (tp != t) {
             o = o.get(new NDIndex(":, :, 0:{}", t));
         }
         return new RecurrenceResult(o, last);
+    }
+
+    /**
+     * The built-in cross-chunk pass: S_{c+1} = M_c S_c + B_c with M = exp(G_C) I - K~^T W and B = K~^T U, composed
+     * by {@link AffineScan} in O(log #chunks) batched steps of dk x dk products.
+     */
+    static ChunkStatePass.ChunkStates scan(NDArray kc, NDArray w, NDArray u, NDArray gSub, NDArray initialState,
+                                           NDArray eyeDk) {
+        NDArray decayedKeysT = decayedKeysT(kc, gSub);
+        NDArray transition = gSub != null
+                ? lastOf(gSub).exp().expandDims(-1).expandDims(-1).mul(eyeDk).sub(decayedKeysT.matMul(w))
+                : decayedKeysT.matMul(w).neg().add(eyeDk);
+        NDArray offset = decayedKeysT.matMul(u);
+        AffineScan.ChunkStates states = AffineScan.chunkStarts(transition, offset, initialState);
+        return new ChunkStatePass.ChunkStates(states.starts(), u.sub(w.matMul(states.starts())), states.last());
+    }
+
+    /** K~^T: the keys decayed to the end of their chunk, transposed [.., dk, C] (the keys themselves if ungated). */
+    static NDArray decayedKeysT(NDArray kc, NDArray gSub) {
+        if (gSub == null) {
+            return kc.swapAxes(-1, -2);
+        }
+        return kc.mul(lastOf(gSub).expandDims(-1).sub(gSub).exp().expandDims(-1)).swapAxes(-1, -2);
+    }
+
+    /** The cumulative decay at each chunk's last sub-step [B, H, N]. */
+    static NDArray lastOf(NDArray gSub) {
+        return gSub.get(new NDIndex("..., -1"));
     }
 
     /** exp(G_row - G_col) where the mask allows it, 0 elsewhere (masked before exp so nothing overflows). */
@@ -119,7 +150,7 @@ public final class ChunkedDeltaRule {
      * the strided view would copy its operand again (issue 13's profile: 20% of GPU time in such copies).
      */
     private static NDArray chunkLayout(NDArray x, long extra) {
-        long[] dims = x.getShape().getShape();
+        long[] dims = x.getShape().getShape().clone(); // getShape() hands out the array's own cached dims
         if (extra == 0 && !x.getDevice().isGpu()) {
             return x; // the CPU's BLAS packs strided operands itself; copying would only change its rounding
         }

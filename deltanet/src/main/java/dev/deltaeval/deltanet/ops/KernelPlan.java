@@ -24,9 +24,11 @@ import java.util.stream.Collectors;
  */
 public final class KernelPlan {
     private final Map<ForwardMode, List<DeltaRuleKernel.Bound>> chains;
+    private final List<String> notUsed;
 
-    private KernelPlan(Map<ForwardMode, List<DeltaRuleKernel.Bound>> chains) {
+    private KernelPlan(Map<ForwardMode, List<DeltaRuleKernel.Bound>> chains, List<String> notUsed) {
         this.chains = chains;
+        this.notUsed = notUsed;
     }
 
     /** The kernels on the class path. */
@@ -64,6 +66,10 @@ public final class KernelPlan {
                 }
             }
         }
+        // a kernel that would be chosen automatically here but cannot run is said, with why (a missing library)
+        List<String> notUsed = kernels.stream().filter(k -> k.autoPreference(options).isPresent())
+                .filter(k -> k.unavailable(options).isPresent())
+                .map(k -> k.name() + ": " + k.unavailable(options).get()).toList();
         Map<ForwardMode, List<DeltaRuleKernel.Bound>> chains = new EnumMap<>(ForwardMode.class);
         for (ForwardMode mode : ForwardMode.values()) {
             List<DeltaRuleKernel> usable = kernels.stream().filter(k -> k.mode() == mode)
@@ -89,7 +95,7 @@ public final class KernelPlan {
             }
             chains.put(mode, chain.stream().map(k -> k.bind(manager, options)).toList());
         }
-        return new KernelPlan(chains);
+        return new KernelPlan(chains, notUsed);
     }
 
     private static boolean matches(DeltaRuleKernel k, String asked) {
@@ -119,11 +125,15 @@ public final class KernelPlan {
                 + " heads x " + in.tokens() + " tokens (" + String.join("; ", refused) + ")");
     }
 
-    /** The kernel names per mode, fallbacks after "then": "parallel djl-chunked, step-by-step djl-recurrent". */
+    /**
+     * The kernel names per mode, fallbacks after "then", and automatic choices that cannot run with why:
+     * "parallel djl-chunked, step-by-step djl-recurrent (not used: native-chunked: no native library ...)".
+     */
     public String describe() {
-        return chains.entrySet().stream().map(e -> label(e.getKey()) + " " + e.getValue().stream()
+        String chosen = chains.entrySet().stream().map(e -> label(e.getKey()) + " " + e.getValue().stream()
                 .map(DeltaRuleKernel.Bound::name).collect(Collectors.joining(" then ")))
                 .collect(Collectors.joining(", "));
+        return notUsed.isEmpty() ? chosen : chosen + " (not used: " + String.join("; ", notUsed) + ")";
     }
 
     /** The first-choice kernel of each mode. */
