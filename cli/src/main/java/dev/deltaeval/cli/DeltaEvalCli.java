@@ -13,7 +13,7 @@ import picocli.CommandLine;
             "(DeltaNet, Gated DeltaNet, DeltaProduct) trained with flash-linear-attention.", ""},
         subcommands = {EvalCommand.class, InspectCommand.class, ScoreCommand.class, ForwardCommand.class, GenerateCommand.class,
             ExtrapolateCommand.class, RankCommand.class, StateTrackingCommand.class, ReportCommand.class, CompareCommand.class,
-            RunCommand.class, PlanCommand.class, MergeCommand.class, FetchCommand.class, DataCommand.class, CheckpointsCommand.class, InitCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+            RunCommand.class, PlanCommand.class, MergeCommand.class, FetchCommand.class, DataCommand.class, CheckpointsCommand.class, InitCommand.class, BenchCommand.class, GpuCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "A checkpoint is a Hugging Face directory: config.json, model.safetensors (or shards) and",
             "tokenizer.json. The bundled default is checkpoints/demo-dp2-6m.",
             "Run 'deltaeval help COMMAND' for a command's options."})

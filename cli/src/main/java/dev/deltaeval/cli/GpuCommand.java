@@ -1,0 +1,49 @@
+package dev.deltaeval.cli;
+
+import dev.deltaeval.gpu.NativeBuild;
+import dev.deltaeval.gpu.NativeLibraryLocator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "gpu", mixinStandardHelpOptions = true,
+        description = "Prepare this host's GPU for DeltaEval.",
+        subcommands = {GpuCommand.Setup.class})
+final class GpuCommand extends GroupCommand {
+
+    @Command(name = "setup", mixinStandardHelpOptions = true,
+            description = {"Builds DeltaEval's native GPU kernels against python3's torch (cmake, nvcc, a C++ "
+                    + "compiler) and installs them where DeltaEval finds them: $DJL_CACHE_DIR/deltaeval/"
+                    + "libdeltaeval_native-TORCH.so (~/.djl.ai by default). Once per host and torch version; runs "
+                    + "then use them automatically on a GPU (--kernels auto), --kernels native requires them and "
+                    + "--kernels djl turns them off.",
+                "DJL's own JNI for that torch must exist too (DJL downloads it, or see docs/gpu.md to build it)."})
+    static final class Setup implements Callable<Integer> {
+        @Option(names = "--out", paramLabel = "FILE",
+                description = "Where to install the library (default: the place DeltaEval looks; elsewhere, point "
+                        + NativeLibraryLocator.ENV + " at it).")
+        Path out;
+
+        @Option(names = "--work", paramLabel = "DIR",
+                description = "Build folder, kept for faster rebuilds (default: a new temporary folder).")
+        Path work;
+
+        @Option(names = "--arch", paramLabel = "LIST",
+                description = "CUDA architectures, as TORCH_CUDA_ARCH_LIST takes them (default: the visible GPUs', "
+                        + "sm_90a on Hopper), e.g. \"8.0;9.0a\".")
+        String arch;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("deltaeval-native-");
+            Path lib = NativeBuild.build(out, dir, arch);
+            System.out.println("native kernels installed: " + lib);
+            if (out != null) {
+                System.out.println("set " + NativeLibraryLocator.ENV + "=" + lib + " for DeltaEval to use them");
+            }
+            return 0;
+        }
+    }
+}

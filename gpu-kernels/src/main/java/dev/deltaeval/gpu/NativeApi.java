@@ -1,0 +1,32 @@
+package dev.deltaeval.gpu;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+
+/**
+ * The C functions of {@code include/deltaeval_native.h}, bound by JNA's direct mapping (a static native method per
+ * function, no interface proxy: well under a microsecond per call). Handles are DJL's heap {@code at::Tensor*};
+ * 0 stands for an absent optional tensor. {@code NativeApiTest} checks these declarations against the header.
+ */
+final class NativeApi {
+    /** The header's DE_ABI_VERSION this binding was written for. */
+    static final int ABI_VERSION = 1;
+
+    private NativeApi() {
+    }
+
+    /** Binds the natives below to {@code library}; once per process. */
+    static void register(NativeLibrary library) {
+        Native.register(NativeApi.class, library);
+    }
+
+    static native int de_abi_version();
+
+    static native String de_torch_version();
+
+    static native String de_last_error();
+
+    static native int de_probe(long handle, long[] numel, int[] dtype, int[] dims, int[] isCuda);
+
+    static native int de_chunk_state(long k, long w, long u, long g, long s0, long[] out);
+}

@@ -1,0 +1,145 @@
+package dev.deltaeval.gpu;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.sun.jna.NativeLibrary;
+import dev.deltaeval.deltanet.ops.DjlChunkedKernel;
+import dev.deltaeval.deltanet.ops.RecurrenceInputs;
+import dev.deltaeval.deltanet.ops.RecurrenceResult;
+import dev.deltaeval.runtime.ComputeOptions;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Loads the native library once per process and decides whether its kernels may run: found (see
+ * {@link NativeLibraryLocator}), loadable after DJL's engine (so its libtorch symbols resolve to the copy DJL
+ * loaded), of this binding's ABI version, built against the torch DJL runs, reading DJL's handles as tensors of the
+ * right shape and type (the handle layout is DJL-internal), and giving the DJL path's result on a small problem.
+ * Any failure is a reason, never a crash: kernels chosen automatically fall back to DJL's with one line saying why.
+ */
+public final class NativeKernels {
+    /** at::ScalarType::Float */
+    private static final int ATEN_FLOAT = 6;
+    private static Optional<String> verdict;
+
+    private NativeKernels() {
+    }
+
+    /** Why the native kernels cannot run with these options, or empty when they can. */
+    public static synchronized Optional<String> unavailable(ComputeOptions options) {
+        if (!options.device().isGpu()) {
+            return Optional.of("needs a CUDA device");
+        }
+        if (verdict == null) {
+            verdict = check(options);
+        }
+        return verdict;
+    }
+
+    private static Optional<String> check(ComputeOptions options) {
+        Engine engine;
+        try {
+            engine = Engine.getEngine("PyTorch"); // first, so libtorch is loaded before our library needs it
+        } catch (RuntimeException e) {
+            return Optional.of("DJL's PyTorch engine did not start: " + e.getMessage());
+        }
+        String torch = engine.getVersion();
+        NativeLibraryLocator.Found found = NativeLibraryLocator.locate(System.getProperty(NativeLibraryLocator.PROPERTY),
+                System.getenv(), torch);
+        if (found.path().isEmpty()) {
+            return Optional.of(found.why());
+        }
+        Path lib = found.path().get();
+        try {
+            NativeApi.register(NativeLibrary.getInstance(lib.toAbsolutePath().toString()));
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return Optional.of("cannot load " + lib + ": " + firstLine(e.getMessage()));
+        }
+        int abi = NativeApi.de_abi_version();
+        if (abi != NativeApi.ABI_VERSION) {
+            return Optional.of(lib + " has ABI version " + abi + ", this DeltaEval binds version "
+                    + NativeApi.ABI_VERSION + ": rebuild it with `deltaeval gpu setup`");
+        }
+        String built = NativeApi.de_torch_version();
+        if (!built.equals(torch)) {
+            return Optional.of(lib + " was built against torch " + built + ", DJL runs torch " + torch
+                    + ": rebuild it with `deltaeval gpu setup`");
+        }
+        try (NDManager m = NDManager.newBaseManager(options.device())) {
+            Optional<String> probe = probe(m);
+            return probe.isPresent() ? probe : agreement(m, options);
+        } catch (RuntimeException e) {
+            return Optional.of("self-test of " + lib + " failed: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** The library reads a DJL array's handle as a float32 CUDA tensor of 2 x 3. */
+    private static Optional<String> probe(NDManager m) {
+        NDArray a = m.zeros(new Shape(2, 3), DataType.FLOAT32);
+        long[] numel = new long[1];
+        int[] dtype = new int[1];
+        int[] dims = new int[1];
+        int[] cuda = new int[1];
+        if (NativeApi.de_probe(NativeStatePass.handle(a), numel, dtype, dims, cuda) != 0) {
+            return Optional.of("handle probe failed: " + NativeApi.de_last_error());
+        }
+        if (numel[0] != 6 || dtype[0] != ATEN_FLOAT || dims[0] != 2 || cuda[0] != 1) {
+            return Optional.of("the library reads DJL's handles differently (a float32 CUDA 2 x 3 array read as "
+                    + numel[0] + " elements, dtype " + dtype[0] + ", " + dims[0] + " dims, cuda " + cuda[0]
+                    + "): DJL's handle layout changed");
+        }
+        return Optional.empty();
+    }
+
+    /** A two-chunk DeltaProduct layer (n_h = 2, beta in [0, 2], s0 given) on the native and the DJL pass. */
+    private static Optional<String> agreement(NDManager m, ComputeOptions options) {
+        m.getEngine().setRandomSeed(20261207);
+        int b = 1;
+        int h = 2;
+        int t = 64;
+        int n = 2;
+        int d = 32;
+        NDArray q = unit(m.randomNormal(new Shape(b, h, t, d))).mul(Math.pow(d, -0.5));
+        NDArray k = unit(m.randomNormal(new Shape(b, h, (long) t * n, d)));
+        NDArray v = m.randomNormal(new Shape(b, h, (long) t * n, d));
+        NDArray beta = m.randomUniform(0f, 2f, new Shape(b, h, (long) t * n));
+        NDArray s0 = m.randomNormal(new Shape(b, h, d, d)).mul(0.1);
+        RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, null, n);
+        ComputeOptions fp32 = options.withChunk(ComputeOptions.DEFAULT_CHUNK);
+        RecurrenceResult ref = new DjlChunkedKernel().bind(m, fp32).run(in, s0);
+        RecurrenceResult ours = new NativeChunkedKernel().bind(m, fp32).run(in, s0);
+        double err = relative(ours.o(), ref.o()) + relative(ours.finalState(), ref.finalState());
+        if (!(err < 1e-4)) {
+            return Optional.of("the native state pass disagrees with DJL's on a test layer (relative error "
+                    + String.format("%.2e", err) + ")");
+        }
+        return Optional.empty();
+    }
+
+    private static NDArray unit(NDArray x) {
+        return x.div(x.square().sum(new int[] {-1}, true).sqrt());
+    }
+
+    private static double relative(NDArray a, NDArray ref) {
+        double num = a.sub(ref).square().sum().sqrt().getFloat();
+        double den = ref.square().sum().sqrt().getFloat();
+        return num / Math.max(den, 1e-30);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "(no message)";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** For tests: forget the verdict (the library stays registered). */
+    static synchronized void reset() {
+        verdict = null;
+    }
+
+}

@@ -1,0 +1,87 @@
+// extern "C" over DJL tensor handles (deltaeval_native.h). Exceptions never cross this boundary: they become the
+// thread's last error and a return value of 1, which Java turns into one line.
+#include <c10/core/GradMode.h>
+
+#include <exception>
+#include <string>
+
+#include "../include/deltaeval_native.h"
+#include "../ops/ops.h"
+
+#ifndef DE_TORCH_VERSION
+#error "DE_TORCH_VERSION must be defined by the build (the torch version built against)"
+#endif
+
+namespace {
+
+thread_local std::string last_error;
+
+const at::Tensor& tensor(int64_t handle) {
+    return *reinterpret_cast<const at::Tensor*>(handle);
+}
+
+std::optional<at::Tensor> optional_tensor(int64_t handle) {
+    if (handle == 0) return std::nullopt;
+    return tensor(handle);
+}
+
+int64_t owned(at::Tensor t) {
+    return reinterpret_cast<int64_t>(new at::Tensor(std::move(t)));
+}
+
+template <typename F>
+int32_t guarded(F&& f) {
+    try {
+        c10::NoGradGuard no_grad;  // DJL switches grad mode off only on the thread that started its engine
+        last_error.clear();
+        f();
+        return 0;
+    } catch (const c10::Error& e) {
+        last_error = e.what_without_backtrace();
+    } catch (const std::exception& e) {
+        last_error = e.what();
+    } catch (...) {
+        last_error = "unknown C++ exception";
+    }
+    return 1;
+}
+
+}  // namespace
+
+extern "C" {
+
+int32_t de_abi_version(void) {
+    return DE_ABI_VERSION;
+}
+
+const char* de_torch_version(void) {
+    return DE_TORCH_VERSION;
+}
+
+const char* de_last_error(void) {
+    return last_error.c_str();
+}
+
+int32_t de_probe(int64_t handle, int64_t* numel, int32_t* dtype, int32_t* dims, int32_t* is_cuda) {
+    return guarded([&] {
+        TORCH_CHECK(handle != 0, "de_probe: null handle");
+        const at::Tensor& t = tensor(handle);
+        *numel = t.numel();
+        *dtype = static_cast<int32_t>(t.scalar_type());
+        *dims = static_cast<int32_t>(t.dim());
+        *is_cuda = t.is_cuda() ? 1 : 0;
+    });
+}
+
+int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, int64_t* out) {
+    return guarded([&] {
+        TORCH_CHECK(k != 0 && w != 0 && u != 0, "de_chunk_state: k, w and u are required");
+        auto [starts, v_new, last] = deltaeval::chunk_state(tensor(k), tensor(w), tensor(u), optional_tensor(g),
+                                                            optional_tensor(s0));
+        out[0] = owned(std::move(starts));
+        out[1] = owned(std::move(v_new));
+        out[2] = owned(std::move(last));
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Issue 22's native-kernel checks and timings in one device call, every ratio beside its anchor in the same call.
+# Needs .gpu-kit/ (tools/gpu/make-kit.sh) and .gpu-data/ (fla-0.5.2.tar.xz and fla_bench.py from shared/gpu-host).
+#   1. tools/gpu/setup.sh: DJL's JNI and, beside it, `deltaeval gpu setup` (the native library, as a user builds it)
+#   2. check_kernels.py: chunk_state against float64 and fla 0.5.2's fwd_h, then per-layer times against fwd_h
+#   3. the fla fixtures through the CLI on the native kernels (fp32, chunks of 16 so every fixture spans chunks)
+#   4. bench forward on the 392M n_h = 2 model: native vs djl kernels, then fla_bench.py (fla bf16)
+set -uo pipefail
+OUT=${OUT:-/tmp/native-out}; mkdir -p "$OUT"
+W=/tmp/native; rm -rf $W; mkdir -p $W/py
+export PYTHONUNBUFFERED=1 TRITON_CACHE_DIR=/tmp/triton-cache
+T0=$(date +%s); el() { echo "[$(( $(date +%s) - T0 )) s]"; }
+nvidia-smi --query-gpu=name,memory.total,clocks.max.sm --format=csv,noheader
+tar xJf .gpu-data/fla-0.5.2.tar.xz -C $W/py
+cp -r .gpu-kit $W/kit && cp tools/gpu/setup.sh $W/kit/setup.sh
+bash $W/kit/setup.sh 2>&1 | tail -n 4; el
+cp /tmp/deltaeval-gpu/native-setup.log /tmp/deltaeval-gpu/native-build/build/*.log $OUT/ 2>/dev/null
+D=/tmp/deltaeval-gpu/deltaeval
+LIB=$(ls ~/.djl.ai/deltaeval/libdeltaeval_native-*.so 2>/dev/null | head -1)
+if [ -z "$LIB" ]; then
+  echo "no native library; build logs:"; grep -E "error|Error" /tmp/deltaeval-gpu/native-build/build/*.log | head -n 40
+  # the call is not wasted: issue 23's state-tracking fixtures (.device-inputs, when carried) train instead
+  [ -x .device-inputs/train_fixtures.sh ] && bash .device-inputs/train_fixtures.sh
+  exit 1
+fi
+
+echo "== kernel checks ($LIB)"
+PYTHONPATH=$W/py timeout 240 python3 gpu-kernels/src/test/native/check_kernels.py $LIB --fla --time 2>&1 | tee $OUT/check.txt | grep -vE "^  .* ok$"; el
+
+echo "== fla fixtures on the native kernels, fp32, chunks of 16 sub-steps (bar 1e-3)"
+for fx in deltanet/src/test/resources/fla-golden/*/; do n=$(basename $fx)
+  $D forward $fx --input-ids $fx/expected.safetensors --out $W/$n.st --device gpu --dtype fp32 --kernels native --chunk 16 >/dev/null 2>$W/err || tail -n 2 $W/err
+  printf '%-24s ' $n; python3 tools/gpu/compare.py logits $W/$n.st $fx/expected.safetensors 1e-3
+done 2>&1 | tee $OUT/fixtures.txt; grep -h "kernels" $W/err | head -1; el
+
+echo "== bench forward, 392M n_h = 2 (delta_product_340m_-1_1_2_4k_8h), fp16"
+for shape in ${SHAPES:-8x4096 1x16384}; do for k in native djl; do
+  $D bench forward --config delta_product_340m_-1_1_2_4k_8h --device gpu --dtype fp16 --batch ${shape%x*} --length ${shape#*x} --iterations 3 --kernels $k 2>&1 | grep -E "^deltaeval: kernels|tokens/s|error" | sed "s/^/  $k $shape: /"
+done; done 2>&1 | tee $OUT/bench.txt; el
+PYTHONPATH=$W/py timeout 200 python3 .gpu-data/fla_bench.py 2 $(echo ${SHAPES:-8x4096 1x16384} | tr " " ,) 2>&1 | grep "^nh" | tee -a $OUT/bench.txt; el
