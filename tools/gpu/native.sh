@@ -34,7 +34,7 @@ for fx in deltanet/src/test/resources/fla-golden/*/; do n=$(basename $fx)
 done 2>&1 | tee $OUT/fixtures.txt; grep -h "kernels" $W/err | head -1; el
 
 echo "== bench forward, 392M n_h = 2 (delta_product_340m_-1_1_2_4k_8h), fp16"
-for shape in ${SHAPES:-8x4096 1x16384}; do for k in native djl; do
-  $D bench forward --config delta_product_340m_-1_1_2_4k_8h --device gpu --dtype fp16 --batch ${shape%x*} --length ${shape#*x} --iterations 3 --kernels $k 2>&1 | grep -E "^deltaeval: kernels|tokens/s|error" | sed "s/^/  $k $shape: /"
-done; done 2>&1 | tee $OUT/bench.txt; el
+for run in ${RUNS:-native:8x4096 djl:8x4096 native:1x16384}; do k=${run%:*}; shape=${run#*:}
+  $D bench forward --config delta_product_340m_-1_1_2_4k_8h --device gpu --dtype fp16 --batch ${shape%x*} --length ${shape#*x} --iterations 2 --kernels $k 2>&1 | grep -E "^deltaeval: kernels|tokens/s|error" | sed "s/^/  $k $shape: /"
+done 2>&1 | tee $OUT/bench.txt; el
 PYTHONPATH=$W/py timeout 200 python3 .gpu-data/fla_bench.py 2 $(echo ${SHAPES:-8x4096 1x16384} | tr " " ,) 2>&1 | grep "^nh" | tee -a $OUT/bench.txt; el
