@@ -44,6 +44,9 @@ class SettingRangesTest {
         assertRefused("--rel-tol -1.0: expected a relative threshold in [0, 1), e.g. 1e-6", "rank", demo,
                 "--rel-tol", "-1", "--out", out);
         assertRefused("--output is empty: name the folder to write into", "eval", demo, "--out", "");
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
+        assertRefused("--output " + file + " is a file, not a folder: name a folder to write the results into", "eval",
+                demo, "--out", file.toString());
         assertRefused("--max-length 0: expected at least 2 tokens", "eval", demo, "--max-len", "0", "--out", out);
         java.nio.file.Path plan = java.nio.file.Files.writeString(tmp.resolve("plan.json"), "{\"output\": \""
                 + tmp.resolve("run") + "\", \"checkpoints\": [\"" + demo + "\"], \"eval\": {\"tasks\": []}}");

@@ -46,6 +46,10 @@ public final class Jobs {
             throw new DeltaEvalException(DeltaEvalException.setting("output") + " is empty: name the folder to write "
                     + "into");
         }
+        if (java.nio.file.Files.exists(Path.of(spec.output())) && !java.nio.file.Files.isDirectory(Path.of(spec.output()))) {
+            throw new DeltaEvalException(DeltaEvalException.setting("output") + " " + spec.output() + " is a file, not "
+                    + "a folder: name a folder to write the results into");
+        }
         runTyped(of(spec.kind()), spec, ctx);
     }
 

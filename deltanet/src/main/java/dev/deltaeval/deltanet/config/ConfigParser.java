@@ -68,6 +68,11 @@ public final class ConfigParser {
         int intermediate = root.hasNonNull("intermediate_size") ? integer("intermediate_size", 0)
                 : ModelConfig.defaultIntermediateSize(hidden, integer("hidden_ratio", 4));
         double normEps = number("norm_eps", 1e-6);
+        if (!(normEps > 0) || Double.isInfinite(normEps)) {
+            // RMSNorm divides by sqrt(mean(x^2) + eps): a negative eps turns small activations into NaN
+            throw new CheckpointException(where + ": field norm_eps is " + root.get("norm_eps")
+                    + "; expected a small positive number (fla's default is 1e-6)");
+        }
         int vocab = integer("vocab_size", 32000);
         boolean tied = bool("tie_word_embeddings", false);
         int maxPos = integer("max_position_embeddings", 2048);

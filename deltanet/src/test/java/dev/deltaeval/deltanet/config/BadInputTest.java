@@ -212,4 +212,11 @@ class BadInputTest {
         assertEquals(dir.resolve("config.json") + ": field max_position_embeddings is 1000000000000, too large (at "
                 + "most 2147483647)", error(dir));
     }
+
+    @Test
+    void aNegativeNormEpsilonIsNamed() throws IOException {
+        Path dir = withConfig("neg-eps", TinyConfigs.dp022(2).replace("{", "{\"norm_eps\": -1, "));
+        assertEquals(dir.resolve("config.json") + ": field norm_eps is -1; expected a small positive number (fla's "
+                + "default is 1e-6)", error(dir));
+    }
 }
