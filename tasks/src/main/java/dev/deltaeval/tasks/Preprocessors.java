@@ -62,13 +62,13 @@ public final class Preprocessors {
         List<String> choices = new java.util.ArrayList<>();
         String query;
         if (doc.has("ctx_a")) {
-            String ctx = Templates.field(doc, "activity_label", task).asText() + ": " + doc.get("ctx_a").asText() + " "
-                    + PyText.capitalize(Templates.field(doc, "ctx_b", task).asText());
+            String ctx = Templates.text(doc, "activity_label", task) + ": " + Templates.text(doc, "ctx_a", task) + " "
+                    + PyText.capitalize(Templates.text(doc, "ctx_b", task));
             query = hellaswagText(ctx);
-            Templates.field(doc, "endings", task).forEach(e -> choices.add(hellaswagText(e.asText())));
+            Templates.textList(doc, "endings", task).forEach(e -> choices.add(hellaswagText(e)));
         } else {
-            query = Templates.field(doc, "query", task).asText();
-            Templates.field(doc, "endings", task).forEach(e -> choices.add(e.asText()));
+            query = Templates.text(doc, "query", task);
+            choices.addAll(Templates.textList(doc, "endings", task));
         }
         doc.put("query", query);
         ArrayNode array = doc.putArray("choices");
@@ -125,14 +125,14 @@ public final class Preprocessors {
         ArrayNode texts = doc.arrayNode();
         List<String> labels = new java.util.ArrayList<>();
         if (q.isObject()) {
-            doc.put("question", Templates.field(q, "stem", task).asText());
+            doc.put("question", Templates.text(q, "stem", task));
             Templates.field(q, "choices", task).forEach(c -> {
                 texts.add(c.get("text").asText());
                 labels.add(c.get("label").asText());
             });
         } else {
-            Templates.field(doc, "choices.text", task).forEach(t -> texts.add(t.asText()));
-            Templates.field(doc, "choices.label", task).forEach(l -> labels.add(l.asText()));
+            Templates.textList(doc, "choices.text", task).forEach(texts::add);
+            labels.addAll(Templates.textList(doc, "choices.label", task));
         }
         doc.set("choice_texts", texts);
         String key = PyText.lstrip(Templates.field(doc, "answerKey", task).asText());

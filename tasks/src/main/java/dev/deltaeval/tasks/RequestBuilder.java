@@ -32,15 +32,15 @@ public final class RequestBuilder {
         if (spec.outputType() == TaskSpec.OutputType.GENERATE_UNTIL) {
             // recall tasks: v1 (current) strips prompt and target, v0 (lm-eval 0.4.2) uses them raw
             boolean strip = spec.generation(semantics).strip();
-            String text = Templates.field(doc, spec.docToText(), task).asText();
-            String value = Templates.field(doc, spec.docToTarget(), task).asText();
+            String text = Templates.text(doc, spec.docToText(), task);
+            String value = Templates.text(doc, spec.docToTarget(), task);
             String target = strip ? PyText.strip(value) : value;
             return new TaskDoc(docId, logged, List.of(new TextRequest(strip ? PyText.strip(text) : text, target)),
                     List.of(), -1, target);
         }
         if (spec.outputType() == TaskSpec.OutputType.LOGLIKELIHOOD_ROLLING) {
             // the whole (detokenized) page is scored unconditionally; the evaluator cuts it into rolling windows
-            String page = Templates.field(doc, spec.docToTarget(), task).asText();
+            String page = Templates.text(doc, spec.docToTarget(), task);
             String text = spec.detokenizer() == null ? page : TaskCode.detokenizer(spec.detokenizer(), task).apply(page);
             return new TaskDoc(docId, logged, List.of(new TextRequest("", text)), List.of(), -1, text);
         }
@@ -80,7 +80,7 @@ public final class RequestBuilder {
         if (def.isArray()) {
             def.forEach(t -> out.add(Templates.render(t.asText(), doc, spec.task())));
         } else {
-            Templates.field(doc, def.asText(), spec.task()).forEach(c -> out.add(c.asText()));
+            out.addAll(Templates.textList(doc, def.asText(), spec.task()));
         }
         return out;
     }

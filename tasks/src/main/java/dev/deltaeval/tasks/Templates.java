@@ -18,7 +18,7 @@ public final class Templates {
         Matcher m = FIELD.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(field(doc, m.group(1), task).asText()));
+            m.appendReplacement(out, Matcher.quoteReplacement(text(doc, m.group(1), task)));
         }
         m.appendTail(out);
         return out.toString();
@@ -35,6 +35,45 @@ public final class Templates {
                     + abbreviate(doc.toString()) + ")");
         }
         return n;
+    }
+
+    /**
+     * A field that must hold text. A number, a boolean, a list or an object where the task inserts text means a
+     * broken data file: Jackson would render a list as "" and a number as its digits, and the scores would quietly
+     * be about other prompts.
+     */
+    public static String text(JsonNode doc, String path, String task) {
+        JsonNode n = field(doc, path, task);
+        if (!n.isTextual()) {
+            throw new TaskException("task " + task + ": field \"" + path + "\" is " + abbreviate(n.toString()) + ", "
+                    + kind(n) + " where the task expects text (document: " + abbreviate(doc.toString()) + ")");
+        }
+        return n.asText();
+    }
+
+    /** A field that must hold a list of texts (a task's answer choices). */
+    public static java.util.List<String> textList(JsonNode doc, String path, String task) {
+        JsonNode n = field(doc, path, task);
+        if (!n.isArray()) {
+            throw new TaskException("task " + task + ": field \"" + path + "\" is " + abbreviate(n.toString()) + ", "
+                    + kind(n) + " where the task expects a list of choices (document: " + abbreviate(doc.toString())
+                    + ")");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            if (!n.get(i).isTextual()) {
+                throw new TaskException("task " + task + ": choice " + i + " of field \"" + path + "\" is "
+                        + abbreviate(n.get(i).toString()) + ", " + kind(n.get(i)) + " where the task expects text "
+                        + "(document: " + abbreviate(doc.toString()) + ")");
+            }
+            out.add(n.get(i).asText());
+        }
+        return out;
+    }
+
+    private static String kind(JsonNode n) {
+        return n.isNumber() ? "a number" : n.isBoolean() ? "a boolean" : n.isArray() ? "a list" : n.isObject()
+                ? "an object" : "not text";
     }
 
     /** An index field as an int: numbers, digit strings, and booleans (false = 0, true = 1, as BoolQ's labels). */

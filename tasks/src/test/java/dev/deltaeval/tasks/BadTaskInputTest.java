@@ -63,4 +63,25 @@ class BadTaskInputTest {
                 DocumentReader.read(dir, spec, -1)));
         assertTrue(e.getMessage().startsWith("task piqa: document has no field \"sol2\""), e.getMessage());
     }
+
+    @Test
+    void aNumberWhereTheTaskInsertsTextIsNamed() throws IOException {
+        Files.writeString(dir.resolve("piqa_valid.jsonl"), "{\"goal\": 12345, \"sol1\": \"a\", \"sol2\": \"b\"}\n");
+        Files.writeString(dir.resolve("piqa_valid-labels.lst"), "0\n");
+        TaskSpec spec = TaskRegistry.get("piqa");
+        TaskException e = assertThrows(TaskException.class, () -> RequestBuilder.build(spec,
+                DocumentReader.read(dir, spec, -1)));
+        assertTrue(e.getMessage().startsWith("task piqa: field \"goal\" is 12345, a number where the task expects "
+                + "text (document: "), e.getMessage());
+    }
+
+    @Test
+    void choicesThatAreNotAListAreNamed() throws IOException {
+        Files.writeString(dir.resolve("hellaswag_val.jsonl"), "{\"activity_label\": \"A\", \"ctx_a\": \"x\", "
+                + "\"ctx_b\": \"y\", \"endings\": \"one ending\", \"label\": \"0\"}\n");
+        TaskSpec spec = TaskRegistry.get("hellaswag");
+        TaskException e = assertThrows(TaskException.class, () -> RequestBuilder.build(spec,
+                DocumentReader.read(dir, spec, -1)));
+        assertTrue(e.getMessage().contains("endings") && e.getMessage().contains("a list"), e.getMessage());
+    }
 }
