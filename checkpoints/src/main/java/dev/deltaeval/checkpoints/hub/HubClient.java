@@ -44,7 +44,39 @@ public final class HubClient {
     /** HF_ENDPOINT and HF_TOKEN from the environment; a JVM system property of the same name overrides each. */
     public static HubClient fromEnvironment() {
         String ep = setting("HF_ENDPOINT");
+        if (ep != null && !ep.isBlank()) {
+            checkEndpoint(ep);
+        }
         return new HubClient(ep == null || ep.isBlank() ? "https://huggingface.co" : ep, setting("HF_TOKEN"));
+    }
+
+    /** HF_ENDPOINT must be an http(s) URL with a host; anything else fails later as a puzzling URI error. */
+    static void checkEndpoint(String ep) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(ep);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new HubException("HF_ENDPOINT \"" + shown(ep) + "\" is not an http(s) URL with a host (e.g. "
+                    + "https://huggingface.co)");
+        }
+    }
+
+    /** Why a request failed: the JDK's message, or what its exception type means when it has none. */
+    private String reason(IOException e) {
+        String m = e.getMessage();
+        if (m != null && !m.isBlank()) {
+            return redacted(m);
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        return e.getClass().getSimpleName();
     }
 
     static String setting(String name) {
@@ -116,7 +148,7 @@ public final class HubClient {
             }
             return r;
         } catch (IOException e) {
-            throw new HubException(repo + ": cannot reach " + shown(url) + " (" + redacted(e.getMessage()) + ")", e);
+            throw new HubException(repo + ": cannot reach " + shown(url) + " (" + reason(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException(repo + ": interrupted", e);
@@ -130,9 +162,15 @@ public final class HubClient {
             if (r.statusCode() != 200) {
                 throw statusError(repo, file, r.statusCode());
             }
-            return JSON.readTree(r.body());
+            try {
+                return JSON.readTree(r.body());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                // reached, but the answer is not the Hub's JSON (a proxy's page, a truncated body)
+                throw new HubException(repo + ": the answer of " + shown(url) + " is not JSON ("
+                        + redacted(e.getOriginalMessage()) + ")", e);
+            }
         } catch (IOException e) {
-            throw new HubException(repo + ": cannot reach " + shown(url) + " (" + redacted(e.getMessage()) + ")", e);
+            throw new HubException(repo + ": cannot reach " + shown(url) + " (" + reason(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException(repo + ": interrupted", e);

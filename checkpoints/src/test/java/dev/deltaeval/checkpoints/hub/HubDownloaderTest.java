@@ -215,6 +215,7 @@ class HubDownloaderTest {
         HubException unreachable = assertThrows(HubException.class, () -> new HubDownloader(withPassword, cache)
                 .fetch(HubRepo.parse("hf:fla-hub/demo-dp2-6m"), HubDownloader.MODEL_FILES, false, null));
         assertTrue(unreachable.getMessage().contains("cannot reach http://***@127.0.0.1:9/"), unreachable.getMessage());
+        assertFalse(unreachable.getMessage().endsWith("()"), "a reason, not empty brackets: " + unreachable.getMessage());
         assertFalse(unreachable.getMessage().contains("hunter2") || unreachable.getMessage().contains("alice"),
                 unreachable.getMessage());
         // a pasted token with its line end is used without it; one with a space inside is refused, unprinted
@@ -223,6 +224,16 @@ class HubDownloaderTest {
         assertTrue(Files.exists(r.snapshot().resolve("config.json")));
         HubException bad = assertThrows(HubException.class, () -> new HubClient(hub.endpoint(), "hf_tok en"));
         assertFalse(bad.getMessage().contains("hf_tok"), bad.getMessage());
+    }
+
+    /** A malformed HF_ENDPOINT is named as such (it was a bare URI syntax error), credentials hidden. */
+    @Test
+    void aMalformedEndpointIsNamed() {
+        HubException e = assertThrows(HubException.class, () -> HubClient.checkEndpoint("ht!tp://bob:pw@bad host"));
+        assertEquals("HF_ENDPOINT \"ht!tp://***@bad host\" is not an http(s) URL with a host (e.g. "
+                + "https://huggingface.co)", e.getMessage());
+        assertThrows(HubException.class, () -> HubClient.checkEndpoint("huggingface.co"));
+        HubClient.checkEndpoint("http://127.0.0.1:8080/mirror");
     }
 
     /** A server that accepts and never answers costs a few short tries, each said, then one line: never a hang. */
