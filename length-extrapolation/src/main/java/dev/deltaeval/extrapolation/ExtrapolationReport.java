@@ -47,8 +47,14 @@ public record ExtrapolationReport(String dataset, int maxLen, String model, int 
         r.put("bucket_size", bucket);
         array(r.putArray("bucketed_perplexity"), curves.bucketedPerplexity(bucket));
         ObjectNode ex = r.putObject("first_exceedance");
-        ex.put("train_context", trainContext).put("margin", margin)
-                .put("position", curves.firstExceedance(trainContext, margin));
+        ex.put("train_context", trainContext).put("margin", margin);
+        if (trainContext < curves.perplexities().length) {
+            ex.put("position", curves.firstExceedance(trainContext, margin)); // -1: never exceeded
+        } else {
+            // nothing beyond the training context was analysed: "never" would be a claim the data cannot make
+            ex.putNull("position").put("not_measured", "the analysed sequences (" + curves.perplexities().length
+                    + " positions) do not go beyond the training context");
+        }
         if (trainContext <= curves.perplexities().length) {
             ex.put("perplexity_at_train_context", curves.perplexities()[trainContext - 1]);
         }

@@ -146,6 +146,10 @@ public final class ExtrapolateJob implements Job<ExtrapolateSpec> {
     }
 
     private static String exceed(ExtrapolationReport r, double margin) {
+        if (r.trainContext() >= r.curves().perplexities().length) {
+            return "n/a (training context " + r.trainContext() + " is not below the " + r.curves().perplexities().length
+                    + " positions analysed: analyse longer sequences)";
+        }
         int at = r.curves().firstExceedance(r.trainContext(), margin);
         return at < 0 ? "never" : "position " + at;
     }
