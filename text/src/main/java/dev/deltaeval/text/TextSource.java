@@ -2,8 +2,8 @@ package dev.deltaeval.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deltaeval.common.DataFiles;
 import dev.deltaeval.common.DeltaEvalException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  */
 public record TextSource(String name, Path path, String template) {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = DataFiles.jsonMapper();
 
     /** The paper's datasets, mapped as the DeltaProduct repository's text_datamodule.py maps them. */
     public enum Preset {
@@ -102,25 +102,24 @@ public record TextSource(String name, Path path, String template) {
         if (template == null) {
             throw new DataException(path + ": a JSONL source needs " + DeltaEvalException.setting("field") + ", " + DeltaEvalException.setting("template") + " or " + DeltaEvalException.setting("preset"));
         }
-        List<String> docs = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = in.readLine()) != null) {
-                n++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (IOException e) {
-                    throw new DataException(path + " line " + n + ": not valid JSON (" + e.getMessage()
-                            + ")");
-                }
-                docs.add(fill(node, n));
-            }
+        if (!PLACEHOLDER.matcher(template).find()) {
+            // without a placeholder every document is the template's own text: a malformed template, not data
+            throw new DataException(DeltaEvalException.setting("template") + " '" + template + "' names no field: "
+                    + "expected {field} placeholders, e.g. \"Question: {query}, Answer: {answer}\"");
         }
+        List<String> docs = new ArrayList<>();
+        DataFiles.forEachUtf8Line(path, (n, line) -> {
+            if (line.isBlank()) {
+                return;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (IOException e) {
+                throw new DataException(path + " line " + n + ": not valid JSON (" + e.getMessage() + ")");
+            }
+            docs.add(fill(node, n));
+        });
         return docs;
     }
 

@@ -10,7 +10,6 @@ import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +36,7 @@ public final class TextScore {
 
     public static void run(Spec spec, JobContext ctx) throws IOException {
         ModelCheckpoint ckpt = CheckpointRef.open(spec.checkpoint() == null ? null : Path.of(spec.checkpoint()));
-        String text = spec.text() != null ? spec.text() : Files.readString(Path.of(spec.file()));
+        String text = spec.text() != null ? spec.text() : dev.deltaeval.common.DataFiles.readUtf8(Path.of(spec.file()));
         try (TextTokenizer tok = CheckpointRef.tokenizer(ckpt, "score");
              LanguageModel model = Compute.load(ckpt, Compute.resolve(spec.compute(), ckpt))) {
             long[] ids = tok.encode(text, !spec.noBos());
