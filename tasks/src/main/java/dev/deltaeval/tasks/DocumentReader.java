@@ -16,7 +16,7 @@ import java.util.List;
  * label file with one label per line (PIQA, SocialIQA). Errors name the task, the file and the line.
  */
 public final class DocumentReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.deltaeval.common.DataFiles.jsonMapper();
 
     private DocumentReader() {
     }
