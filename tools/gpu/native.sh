@@ -5,6 +5,7 @@
 #   2. check_kernels.py: chunk_state against float64 and fla 0.5.2's fwd_h, then per-layer times against fwd_h
 #   3. the fla fixtures through the CLI on the native kernels (fp32, chunks of 16 so every fixture spans chunks)
 #   4. bench forward on the 392M n_h = 2 model: native vs djl kernels, then fla_bench.py (fla bf16)
+# QUICK=1: only the library (build.sh, no Java) and step 2, for a short device budget.
 set -uo pipefail
 OUT=${OUT:-/tmp/native-out}; mkdir -p "$OUT"
 W=/tmp/native; rm -rf $W; mkdir -p $W/py
@@ -12,6 +13,11 @@ export PYTHONUNBUFFERED=1 TRITON_CACHE_DIR=/tmp/triton-cache
 T0=$(date +%s); el() { echo "[$(( $(date +%s) - T0 )) s]"; }
 nvidia-smi --query-gpu=name,memory.total,clocks.max.sm --format=csv,noheader
 tar xJf .gpu-data/fla-0.5.2.tar.xz -C $W/py
+if [ "${QUICK:-0}" = 1 ]; then
+  LIB=$(bash gpu-kernels/src/main/native/build.sh $W/nb) || { grep -hE "error" $W/nb/*.log | head -n 40; exit 1; }; el
+  PYTHONPATH=$W/py timeout 150 python3 gpu-kernels/src/test/native/check_kernels.py $LIB --fla --time 2>&1 | tee $OUT/check.txt; el
+  exit 0
+fi
 cp -r .gpu-kit $W/kit && cp tools/gpu/setup.sh $W/kit/setup.sh
 bash $W/kit/setup.sh 2>&1 | tail -n 4; el
 cp /tmp/deltaeval-gpu/native-setup.log /tmp/deltaeval-gpu/native-build/build/*.log $OUT/ 2>/dev/null
