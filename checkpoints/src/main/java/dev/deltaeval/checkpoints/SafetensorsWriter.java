@@ -63,6 +63,11 @@ public final class SafetensorsWriter {
         return put(name, DType.I64, shape, b);
     }
 
+    /** Raw little-endian bytes of any supported type (an imported tensor keeps its own). */
+    public SafetensorsWriter putBytes(String name, DType dtype, long[] shape, ByteBuffer littleEndian) {
+        return put(name, dtype, shape, littleEndian.duplicate());
+    }
+
     private SafetensorsWriter put(String name, DType dtype, long[] shape, ByteBuffer bytes) {
         long n = 1;
         for (long d : shape) {

@@ -38,9 +38,15 @@ public final class TensorStore {
         if (Files.isRegularFile(index)) {
             return openSharded(dir, index);
         }
+        for (Path p : List.of(single, index)) {
+            if (Files.exists(p)) {
+                // a FIFO, a device (a link to /dev/zero) or a folder under the weights' name
+                throw new CheckpointException(p + ": not a regular file (expected the checkpoint's weights)");
+            }
+        }
         String hint = Files.exists(dir.resolve("pytorch_model.bin"))
-                ? " (found pytorch_model.bin: only safetensors is read; convert it with transformers' save_pretrained"
-                + "(safe_serialization=True))" : "";
+                ? " (found pytorch_model.bin: run `deltaeval checkpoints import-torch " + dir + "` to write "
+                + SINGLE_FILE + " from it; its pickle is read without running it)" : "";
         throw new CheckpointException(dir + ": no weights found (expected " + SINGLE_FILE + " or " + INDEX_FILE + ")"
                 + hint);
     }

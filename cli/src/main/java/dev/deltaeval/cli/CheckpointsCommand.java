@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "checkpoints", mixinStandardHelpOptions = true,
         description = "Find, explain and verify checkpoints.",
-        subcommands = {CheckpointsCommand.ListCmd.class, CheckpointsCommand.Show.class, CheckpointsCommand.Verify.class})
+        subcommands = {CheckpointsCommand.ListCmd.class, CheckpointsCommand.Show.class, CheckpointsCommand.Verify.class,
+            CheckpointsCommand.ImportTorch.class})
 final class CheckpointsCommand extends GroupCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -58,6 +59,29 @@ final class CheckpointsCommand extends GroupCommand {
         @Override
         public Integer call() throws IOException {
             System.out.println(CheckpointFolders.verify(dir));
+            return 0;
+        }
+    }
+
+    @Command(name = "import-torch", mixinStandardHelpOptions = true,
+            description = {"Writes model.safetensors from a folder's pytorch_model.bin (torch.save's zip format, as the "
+                    + "DeltaProduct repository's main.py saves), so that every command reads it. The pickle inside is "
+                    + "read by a restricted reader that knows only what a state dict of tensors needs: any other "
+                    + "content is refused and nothing in the file is run. Names lose torch.compile's _orig_mod. and "
+                    + "DDP's module. prefixes; types and values are kept."})
+    static final class ImportTorch implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", description = "The folder with pytorch_model.bin (and config.json).")
+        Path dir;
+
+        @picocli.CommandLine.Option(names = {"--out", "--output"}, paramLabel = "DIR",
+                description = "Where to write model.safetensors, with config.json and the other side files copied "
+                        + "(default: DIR itself).")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            Path written = dev.deltaeval.checkpoints.torch.TorchImport.run(dir, out != null ? out : dir);
+            System.out.println("wrote " + written);
             return 0;
         }
     }

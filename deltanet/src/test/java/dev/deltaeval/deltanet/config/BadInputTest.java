@@ -76,7 +76,12 @@ class BadInputTest {
         Files.delete(dir.resolve("model.safetensors"));
         assertEquals(dir + ": no weights found (expected model.safetensors or model.safetensors.index.json)", error(dir));
         Files.writeString(dir.resolve("pytorch_model.bin"), "pickle");
-        assertTrue(error(dir).contains("found pytorch_model.bin: only safetensors is read"), error(dir));
+        assertTrue(error(dir).contains("found pytorch_model.bin: run `deltaeval checkpoints import-torch " + dir
+                + "` to write model.safetensors from it"), error(dir));
+        Files.delete(dir.resolve("pytorch_model.bin"));
+        Files.createSymbolicLink(dir.resolve("model.safetensors"), Path.of("/dev/zero"));
+        assertEquals(dir.resolve("model.safetensors") + ": not a regular file (expected the checkpoint's weights)",
+                error(dir));
     }
 
     @Test
