@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 no regression, 1 regression, 2 bad input (missing tasks, different data hashes or "
                 + "semantics versions are reported, never compared)."})
 final class CompareCommand implements Callable<Integer> {
-    @Option(names = "--baseline", required = true, paramLabel = "FILE", description = "Baseline results_*.json.")
-    Path baseline;
+    @Option(names = "--baseline", required = true, arity = "1..*", paramLabel = "FILE|DIR",
+            description = "Baseline results_*.json, or its run or model folder (the newest results file in it).")
+    List<Path> baselineGiven;
 
-    @Option(names = "--candidate", required = true, paramLabel = "FILE", description = "Candidate results_*.json.")
-    Path candidate;
+    @Option(names = "--candidate", required = true, arity = "1..*", paramLabel = "FILE|DIR",
+            description = "Candidate results_*.json, or its run or model folder.")
+    List<Path> candidateGiven;
 
     @Option(names = "--threshold", paramLabel = "METRIC=MAX_DROP[:ALPHA]",
             description = {"Per metric, in its own units, e.g. acc=0.02:0.05, perplexity=0.5, *=0.01 for all others",
@@ -53,6 +55,8 @@ final class CompareCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--bootstrap-iters must be at least 1, got " + bootstrapIters);
         }
         Thresholds t = Thresholds.parse(thresholds);
+        Path baseline = EvalRun.resolve("--baseline", baselineGiven);
+        Path candidate = EvalRun.resolve("--candidate", candidateGiven);
         EvalRun base = EvalRun.read(baseline);
         EvalRun cand = EvalRun.read(candidate);
         Comparison.Result r = Comparison.compare(base, cand, t, bootstrapIters, seed);

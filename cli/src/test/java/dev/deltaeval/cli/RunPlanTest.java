@@ -113,6 +113,17 @@ class RunPlanTest {
                 other.toString());
         assertEquals(2, mismatch.exit());
         assertTrue(mismatch.err().contains("task piqa: different data"), mismatch.err());
+        // a folder stands for its newest results file; a glob that matched two files is one line, not picocli's
+        // "Unmatched argument"
+        CliTest.Run folder = CliTest.run("compare", "--baseline", results.get(0).getParent().toString(),
+                "--candidate", other.getParent().toString());
+        assertEquals(2, folder.exit(), folder.err());
+        assertTrue(folder.err().contains("task piqa: different data"), folder.err());
+        CliTest.Run two = CliTest.run("compare", "--baseline", results.get(0).toString(), other.toString(),
+                "--candidate", other.toString());
+        assertEquals(2, two.exit());
+        assertEquals("deltaeval: error: --baseline names 2 files (" + results.get(0) + ", " + other + "): name one "
+                + "results file, or the run folder to take its newest", two.err().strip());
     }
 
     @Test

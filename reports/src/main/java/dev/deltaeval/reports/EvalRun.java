@@ -32,6 +32,39 @@ public record EvalRun(Path file, String label, Map<String, Map<String, Double>> 
     private static final java.util.Set<String> PROPORTIONS = java.util.Set.of("acc", "acc_norm", "contains",
             "exact_match", "f1", "mcc");
 
+    /**
+     * The one results file that {@code given} names for {@code option}: a file, or a run folder (its newest
+     * results_*.json, in it or one level down as lm-eval's per-model folders). Several files (a shell glob that
+     * matched more than one) are an error listing them: a gate compares exactly two runs.
+     */
+    public static Path resolve(String option, java.util.List<Path> given) throws IOException {
+        if (given.size() > 1) {
+            throw new ReportException(option + " names " + given.size() + " files (" + given.stream().map(Path::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")) + "): name one results file, or the run folder "
+                    + "to take its newest");
+        }
+        Path p = given.get(0);
+        if (!Files.isDirectory(p)) {
+            return p;
+        }
+        try (java.util.stream.Stream<Path> s = Files.find(p, 2, (f, a) -> a.isRegularFile()
+                && f.getFileName().toString().matches("results_.*\\.json"))) {
+            java.util.List<Path> found = s.sorted(java.util.Comparator.comparing((Path f) -> f.getFileName().toString()))
+                    .toList();
+            if (found.isEmpty()) {
+                throw new ReportException(option + " " + p + ": no results_*.json in this folder or its model folders");
+            }
+            java.util.Set<Path> folders = new java.util.HashSet<>();
+            found.forEach(f -> folders.add(f.getParent()));
+            if (folders.size() > 1) {
+                throw new ReportException(option + " " + p + " holds results of " + folders.size() + " models ("
+                        + folders.stream().map(f -> p.relativize(f).toString()).sorted()
+                        .collect(java.util.stream.Collectors.joining(", ")) + "): name one model's folder");
+            }
+            return found.get(found.size() - 1); // lm-eval's names carry the date: the last is the newest
+        }
+    }
+
     public static EvalRun read(Path file) {
         JsonNode root;
         try {
