@@ -47,6 +47,7 @@ final class DataCommand extends GroupCommand {
         @Override
         public Integer call() throws IOException {
             List<String> names = TaskRegistry.expand(tasks);
+            DatasetFetcher.checkFetchable(names, dataDir);
             Files.createDirectories(dataDir);
             DatasetFetcher fetcher = new DatasetFetcher(new HubDownloader(HubClient.fromEnvironment(),
                     HubCache.fromEnvironment()));

@@ -56,6 +56,25 @@ public final class DatasetFetcher {
         }
     }
 
+    /**
+     * Refuses, before any download, a list with tasks that have no Hub dataset, naming the files to place by hand
+     * (a fetch that fails on its fourth task after three downloads wastes the user's time and bandwidth).
+     */
+    public static void checkFetchable(java.util.List<String> tasks, Path dataDir) {
+        java.util.List<String> missing = tasks.stream().filter(t -> source(t).isEmpty()).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        String files = missing.stream().map(t -> {
+            TaskSpec spec = TaskRegistry.get(t);
+            return t + ": " + spec.dataFile() + (spec.labelsFile() == null ? "" : " and " + spec.labelsFile());
+        }).collect(java.util.stream.Collectors.joining("; "));
+        throw new TaskException(String.join(", ", missing) + (missing.size() == 1 ? " has" : " have") + " no Hub "
+                + "dataset to fetch, so nothing was downloaded: place its files in " + dataDir + " by hand (" + files
+                + "; see data/tasks-sample/README.md), or fetch only " + TaskRegistry.names().stream()
+                .filter(t -> source(t).isPresent()).collect(java.util.stream.Collectors.joining(", ")));
+    }
+
     public Fetched fetch(String task, Path dataDir, boolean offline, HubDownloader.Listener listener) {
         HubSource src = source(task).orElseThrow(() -> new TaskException("task " + task + " has no Hub dataset to "
                 + "fetch; place its files in the data directory by hand (see data/tasks-sample/README.md)"));

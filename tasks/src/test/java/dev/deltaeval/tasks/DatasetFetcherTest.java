@@ -108,4 +108,15 @@ class DatasetFetcherTest {
                 + "data/tasks-sample/README.md)", assertThrows(TaskException.class,
                         () -> new DatasetFetcher(null).fetch("piqa", Path.of("."), false, null)).getMessage());
     }
+
+    @Test
+    void tasksWithoutAHubSourceAreNamedBeforeAnyDownload() {
+        DatasetFetcher.checkFetchable(java.util.List.of("arc_easy", "hellaswag"), java.nio.file.Path.of("d"));
+        TaskException e = org.junit.jupiter.api.Assertions.assertThrows(TaskException.class,
+                () -> DatasetFetcher.checkFetchable(java.util.List.of("arc_easy", "piqa", "social_iqa"),
+                        java.nio.file.Path.of("d")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("piqa, social_iqa have no Hub dataset to "
+                + "fetch, so nothing was downloaded: place its files in d by hand (piqa: piqa_valid.jsonl and "
+                + "piqa_valid-labels.lst; social_iqa: "), e.getMessage());
+    }
 }
