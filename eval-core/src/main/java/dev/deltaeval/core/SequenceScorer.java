@@ -31,6 +31,11 @@ public final class SequenceScorer {
     }
 
     public static Scores score(LanguageModel model, long[] ids, int segment) {
+        return score(model, ids, segment, done -> { });
+    }
+
+    /** As above, telling {@code progress} how many positions are scored after each segment. */
+    public static Scores score(LanguageModel model, long[] ids, int segment, java.util.function.IntConsumer progress) {
         if (ids.length < 2) {
             throw new ModelException("need at least 2 tokens to score, got " + ids.length);
         }
@@ -54,6 +59,7 @@ public final class SequenceScorer {
                 state = out.state();
                 System.arraycopy(out.targetLogProbs(), 0, lp, from, to - from);
                 System.arraycopy(out.argmax(), 0, best, from, to - from);
+                progress.accept(to);
             }
         } finally {
             if (state != null) {

@@ -6,6 +6,7 @@ import dev.deltaeval.jobs.CheckpointRef;
 import dev.deltaeval.jobs.Compute;
 import dev.deltaeval.jobs.ComputeRequest;
 import dev.deltaeval.jobs.JobContext;
+import dev.deltaeval.jobs.ProgressLine;
 import dev.deltaeval.model.LanguageModel;
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.text.tokenizer.TextTokenizer;
@@ -39,9 +40,19 @@ public final class TextScore {
         String text = spec.text() != null ? spec.text() : dev.deltaeval.common.DataFiles.readUtf8(Path.of(spec.file()));
         try (TextTokenizer tok = CheckpointRef.tokenizer(ckpt, "score");
              LanguageModel model = Compute.load(ckpt, Compute.resolve(spec.compute(), ckpt))) {
+            if (text.length() > 1_000_000) {
+                System.err.printf("deltaeval: tokenizing %.1f M characters%n", text.length() / 1e6);
+            }
             long[] ids = tok.encode(text, !spec.noBos());
             long t0 = System.nanoTime();
-            SequenceScorer.Scores s = SequenceScorer.score(model, ids, spec.segment());
+            // a long file runs for minutes: say how far it is (a line per tenth when stderr is not a terminal)
+            ProgressLine progress = ids.length > 4L * spec.segment() ? new ProgressLine("scoring", ids.length - 1,
+                    "tokens") : null;
+            SequenceScorer.Scores s = SequenceScorer.score(model, ids, spec.segment(), done -> {
+                if (progress != null) {
+                    progress.update(done);
+                }
+            });
             double secs = (System.nanoTime() - t0) / 1e9;
             int n = s.logProbs().length;
             double nll = s.totalNll();
