@@ -37,6 +37,11 @@ public record EvalRun(Path file, String label, Map<String, Map<String, Double>> 
      * results_*.json, in it or one level down as lm-eval's per-model folders). Several files (a shell glob that
      * matched more than one) are an error listing them: a gate compares exactly two runs.
      */
+    /** The same run shown under another name. */
+    public EvalRun withLabel(String newLabel) {
+        return new EvalRun(file, newLabel, metrics, stderrs, samples, provenance);
+    }
+
     public static Path resolve(String option, java.util.List<Path> given) throws IOException {
         if (given.size() > 1) {
             throw new ReportException(option + " names " + given.size() + " files (" + given.stream().map(Path::toString)

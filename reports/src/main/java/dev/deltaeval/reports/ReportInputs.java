@@ -40,6 +40,34 @@ public record ReportInputs(List<EvalRun> evals, List<ExtrapolationReport> extrap
         return results.isObject() && !results.isEmpty() ? ResultsWriter.KIND : "";
     }
 
+    /**
+     * Rows of one model from different runs (a 10- and a 20-document run) get the run folder's name, and then the
+     * results file's time, so that no two rows read the same.
+     */
+    static List<EvalRun> distinctLabels(List<EvalRun> runs) {
+        List<EvalRun> out = new ArrayList<>(runs);
+        for (int pass = 0; pass < 2; pass++) {
+            java.util.Map<String, Long> counts = out.stream().collect(java.util.stream.Collectors.groupingBy(
+                    EvalRun::label, java.util.stream.Collectors.counting()));
+            for (int i = 0; i < out.size(); i++) {
+                EvalRun r = out.get(i);
+                if (counts.get(r.label()) > 1) {
+                    String extra = pass == 0 ? runFolder(r.file()) : r.file().getFileName().toString()
+                            .replaceFirst("^results_", "").replaceFirst("\\.json$", "");
+                    out.set(i, r.withLabel(r.label() + " (" + extra + ")"));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** OUT of OUT/MODEL/results_*.json (lm-eval's layout), else the folder holding the file. */
+    private static String runFolder(Path file) {
+        Path model = file.toAbsolutePath().getParent();
+        Path run = model.getParent();
+        return run != null && run.getFileName() != null ? run.getFileName().toString() : model.getFileName().toString();
+    }
+
     /** No result files (a report of sections that result kinds write themselves). */
     public static ReportInputs none() {
         return new ReportInputs(List.of(), List.of(), List.of());
@@ -76,7 +104,10 @@ public record ReportInputs(List<EvalRun> evals, List<ExtrapolationReport> extrap
                 if (paths.contains(f)) {
                     throw new ReportException(f + ": not a readable JSON file (" + e.getMessage() + ")");
                 }
-                continue; // a stray file inside a folder is not an input
+                // a stray file inside a folder is not an input, but a broken one must not vanish without a word
+                System.err.println("deltaeval: warning: skipped " + f + ": not readable JSON ("
+                        + e.getMessage().split("\n")[0] + ")");
+                continue;
             }
             String kind = kindOf(root);
             if (kind.equals(ExtrapolationReport.KIND)) {
@@ -90,6 +121,7 @@ public record ReportInputs(List<EvalRun> evals, List<ExtrapolationReport> extrap
                         + (kind.isEmpty() ? "" : " (its kind is " + kind + ")"));
             }
         }
+        evals = distinctLabels(evals);
         if (evals.isEmpty() && ex.isEmpty() && ranks.isEmpty()) {
             throw new ReportException("no results files found in " + String.join(", ", paths.stream()
                     .map(String::valueOf).toList()));
