@@ -98,8 +98,8 @@ public final class HtmlReport {
         }
         h.append("</tbody></table></div>\n<p class=\"note\">Accuracies in percent ± one standard error (sample std / "
                 + "sqrt n); perplexities as lm-eval reports them, with its bootstrap standard error for LAMBADA (lm-eval "
-                + "gives none for WikiText's word perplexity). Avg. is the mean of the accuracy columns present.</p>"
-                + "</section>\n");
+                + "gives none for WikiText's word perplexity). " + esc(PaperTable.AVERAGE_NOTE) + "."
+                + (table.hasSubstitutes() ? " " + esc(PaperTable.SUBSTITUTE_NOTE) + "." : "") + "</p></section>\n");
     }
 
     private static void allMetrics(StringBuilder h, List<EvalRun> runs) {

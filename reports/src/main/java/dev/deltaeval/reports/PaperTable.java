@@ -43,16 +43,27 @@ public final class PaperTable {
             new Column("SQuAD", "squad_completion", "contains", 100, false),
             new Column("FDA", "fda", "contains", 100, false));
 
-    /** A cell: value and standard error, already scaled; empty when the run lacks the task. */
-    public record Cell(Optional<Double> value, double stderr) {
+    /**
+     * A cell: value and standard error, already scaled; empty when the run lacks the task. {@code substitute}: the
+     * value comes from a stand-in task, not the paper's (marked † and explained under the table).
+     */
+    public record Cell(Optional<Double> value, double stderr, boolean substitute) {
         public String text(boolean withStderr) {
             if (value.isEmpty()) {
                 return "–";
             }
-            String v = String.format(Locale.ROOT, "%,.2f", value.get());
+            String v = String.format(Locale.ROOT, "%,.2f", value.get()) + (substitute ? "†" : "");
             return withStderr && Double.isFinite(stderr) ? v + " ± " + String.format(Locale.ROOT, "%,.2f", stderr) : v;
         }
     }
+
+    /** What the † of a stand-in cell means. */
+    public static final String SUBSTITUTE_NOTE = "† from wikitext_tokenized (word perplexity of the pre-tokenized "
+            + "WikiText-103 test set), not lm-eval's wikitext that the paper reports: not comparable with the paper";
+
+    /** Avg. is the paper's: the mean of all its accuracy columns, so only rows that have every one get it. */
+    public static final String AVERAGE_NOTE = "Avg. is the mean of the six accuracy columns, as in the paper; a row "
+            + "missing any of them has none";
 
     public record Row(String label, List<Cell> cells, Optional<Double> average) {
     }
@@ -77,15 +88,18 @@ public final class PaperTable {
             List<Cell> cells = new ArrayList<>();
             double sum = 0;
             int n = 0;
+            long inAverage = cols.stream().filter(Column::inAverage).count();
             for (Column c : cols) {
-                Optional<Double> v = r.value(c.taskIn(r), c.metric()).map(x -> x * c.scale());
-                cells.add(new Cell(v, r.stderr(c.taskIn(r), c.metric()) * c.scale()));
+                String task = c.taskIn(r);
+                Optional<Double> v = r.value(task, c.metric()).map(x -> x * c.scale());
+                boolean substitute = !task.equals(c.task().split("\\|")[0]);
+                cells.add(new Cell(v, r.stderr(task, c.metric()) * c.scale(), substitute && v.isPresent()));
                 if (c.inAverage() && v.isPresent()) {
                     sum += v.get();
                     n++;
                 }
             }
-            rows.add(new Row(r.label(), cells, n == 0 ? Optional.empty() : Optional.of(sum / n)));
+            rows.add(new Row(r.label(), cells, n < inAverage ? Optional.empty() : Optional.of(sum / n)));
         }
         return new PaperTable(cols, rows);
     }
@@ -96,6 +110,10 @@ public final class PaperTable {
 
     public List<Row> rows() {
         return rows;
+    }
+
+    public boolean hasSubstitutes() {
+        return rows.stream().anyMatch(r -> r.cells().stream().anyMatch(Cell::substitute));
     }
 
     public String markdown(boolean withStderr) {
@@ -109,6 +127,9 @@ public final class PaperTable {
             r.cells().forEach(c -> sb.append(' ').append(c.text(withStderr)).append(" |"));
             sb.append(' ').append(r.average().map(a -> String.format(Locale.ROOT, "%.2f", a)).orElse("–"))
                     .append(" |\n");
+        }
+        if (hasSubstitutes()) {
+            sb.append('\n').append(SUBSTITUTE_NOTE).append(".\n");
         }
         return sb.toString();
     }

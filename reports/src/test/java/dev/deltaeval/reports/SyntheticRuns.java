@@ -73,6 +73,14 @@ final class SyntheticRuns {
         return this;
     }
 
+    /** A metric value only, as lm-eval writes one (no samples). */
+    SyntheticRuns value(String task, String metric, double v) {
+        ObjectNode t = results.has(task) ? (ObjectNode) results.get(task) : results.putObject(task).put("alias", task);
+        t.put(metric + ",none", v).put(metric + "_stderr,none", "N/A");
+        hashes.put(task, "h");
+        return this;
+    }
+
     Path write() throws IOException {
         Files.createDirectories(dir);
         Path f = dir.resolve("results_" + STAMP + ".json");
