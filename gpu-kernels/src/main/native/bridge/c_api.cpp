@@ -3,6 +3,7 @@
 #include <c10/core/GradMode.h>
 
 #include <exception>
+#include <stdexcept>
 #include <string>
 
 #include "../include/deltaeval_native.h"
@@ -64,7 +65,7 @@ const char* de_last_error(void) {
 
 int32_t de_probe(int64_t handle, int64_t* numel, int32_t* dtype, int32_t* dims, int32_t* is_cuda) {
     return guarded([&] {
-        TORCH_CHECK(handle != 0, "de_probe: null handle");
+        if (handle == 0) throw std::invalid_argument("de_probe: null handle");
         const at::Tensor& t = tensor(handle);
         *numel = t.numel();
         *dtype = static_cast<int32_t>(t.scalar_type());
@@ -75,7 +76,7 @@ int32_t de_probe(int64_t handle, int64_t* numel, int32_t* dtype, int32_t* dims, 
 
 int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, int64_t* out) {
     return guarded([&] {
-        TORCH_CHECK(k != 0 && w != 0 && u != 0, "de_chunk_state: k, w and u are required");
+        if (k == 0 || w == 0 || u == 0) throw std::invalid_argument("de_chunk_state: k, w and u are required");
         auto [starts, v_new, last] = deltaeval::chunk_state(tensor(k), tensor(w), tensor(u), optional_tensor(g),
                                                             optional_tensor(s0));
         out[0] = owned(std::move(starts));
