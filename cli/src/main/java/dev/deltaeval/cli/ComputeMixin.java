@@ -25,11 +25,10 @@ public final class ComputeMixin {
 
     @Option(names = "--kernels", defaultValue = "auto", paramLabel = "auto|native|djl|NAME[,NAME...]",
             description = {"Which kernels run the model's recurrence (default: ${DEFAULT-VALUE}: the fastest installed "
-                    + "for the device and dtype, native ones on a GPU once `deltaeval gpu setup` has built them; said "
-                    + "on stderr at start, with why a faster one is not used). A family name (native, djl) or kernel "
-                    + "names (native-chunked, djl-chunked, djl-chunked-doubling, djl-recurrent) put those first and "
-                    + "are an error where they cannot run; the automatic choice stays behind them for shapes they do "
-                    + "not take."})
+                    + "for the device and dtype; said on stderr at start). A family name (native, djl) or kernel names "
+                    + "(native-chunked, djl-chunked, djl-chunked-doubling, djl-recurrent) put those first and are an "
+                    + "error where they cannot run; the automatic choice stays behind them for shapes they do not take. "
+                    + "native: DeltaEval's own GPU kernels, built once per host by `deltaeval gpu setup` (docs/gpu.md)."})
     String kernels;
 
     @Option(names = "--chunk", defaultValue = "64", paramLabel = "N",
