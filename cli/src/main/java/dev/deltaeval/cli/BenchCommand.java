@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
 final class BenchCommand extends GroupCommand {
 
     @Command(name = "forward", mixinStandardHelpOptions = true,
-            description = {"Tokens/s, peak memory and NDArray calls of the scoring forward pass (chunked kernel,",
-                "next-token log-probabilities) on random token ids. With --config, a random-weight checkpoint is",
-                "written once into the cache directory and reused."})
+            description = {"Tokens/s, peak memory and NDArray calls of the scoring forward pass (chunked kernel, "
+                + "next-token log-probabilities) on random token ids. With --config, a random-weight checkpoint is "
+                + "written once into the cache directory and reused."})
     static final class Forward implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE|NAME",
                 description = "config.json or bundled name, e.g. delta_product_340m_-1_1_2_4k_8h.")

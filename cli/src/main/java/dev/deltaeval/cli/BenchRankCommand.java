@@ -9,9 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rank", mixinStandardHelpOptions = true,
-        description = {"Matrices/s of the singular-value route on random matrices (one thread and all threads), and",
-            "with --checkpoint the whole recurrent-state rank collection (every layer, head and sub-step) over",
-            "--tokens random token ids: tokens/s and states analysed per second."})
+        description = {"Matrices/s of the singular-value route on random matrices (one thread and all threads), and "
+            + "with --checkpoint the whole recurrent-state rank collection (every layer, head and sub-step) over "
+            + "--tokens random token ids: tokens/s and states analysed per second."})
 final class BenchRankCommand implements Callable<Integer> {
     @Option(names = "--size", split = ",", defaultValue = "32,64,128", paramLabel = "N[,N...]", hideParamSyntax = true,
             description = "Square matrix sizes (default: ${DEFAULT-VALUE}).")

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "tasks", mixinStandardHelpOptions = true,
-        description = {"Documents/s and tokens/s per task, with state forking and without (each context rerun per",
-            "choice, as a Transformer harness does), and the tokens each mode actually ran. No result cache is used."})
+        description = {"Documents/s and tokens/s per task, with state forking and without (each context rerun per "
+            + "choice, as a Transformer harness does), and the tokens each mode actually ran. No result cache is used."})
 final class BenchTasksCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
             description = "Checkpoint directory (default: " + CheckpointRef.DEFAULT + ").")

@@ -20,7 +20,7 @@ final class CheckpointsCommand extends GroupCommand {
                     + "runs/NAME/checkpoint-STEP layout): model type, parameters, n_h, eigenvalue range, training "
                     + "context. Without a folder: the release's catalogue."})
     static final class ListCmd implements Callable<Integer> {
-        @Parameters(arity = "0..1", paramLabel = "DIR")
+        @Parameters(arity = "0..1", paramLabel = "DIR", description = "Folder to search (default: list the release's catalogue).")
         Path dir;
 
         @Override
@@ -35,10 +35,10 @@ final class CheckpointsCommand extends GroupCommand {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = {"What a released checkpoint name (e.g. DP3_-1_1_4k) or a bundled config name (e.g.",
-                "delta_product_340m_0_1_3_decay) means: its configuration, and what DeltaEval makes of it."})
+            description = {"What a released checkpoint name (e.g. DP3_-1_1_4k) or a bundled config name (e.g. "
+                + "delta_product_340m_0_1_3_decay) means: its configuration, and what DeltaEval makes of it."})
     static final class Show implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "A released checkpoint name or a bundled config name.")
         String name;
 
         @Override
@@ -53,7 +53,7 @@ final class CheckpointsCommand extends GroupCommand {
                     + "against the shards, every tensor the model needs; in a Hugging Face cache snapshot also each "
                     + "file's SHA-256 against its blob name."})
     static final class Verify implements Callable<Integer> {
-        @Parameters(paramLabel = "DIR")
+        @Parameters(paramLabel = "DIR", description = "The checkpoint folder.")
         Path dir;
 
         @Override

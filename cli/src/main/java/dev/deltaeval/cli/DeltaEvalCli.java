@@ -9,8 +9,8 @@ import picocli.CommandLine;
 
 /** The {@code deltaeval} command: wires modules together; no logic a test of another module would need. */
 @Command(name = "deltaeval", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Evaluation harness and benchmarks for DeltaNet-family linear RNN language models",
-            "(DeltaNet, Gated DeltaNet, DeltaProduct) trained with flash-linear-attention.", ""},
+        description = {"Evaluation harness and benchmarks for DeltaNet-family linear RNN language models "
+            + "(DeltaNet, Gated DeltaNet, DeltaProduct) trained with flash-linear-attention.", ""},
         subcommands = {EvalCommand.class, InspectCommand.class, ScoreCommand.class, ForwardCommand.class, GenerateCommand.class,
             ExtrapolateCommand.class, RankCommand.class, StateTrackingCommand.class, ReportCommand.class, CompareCommand.class,
             RunCommand.class, PlanCommand.class, MergeCommand.class, FetchCommand.class, DataCommand.class, CheckpointsCommand.class, InitCommand.class, BenchCommand.class, GpuCommand.class, CommandLine.HelpCommand.class},

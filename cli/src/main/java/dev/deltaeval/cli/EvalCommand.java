@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Zero-shot tasks with lm-evaluation-harness semantics (prompts, tokenization, metrics, stderr).",
             "Each document's context runs once and its recurrent state is forked for every choice.",
-            "Writes OUTPUT/<model>/results_<date>.json in lm-eval's shape and layout (and",
-            "samples_<task>_<date>.jsonl with --log-samples); <model> is the checkpoint as named, sanitized as lm-eval does."})
+            "Writes OUTPUT/<model>/results_<date>.json in lm-eval's shape and layout (and "
+            + "samples_<task>_<date>.jsonl with --log-samples); <model> is the checkpoint as named, sanitized as lm-eval does."})
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
             description = "Checkpoint directory (default: " + CheckpointRef.DEFAULT + ").")

@@ -22,8 +22,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = {"Write logits and hidden states for token ids read from a safetensors file.",
-            "Hidden states have the meaning of Hugging Face's output_hidden_states, so results compare directly",
-            "with Python.",
+            "Hidden states have the meaning of Hugging Face's output_hidden_states, so results compare directly "
+            + "with Python.",
             "Input: I64 tensor input_ids [B, T]. Output: F32 logits [B, T, V] and hidden [L+1, B, T, H]."})
 final class ForwardCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CHECKPOINT", description = "Checkpoint directory.")

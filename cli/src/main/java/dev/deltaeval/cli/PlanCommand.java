@@ -21,7 +21,7 @@ final class PlanCommand extends GroupCommand {
             description = "The plan's independent work units with their stable ids, estimated costs, shard and "
                     + "command line.")
     static final class Expand implements Callable<Integer> {
-        @Parameters(paramLabel = "PLAN")
+        @Parameters(paramLabel = "PLAN", description = "The plan file (JSON; see docs/runs.md).")
         Path plan;
 
         @Option(names = "--shards", defaultValue = "1", paramLabel = "N", description = "Show the assignment to N "
@@ -47,7 +47,7 @@ final class PlanCommand extends GroupCommand {
                     + "with sbatch, and their job ids printed. The run folder must be on a file system every node "
                     + "sees. Resubmitting a shard (sbatch --array=K FILE) resumes it from its finished units."})
     static final class Slurm implements Callable<Integer> {
-        @Parameters(paramLabel = "PLAN")
+        @Parameters(paramLabel = "PLAN", description = "The plan file (JSON; see docs/runs.md).")
         Path plan;
 
         @Option(names = "--nodes", defaultValue = "1", paramLabel = "N", description = "Nodes (default: 1).")

@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = {"Per-token log-probabilities, total NLL and perplexity of a text.",
-            "Long texts are scored in segments that carry the recurrent state, so memory stays O(segment) and the",
-            "result equals one pass over the whole text."})
+            "Long texts are scored in segments that carry the recurrent state, so memory stays O(segment) and the "
+            + "result equals one pass over the whole text."})
 final class ScoreCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
             description = "Checkpoint directory (default: " + CheckpointRef.DEFAULT + ").")

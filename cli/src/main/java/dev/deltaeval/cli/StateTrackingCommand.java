@@ -130,7 +130,8 @@ final class StateTrackingCommand extends GroupCommand {
             description = "Recomputes every target of a word-problem CSV (made here or by the repository's Python) "
                     + "in the group; with --seed also that it holds exactly the sequences that seed generates.")
     static final class Check implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE")
+        @Parameters(paramLabel = "FILE",
+                description = "A word-problem CSV (as `state-tracking data` or the DeltaProduct repository writes).")
         Path file;
 
         @Option(names = "--group", required = true, paramLabel = "G", description = "The group of the file.")
