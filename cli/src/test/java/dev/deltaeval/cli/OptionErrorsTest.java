@@ -30,7 +30,7 @@ class OptionErrorsTest {
         CliTest.Run none = CliTest.run();
         assertEquals(2, none.exit());
         assertEquals("", none.out());
-        assertEquals("deltaeval: error: 'deltaeval checkpoints' needs a subcommand (list, show, verify)",
+        assertEquals("deltaeval: error: 'deltaeval checkpoints' needs a subcommand (list, show, verify, import-torch)",
                 CliTest.run("checkpoints").err().lines().reduce((a, b) -> b).orElse(""));
     }
 }
