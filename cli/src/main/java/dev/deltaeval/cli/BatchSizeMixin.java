@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** --batch-size, shared by the commands that score requests. */
 public final class BatchSizeMixin {
-    @Option(names = "--batch-size", defaultValue = "auto", paramLabel = "auto|N|Nt",
+    @Option(names = {"--batch-size", "--batch"}, defaultValue = "auto", paramLabel = "auto|N|Nt",
             description = {"Sequences per forward pass (default: ${DEFAULT-VALUE}: on a GPU as many as fit "
                     + BatchPlan.GPU_TOKEN_BUDGET + " padded tokens, at most " + BatchPlan.GPU_MAX_ROWS + "; on the CPU "
                     + BatchPlan.CPU_ROWS + "). N: N sequences; Nt: a budget of N tokens. Results do not depend on it "

@@ -27,19 +27,28 @@ final class BenchCommand extends GroupCommand {
         @Option(names = "--checkpoint", paramLabel = "DIR", description = "Benchmark an existing checkpoint instead.")
         Path checkpoint;
 
-        @Option(names = "--batch", defaultValue = "1", paramLabel = "N", description = "Batch size (default: ${DEFAULT-VALUE}).")
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "CHECKPOINT",
+                description = "The same as --checkpoint, as other commands take it.")
+        Path checkpointArg;
+
+        @Option(names = {"--batch-size", "--batch"}, defaultValue = "1", paramLabel = "N",
+                description = "Batch size (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--length", defaultValue = "2048", paramLabel = "N", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--length", "--max-length", "--max-len"}, defaultValue = "2048", paramLabel = "N",
+                description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
         int length;
 
-        @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "1", paramLabel = "N",
+                description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
         int warmup;
 
-        @Option(names = "--iterations", defaultValue = "3", paramLabel = "N", description = "Measured iterations (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--iterations", defaultValue = "3", paramLabel = "N",
+                description = "Measured iterations (default: ${DEFAULT-VALUE}).")
         int iterations;
 
-        @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed for weights and token ids (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+                description = "Seed for weights and token ids (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = "--cache-dir", paramLabel = "DIR",
@@ -58,6 +67,7 @@ final class BenchCommand extends GroupCommand {
 
         @Override
         public Integer call() throws IOException {
+            checkpoint = CheckpointArgs.oneOf(checkpoint, checkpointArg);
             if ((config == null) == (checkpoint == null)) {
                 throw new IllegalArgumentException("bench forward: give exactly one of --config or --checkpoint");
             }

@@ -26,7 +26,12 @@ final class BenchRankCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Also time a full state-rank collection.")
     Path checkpoint;
 
-    @Option(names = "--tokens", defaultValue = "1024", paramLabel = "N", description = "Tokens for --checkpoint.")
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "CHECKPOINT",
+            description = "The same as --checkpoint, as other commands take it.")
+    Path checkpointArg;
+
+    @Option(names = {"--tokens", "--max-length", "--max-len"}, defaultValue = "1024", paramLabel = "N",
+            description = "Tokens for --checkpoint.")
     int tokens;
 
     @Option(names = {"--output", "--out"}, paramLabel = "FILE", description = "Write the figures as JSON.")
@@ -37,6 +42,7 @@ final class BenchRankCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkpoint = CheckpointArgs.oneOf(checkpoint, checkpointArg);
         RankThroughput.run(new RankThroughput.Spec(sizes, matrices, threads, checkpoint == null ? null
                 : checkpoint.toString(), tokens, out == null ? null : out.toString(), compute.request()),
                 DeltaEvalCli.jobContext());

@@ -46,7 +46,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown (PR comment) here.")
     Path markdown;
 
-    @Option(names = {"--json", "--output"}, paramLabel = "FILE", description = "Also write the comparison as JSON here.")
+    @Option(names = {"--json", "--output", "--out"}, paramLabel = "FILE",
+            description = "Also write the comparison as JSON here.")
     Path json;
 
     @Override

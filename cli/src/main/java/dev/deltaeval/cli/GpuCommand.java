@@ -21,7 +21,7 @@ final class GpuCommand extends GroupCommand {
                     + "--kernels djl turns them off.",
                 "DJL's own JNI for that torch must exist too (DJL downloads it, or see docs/gpu.md to build it)."})
     static final class Setup implements Callable<Integer> {
-        @Option(names = "--out", paramLabel = "FILE",
+        @Option(names = {"--out", "--output"}, paramLabel = "FILE",
                 description = "Where to install the library (default: the place DeltaEval looks; elsewhere, point "
                         + NativeLibraryLocator.ENV + " at it).")
         Path out;

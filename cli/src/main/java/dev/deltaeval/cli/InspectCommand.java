@@ -19,7 +19,7 @@ final class InspectCommand implements Callable<Integer> {
             description = "Checkpoint directory (default: " + CheckpointRef.DEFAULT + ").")
     Path checkpoint;
 
-    @Option(names = {"--json", "--output"}, paramLabel = "FILE", description = "Also write the facts as JSON.")
+    @Option(names = {"--json", "--output", "--out"}, paramLabel = "FILE", description = "Also write the facts as JSON.")
     Path json;
 
     @Option(names = "--hash", description = "Compute the SHA-256 content hash (reads every weight file).")

@@ -41,7 +41,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--per-token", description = "Print a table of tokens and their log-probabilities.")
     boolean perToken;
 
-    @Option(names = {"--json", "--output"}, paramLabel = "FILE", description = "Write the results as JSON.")
+    @Option(names = {"--json", "--output", "--out"}, paramLabel = "FILE", description = "Write the results as JSON.")
     Path json;
 
     @Mixin

@@ -58,7 +58,7 @@ final class StateTrackingCommand extends GroupCommand {
                 + "CSV instead of generating them.")
         Path data;
 
-        @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
+        @Option(names = {"--batch-size", "--batch"}, defaultValue = "64", paramLabel = "N",
                 description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
         int batchSize;
 
