@@ -44,9 +44,13 @@ class PlanCommandTest {
     @Test
     void slurmScriptHasTheArrayCommandAndEnvironmentAndParses() throws Exception {
         Path script = tmp.resolve("job.sbatch");
-        CliTest.Run r = CliTest.run("plan", "slurm", plan().toString(), "--nodes", "2", "--gpus-per-node", "4",
+        // 8 work units for 2 nodes x 4 GPUs
+        Path eight = Files.writeString(tmp.resolve("eight.json"), Files.readString(plan())
+                .replace("[\"piqa\", \"lambada\"]", "[\"piqa\", \"lambada\", \"arc_easy\", \"hellaswag\"]"));
+        CliTest.Run r = CliTest.run("plan", "slurm", eight.toString(), "--nodes", "2", "--gpus-per-node", "4",
                 "--partition", "gpu", "--time", "12:00:00", "--out", script.toString());
         assertEquals(0, r.exit(), r.err());
+        assertTrue(!r.err().contains("warning"), r.err());
         String s = Files.readString(script);
         assertTrue(s.startsWith("#!/bin/bash\n"));
         assertTrue(s.contains("#SBATCH --array=0-7\n"), s);
@@ -54,8 +58,15 @@ class PlanCommandTest {
                 && s.contains("#SBATCH --time=12:00:00\n"), s);
         assertTrue(s.contains("export DJL_OFFLINE="), s);
         assertTrue(s.contains("SHARD=$((SLURM_ARRAY_TASK_ID + 1))\n"), s);
-        assertTrue(s.contains("exec ./deltaeval run --plan '" + plan().toAbsolutePath() + "' --shard \"$SHARD/8\" "
+        assertTrue(s.contains("exec ./deltaeval run --plan '" + eight.toAbsolutePath() + "' --shard \"$SHARD/8\" "
                 + "--device gpu\n"), s);
+        // more shards than units: the array shrinks to the units, with a word; device auto: a word too
+        Path auto = Files.writeString(tmp.resolve("auto.json"), Files.readString(plan()).replace("\"gpu\"", "\"auto\""));
+        CliTest.Run more = CliTest.run("plan", "slurm", auto.toString(), "--shards", "16");
+        assertEquals(0, more.exit(), more.err());
+        assertTrue(more.out().contains("#SBATCH --array=0-5\n"), more.out());
+        assertTrue(more.err().contains("warning: 16 shards for 6 work units: 10 would have nothing to do, so the array "
+                + "has 6") && more.err().contains("has device auto: the shards ask SLURM for no GPU"), more.err());
         Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
         assertTrue(bash.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, bash.exitValue(), new String(bash.getInputStream().readAllBytes()));

@@ -26,7 +26,8 @@ public final class SlurmPlan {
     }
 
     /** The script for a plan, where its logs go, and the merge command that follows the array. */
-    public record Prepared(String script, Path logs, String mergeCommand, int shards) {
+    public record Prepared(String script, Path logs, String mergeCommand, int shards, String partition, int cpus,
+                           String mem, int gpus) {
         /** How to submit a script written to {@code file} by hand (SLURM opens log files before a task starts). */
         public String howToSubmit(Path file) {
             return "wrote " + file + ": submit with  mkdir -p " + logs + " && sbatch " + file
@@ -52,13 +53,24 @@ public final class SlurmPlan {
         }
         RunPlan p = RunPlan.read(planFile);
         boolean gpu = SlurmScript.gpuPlan(p);
+        if (!gpu && (p.device() == null || p.device().equalsIgnoreCase("auto"))) {
+            // auto cannot be resolved here (the login node may have no GPU): the array asks for none
+            System.err.println("deltaeval: warning: " + planFile + " has device auto: the shards ask SLURM for no GPU "
+                    + "and run on CPU; set \"device\": \"gpu\" in the plan for a GPU array");
+        }
         int n = r.shards() != null ? r.shards() : gpu ? r.nodes() * r.gpusPerNode() : r.nodes();
+        int units = PlanUnits.expand(p).size();
+        if (n > units) {
+            System.err.println("deltaeval: warning: " + n + " shards for " + units + " work units: " + (n - units)
+                    + " would have nothing to do, so the array has " + units);
+            n = units;
+        }
         SlurmScript s = new SlurmScript(n, r.maxParallel(), gpu, r.partition(), r.time(),
                 r.cpus() != null ? r.cpus() : gpu ? 8 : 4, r.mem() != null ? r.mem() : gpu ? "64G" : "8G",
                 r.launcher());
         Path home = Path.of("").toAbsolutePath();
         return new Prepared(s.render(p, planFile.toAbsolutePath(), home), SlurmScript.logDir(p, home),
-                s.mergeCommand(p, home), n);
+                s.mergeCommand(p, home), n, r.partition(), s.cpus(), s.mem(), gpu ? 1 : 0);
     }
 
     /**
@@ -66,6 +78,7 @@ public final class SlurmPlan {
      * with sbatch, and says what was submitted.
      */
     public static String submit(Prepared prepared, Path file) throws IOException {
+        SlurmResources.check(prepared.partition(), prepared.cpus(), prepared.mem(), prepared.gpus());
         Files.createDirectories(prepared.logs());
         Path script = file != null ? file : prepared.logs().resolve("array.sbatch");
         AtomicFiles.writeString(script, prepared.script());
