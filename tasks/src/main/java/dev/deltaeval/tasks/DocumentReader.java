@@ -167,7 +167,13 @@ public final class DocumentReader {
                     + " labels for " + docs.size() + " documents");
         }
         for (int i = 0; i < docs.size(); i++) {
-            docs.get(i).put(spec.labelsField(), lines.get(i).trim());
+            String label = lines.get(i).trim();
+            if (!label.matches("-?[0-9]+")) {
+                // blank lines are skipped above, so the i-th label is on the i-th non-blank line
+                throw new TaskException("task " + spec.task() + ": " + labels + " label " + (i + 1) + " is \"" + label
+                        + "\" (expected a choice index such as 0 or 1)");
+            }
+            docs.get(i).put(spec.labelsField(), label);
         }
     }
 }

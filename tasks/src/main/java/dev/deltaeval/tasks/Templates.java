@@ -89,7 +89,8 @@ public final class Templates {
         if (s.matches("-?[0-9]+")) {
             return Integer.parseInt(s);
         }
-        throw new TaskException("task " + task + ": field \"" + path + "\" is " + n + " (expected an index)");
+        throw new TaskException("task " + task + ": field \"" + path + "\" is " + n + " (expected a choice index; "
+                + "document: " + abbreviate(doc.toString()) + ")");
     }
 
     private static String abbreviate(String s) {

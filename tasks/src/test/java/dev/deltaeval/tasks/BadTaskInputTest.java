@@ -84,4 +84,13 @@ class BadTaskInputTest {
                 DocumentReader.read(dir, spec, -1)));
         assertTrue(e.getMessage().contains("endings") && e.getMessage().contains("a list"), e.getMessage());
     }
+
+    @Test
+    void aLabelThatIsNotAnIndexNamesTheFileAndLine() throws IOException {
+        Files.writeString(dir.resolve("piqa_valid.jsonl"), "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\"}\n".repeat(2));
+        Files.writeString(dir.resolve("piqa_valid-labels.lst"), "0\nx\n");
+        TaskException e = assertThrows(TaskException.class, () -> DocumentReader.read(dir, TaskRegistry.get("piqa"), -1));
+        assertEquals("task piqa: " + dir.resolve("piqa_valid-labels.lst") + " label 2 is \"x\" (expected a choice index "
+                + "such as 0 or 1)", e.getMessage());
+    }
 }
