@@ -112,6 +112,7 @@ public final class SafetensorsWriter {
         head.flip();
         Path tmp = AtomicFiles.tempBeside(target);
         try {
+            AtomicFiles.checkFaults(target);
             try (OutputStream os = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
                     java.nio.file.StandardOpenOption.WRITE); WritableByteChannel ch = Channels.newChannel(os)) {
                 ch.write(head);
@@ -123,6 +124,9 @@ public final class SafetensorsWriter {
                 }
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // "No space left on device" alone does not say which file of which folder
+            throw AtomicFiles.named(target, e);
         } finally {
             Files.deleteIfExists(tmp);
         }

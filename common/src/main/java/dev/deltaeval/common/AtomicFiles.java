@@ -41,6 +41,14 @@ public final class AtomicFiles {
         faults = f;
     }
 
+    /** For writers of their own (streamed files): the injected fault for {@code target}, if any. */
+    public static void checkFaults(Path target) throws IOException {
+        Faults f = faults;
+        if (f != null) {
+            f.beforeWrite(target);
+        }
+    }
+
     public static void writeString(Path target, String content) throws IOException {
         writeBytes(target, content.getBytes(StandardCharsets.UTF_8));
     }
