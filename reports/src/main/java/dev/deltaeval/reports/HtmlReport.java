@@ -28,6 +28,10 @@ public final class HtmlReport {
             "th,td{border:1px solid #ccc;padding:4px 8px;vertical-align:top}th{background:#f3f3f3}",
             "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.name{white-space:nowrap}",
             "p.note{color:#555;font-size:14px}",
+            // a table wider than the window scrolls inside its box; the model and Avg. columns stay in view
+            "#paper-table td:first-child,#paper-table th:first-child{position:sticky;left:0;background:#fff}",
+            "#paper-table td:last-child,#paper-table th:last-child{position:sticky;right:0;background:#fff;"
+                    + "box-shadow:-2px 0 0 #ccc}#paper-table th:first-child,#paper-table th:last-child{background:#f3f3f3}",
             "figure{margin:.6em 0}img{max-width:100%;height:auto;border:1px solid #eee}",
             "figcaption{font-size:13px;color:#444}",
             ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}",

@@ -122,6 +122,12 @@ class HtmlReportBrowserTest {
                 Object sideways = ((JavascriptExecutor) driver).executeScript(
                         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
                 assertEquals(0L, ((Number) sideways).longValue(), "the page scrolls sideways at " + width + " px");
+                // the paper table may scroll inside its box, but its Avg. column stays visible
+                Object avgInView = ((JavascriptExecutor) driver).executeScript(
+                        "var t = document.getElementById('paper-table'); var box = t.parentElement"
+                        + ".getBoundingClientRect(); var avg = t.querySelector('th:last-child').getBoundingClientRect();"
+                        + "return avg.left >= box.left - 1 && avg.right <= box.right + 1;");
+                assertEquals(Boolean.TRUE, avgInView, "Avg. column hidden at " + width + " px");
                 byte[] png = driver.getScreenshotAs(OutputType.BYTES);
                 Files.write(Path.of("target/report-screenshot-" + width + ".png"), png);
                 assertTrue(png.length > 10_000, "screenshot of " + png.length + " bytes");
