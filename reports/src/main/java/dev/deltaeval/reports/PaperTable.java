@@ -16,7 +16,12 @@ public final class PaperTable {
      * @param scale   100 for accuracies shown in percent, 1 for perplexities
      * @param inAverage whether the column enters the average (the paper averages the accuracy columns)
      */
-    public record Column(String label, String task, String metric, double scale, boolean inAverage) {
+    public record Column(String label, String task, String metric, double scale, boolean inAverage, double chance) {
+        /** A column with no chance level (perplexities, exact-word and generation tasks). */
+        public Column(String label, String task, String metric, double scale, boolean inAverage) {
+            this(label, task, metric, scale, inAverage, Double.NaN);
+        }
+
         /** The first alternative task {@code run} has (or the first alternative). */
         public String taskIn(EvalRun run) {
             for (String t : task.split("\\|")) {
@@ -32,11 +37,12 @@ public final class PaperTable {
             new Column("Wiki. ppl", "wikitext|wikitext_tokenized", "word_perplexity", 1, false),
             new Column("LMB. ppl", "lambada_openai", "perplexity", 1, false),
             new Column("LMB. acc", "lambada_openai", "acc", 100, true),
-            new Column("PIQA acc", "piqa", "acc", 100, true),
-            new Column("Hella. acc_n", "hellaswag", "acc_norm", 100, true),
-            new Column("Wino. acc", "winogrande", "acc", 100, true),
-            new Column("ARC-e acc", "arc_easy", "acc", 100, true),
-            new Column("ARC-c acc_n", "arc_challenge", "acc_norm", 100, true));
+            // chance: one over the number of choices (2 for PIQA and WinoGrande, 4 for HellaSwag and nearly all of ARC)
+            new Column("PIQA acc", "piqa", "acc", 100, true, 50),
+            new Column("Hella. acc_n", "hellaswag", "acc_norm", 100, true, 25),
+            new Column("Wino. acc", "winogrande", "acc", 100, true, 50),
+            new Column("ARC-e acc", "arc_easy", "acc", 100, true, 25),
+            new Column("ARC-c acc_n", "arc_challenge", "acc_norm", 100, true, 25));
 
     public static final List<Column> RECALL = List.of(
             new Column("SWDE", "swde", "contains", 100, false),

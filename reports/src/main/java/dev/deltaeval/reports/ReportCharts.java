@@ -47,6 +47,15 @@ public final class ReportCharts {
             CategorySeries s = c.addSeries(unique(c, row.label()), labels, ys, errs);
             s.setFillColor(ChartFiles.color(r));
         }
+        // what guessing scores, so that a bar near it reads as "no better than chance"
+        List<Double> chance = accCols.stream().map(i -> table.columns().get(i).chance())
+                .map(v -> Double.isNaN(v) ? null : v).toList();
+        if (chance.stream().anyMatch(java.util.Objects::nonNull)) {
+            CategorySeries ch = c.addSeries(unique(c, "chance level"), labels, chance);
+            ch.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+            ch.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
+            ch.setMarkerColor(java.awt.Color.BLACK);
+        }
         return ChartFiles.write(c, dir.resolve("scores"));
     }
 

@@ -35,5 +35,9 @@ class PaperTableTest {
         assertEquals("20.00", t.rows().get(0).cells().get(0).text(false));
         assertEquals("30.00†", t.rows().get(1).cells().get(0).text(false));
         assertTrue(t.markdown(false).endsWith(PaperTable.SUBSTITUTE_NOTE + ".\n"), t.markdown(false));
+        // the score chart marks what guessing scores
+        java.util.List<Path> charts = ReportCharts.scores(t, tmp.resolve("plots"));
+        Path svg = charts.stream().filter(p -> p.toString().endsWith(".svg")).findFirst().orElseThrow();
+        assertTrue(java.nio.file.Files.readString(svg).contains("chance level"), "legend names the chance marks");
     }
 }
