@@ -20,6 +20,10 @@ public final class ReportCharts {
 
     /** Accuracy-type columns of the paper table, grouped by task, one bar per checkpoint with +-1 stderr. */
     public static List<Path> scores(PaperTable table, Path dir) {
+        return ChartFiles.write(scoresChart(table), dir.resolve("scores"));
+    }
+
+    static CategoryChart scoresChart(PaperTable table) {
         CategoryChart c = new CategoryChartBuilder().width(ChartFiles.WIDTH).height(ChartFiles.HEIGHT)
                 .title("Zero-shot scores (± 1 standard error)").xAxisTitle("Task").yAxisTitle("Score (%)").build();
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
@@ -56,7 +60,7 @@ public final class ReportCharts {
             ch.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
             ch.setMarkerColor(java.awt.Color.BLACK);
         }
-        return ChartFiles.write(c, dir.resolve("scores"));
+        return c;
     }
 
     /** One pair of charts (loss, perplexity) per dataset and max_len, every checkpoint overlaid. */
