@@ -23,13 +23,8 @@ public final class ReportCharts {
         return ChartFiles.write(scoresChart(table), dir.resolve("scores"));
     }
 
-    static CategoryChart scoresChart(PaperTable table) {
-        CategoryChart c = new CategoryChartBuilder().width(ChartFiles.WIDTH).height(ChartFiles.HEIGHT)
-                .title("Zero-shot scores (± 1 standard error)").xAxisTitle("Task").yAxisTitle("Score (%)").build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        c.getStyler().setErrorBarsColorSeriesColor(false);
-        c.getStyler().setPlotGridVerticalLinesVisible(false);
+    /** The accuracy-type columns (percentages) that some row has. */
+    static List<Integer> accuracyColumns(PaperTable table) {
         List<Integer> accCols = new ArrayList<>();
         for (int i = 0; i < table.columns().size(); i++) {
             int col = i;
@@ -38,6 +33,23 @@ public final class ReportCharts {
                 accCols.add(i);
             }
         }
+        return accCols;
+    }
+
+    /** The chance level of each charted column (null where guessing has none: exact words, generation). */
+    static List<Double> chanceLevels(PaperTable table) {
+        return accuracyColumns(table).stream().map(i -> table.columns().get(i).chance())
+                .map(v -> Double.isNaN(v) ? null : v).toList();
+    }
+
+    static CategoryChart scoresChart(PaperTable table) {
+        CategoryChart c = new CategoryChartBuilder().width(ChartFiles.WIDTH).height(ChartFiles.HEIGHT)
+                .title("Zero-shot scores (± 1 standard error)").xAxisTitle("Task").yAxisTitle("Score (%)").build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        c.getStyler().setErrorBarsColorSeriesColor(false);
+        c.getStyler().setPlotGridVerticalLinesVisible(false);
+        List<Integer> accCols = accuracyColumns(table);
         List<String> labels = accCols.stream().map(i -> table.columns().get(i).label()).toList();
         for (int r = 0; r < table.rows().size(); r++) {
             PaperTable.Row row = table.rows().get(r);
@@ -52,8 +64,7 @@ public final class ReportCharts {
             s.setFillColor(ChartFiles.color(r));
         }
         // what guessing scores, so that a bar near it reads as "no better than chance"
-        List<Double> chance = accCols.stream().map(i -> table.columns().get(i).chance())
-                .map(v -> Double.isNaN(v) ? null : v).toList();
+        List<Double> chance = chanceLevels(table);
         if (chance.stream().anyMatch(java.util.Objects::nonNull)) {
             CategorySeries ch = c.addSeries(unique(c, "chance level"), labels, chance);
             ch.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
