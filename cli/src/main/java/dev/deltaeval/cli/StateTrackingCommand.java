@@ -145,7 +145,7 @@ final class StateTrackingCommand extends GroupCommand {
         public Integer call() throws IOException {
             Groups.Variant v = Groups.variant(group);
             System.out.println(file + ": " + WordProblemCheck.check(file.toString(), v,
-                    WordProblemCsv.read(file, v.group().order()), seed));
+                    WordProblemCsv.read(file, v.symbols()), seed));
             return 0;
         }
     }

@@ -12,11 +12,18 @@ public record GroupVocab(int tokens) {
 
     /** The vocabulary of a checkpoint whose config says {@code vocabSize}, for group {@code g}. */
     public static GroupVocab of(FiniteGroup g, int vocabSize, String where) {
-        if (vocabSize - SPECIALS != g.order()) {
+        return of(new Groups.Variant(g, new int[0]), vocabSize, where);
+    }
+
+    /** As above for a variant, whose separator (the _s_token tasks) is one more input symbol. */
+    public static GroupVocab of(Groups.Variant v, int vocabSize, String where) {
+        int symbols = v.symbols();
+        if (vocabSize - SPECIALS != symbols) {
             throw new DeltaEvalException(where + ": vocab_size " + vocabSize + " is " + (vocabSize - SPECIALS)
-                    + " tokens and 7 specials, but " + g.name() + " has " + g.order() + " elements");
+                    + " tokens and 7 specials, but " + v.group().name() + " has " + v.group().order() + " elements"
+                    + (symbols > v.group().order() ? " and a separator" : ""));
         }
-        return new GroupVocab(g.order());
+        return new GroupVocab(symbols);
     }
 
     public int pad() {

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 public final class Groups {
     private static final Pattern FACTOR = Pattern.compile("([SAZ])(\\d+)");
     private static final Pattern LIMIT = Pattern.compile("S(\\d)_limit_to_(\\d)");
+    private static final Pattern TOKENS = Pattern.compile("(?<g>[SAZ]\\d+)_(?<m>\\d+)_tokens(?<s>_s_token)?"
+            + "(?<o>_only_input)?");
 
     private Groups() {
     }
@@ -20,10 +22,38 @@ public final class Groups {
      * and the 10 transpositions, for {@code S<n>_limit_to_<m>} the permutations moving at most m points (in the
      * group's order). Targets are products in the whole group either way.
      */
-    public record Variant(FiniteGroup group, int[] population) {
+    public record Variant(FiniteGroup group, int[] population, WordProblemEncoding encoding) {
+        public Variant(FiniteGroup group, int[] population) {
+            this(group, population, new WordProblemEncoding.Plain());
+        }
+
+        /** Input symbols the model's vocabulary must hold before its 7 special tokens. */
+        public int symbols() {
+            return encoding.symbols(group);
+        }
     }
 
+    /**
+     * Also the generator's encodings: a name ending in {@code _hard} (blocks of 4 draws as one token, e.g.
+     * {@code S5_only_swaps_hard}) and {@code G_m_tokens[_s_token][_only_input]} (each draw repeated m times or
+     * followed by m - 1 separators; G a single group, m at least 2).
+     */
     public static Variant variant(String name) {
+        if (name.endsWith("_hard")) {
+            Variant base = variant(name.substring(0, name.length() - "_hard".length()));
+            return new Variant(base.group(), base.population(), new WordProblemEncoding.Blocks());
+        }
+        Matcher tokens = TOKENS.matcher(name);
+        if (tokens.matches()) {
+            int m = Integer.parseInt(tokens.group("m"));
+            if (m < 2) {
+                throw new DeltaEvalException("group \"" + name + "\": m is " + m + "; each element must take at least "
+                        + "2 tokens (the generator fails on 1)");
+            }
+            Variant base = variant(tokens.group("g"));
+            return new Variant(base.group(), base.population(), new WordProblemEncoding.Repeated(m,
+                    tokens.group("s") != null, tokens.group("o") != null));
+        }
         Matcher limit = LIMIT.matcher(name);
         if (name.equals("S5_only_swaps") || limit.matches()) {
             int n = name.equals("S5_only_swaps") ? 5 : Integer.parseInt(limit.group(1));

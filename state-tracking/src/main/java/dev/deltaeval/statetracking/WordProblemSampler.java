@@ -19,7 +19,7 @@ public final class WordProblemSampler {
 
     /** Inputs drawn from the variant's population, targets in its group. */
     public static List<WordProblem> sample(Groups.Variant v, int k, long samples, long seed) {
-        return sample(v.group(), v.population(), k, samples, seed);
+        return sample(v.group(), v.population(), v.encoding(), k, samples, seed);
     }
 
     /** Every element of the group is drawn (the plain groups). */
@@ -32,6 +32,15 @@ public final class WordProblemSampler {
     }
 
     public static List<WordProblem> sample(FiniteGroup g, int[] population, int k, long samples, long seed) {
+        return sample(g, population, new WordProblemEncoding.Plain(), k, samples, seed);
+    }
+
+    /**
+     * Distinct draws, as the generator keeps them (its set holds the drawn tuples, so two draws that encode alike
+     * both stay), each encoded.
+     */
+    public static List<WordProblem> sample(FiniteGroup g, int[] population, WordProblemEncoding encoding, int k,
+                                           long samples, long seed) {
         if (k < 1) {
             throw new DeltaEvalException(DeltaEvalException.setting("k") + " " + k + ": expected a sequence length of"
                     + " at least 1");
@@ -43,7 +52,7 @@ public final class WordProblemSampler {
         double distinct = Math.pow(population.length, k);
         long wanted = distinct < samples ? (long) distinct : samples;
         CPythonRandom rng = new CPythonRandom(seed);
-        Set<WordProblem> seen = new HashSet<>();
+        Set<java.util.List<Integer>> seen = new HashSet<>();
         List<WordProblem> out = new ArrayList<>();
         double n = population.length;
         while (out.size() < wanted) {
@@ -51,9 +60,8 @@ public final class WordProblemSampler {
             for (int t = 0; t < k; t++) {
                 x[t] = population[(int) Math.floor(rng.random() * n)];
             }
-            WordProblem w = WordProblem.of(g, x);
-            if (seen.add(w)) {
-                out.add(w);
+            if (seen.add(java.util.Arrays.stream(x).boxed().toList())) {
+                out.add(encoding.encode(g, x));
             }
         }
         return out;

@@ -101,11 +101,12 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
             WordProblemCheckpoint wp = WordProblemCheckpoint.of(ckpt, spec.group(), spec.kTrain());
             Groups.Variant variant = Groups.variant(wp.group());
             FiniteGroup g = variant.group();
-            GroupVocab vocab = GroupVocab.of(g, ckpt.info().vocabSize(), ckpt.dir().resolve("config.json").toString());
+            GroupVocab vocab = GroupVocab.of(variant, ckpt.info().vocabSize(),
+                    ckpt.dir().resolve("config.json").toString());
             String model = CheckpointRef.label(ckpt);
             try (LanguageModel m = Compute.load(ckpt, opts)) {
                 for (int k : spec.data() != null ? List.of(-1) : spec.kTest()) {
-                    List<WordProblem> problems = spec.data() != null ? read(Path.of(spec.data()), g)
+                    List<WordProblem> problems = spec.data() != null ? read(Path.of(spec.data()), variant)
                             : WordProblemSampler.sample(variant, k, spec.samples(), spec.seed());
                     int length = problems.get(0).input().length;
                     ObjectNode result = evaluate(m, vocab, problems, spec, model, wp, g, length, opts, ckpt);
@@ -126,9 +127,9 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
         }
     }
 
-    private static List<WordProblem> read(Path csv, FiniteGroup g) throws IOException {
+    private static List<WordProblem> read(Path csv, Groups.Variant variant) throws IOException {
         List<WordProblem> out = new ArrayList<>();
-        WordProblemCsv.read(csv, g.order()).forEach(r -> out.add(r.problem()));
+        WordProblemCsv.read(csv, variant.symbols()).forEach(r -> out.add(r.problem()));
         if (out.isEmpty()) {
             throw new DeltaEvalException(csv + ": no sequences");
         }
