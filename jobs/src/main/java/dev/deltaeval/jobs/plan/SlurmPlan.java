@@ -59,8 +59,8 @@ public final class SlurmPlan {
                     + "and run on CPU; set \"device\": \"gpu\" in the plan for a GPU array");
         }
         int n = r.shards() != null ? r.shards() : gpu ? r.nodes() * r.gpusPerNode() : r.nodes();
-        int units = PlanUnits.expand(p).size();
-        if (n > units) {
+        int units = countUnits(p);
+        if (units > 0 && n > units) {
             System.err.println("deltaeval: warning: " + n + " shards for " + units + " work units: " + (n - units)
                     + " would have nothing to do, so the array has " + units);
             n = units;
@@ -71,6 +71,15 @@ public final class SlurmPlan {
         Path home = Path.of("").toAbsolutePath();
         return new Prepared(s.render(p, planFile.toAbsolutePath(), home), SlurmScript.logDir(p, home),
                 s.mergeCommand(p, home), n, r.partition(), s.cpus(), s.mem(), gpu ? 1 : 0);
+    }
+
+    /** The plan's work units, or 0 when they cannot be counted here (checkpoints only the cluster's nodes see). */
+    private static int countUnits(RunPlan p) {
+        try {
+            return PlanUnits.expand(p).size();
+        } catch (DeltaEvalException e) {
+            return 0;
+        }
     }
 
     /**
