@@ -21,7 +21,7 @@ import java.util.List;
  * from HF_TOKEN.
  */
 public final class HubClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.deltaeval.common.DataFiles.jsonMapper(); // a large tree listing
     private final String endpoint;
     private final String token;
     private final HttpClient http;

@@ -95,6 +95,10 @@ public final class SlurmPlan {
         String merge = sbatch(List.of("sbatch", "--parsable", "--job-name=deltaeval-merge",
                 "--dependency=afterany:" + array, "--output=" + prepared.logs().resolve("merge.out"),
                 "--wrap=" + prepared.mergeCommand()));
+        String stuck = SlurmResources.stuckAfterSubmit(array);
+        if (stuck != null) {
+            System.err.println("deltaeval: warning: " + stuck);
+        }
         return "submitted array job " + array + " (" + prepared.shards() + " shards) and merge job " + merge
                 + "; logs in " + prepared.logs();
     }

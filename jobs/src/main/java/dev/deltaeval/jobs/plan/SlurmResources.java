@@ -101,4 +101,40 @@ public final class SlurmResources {
             throw new DeltaEvalException(why + " (nothing was submitted)");
         }
     }
+
+    /** squeue's pending reasons that waiting never clears: the job asks what the partition or account cannot give. */
+    private static final java.util.Set<String> NEVER_CLEARS = java.util.Set.of("PartitionConfig", "BadConstraints",
+            "PartitionNodeLimit", "PartitionTimeLimit", "InvalidAccount", "InvalidQOS", "QOSMaxCpuPerJobLimit",
+            "QOSMaxGRESPerJob", "QOSMaxMemoryPerJob", "QOSMaxWallDurationPerJobLimit", "AssocMaxCpuPerJobLimit",
+            "AssocMaxWallDurationPerJobLimit");
+
+    /** A warning for a job pending with {@code reason}, or null when waiting may help. */
+    static String stuck(String jobId, String reason) {
+        String r = reason == null ? "" : reason.trim();
+        if (!NEVER_CLEARS.contains(r)) {
+            return null;
+        }
+        return "job " + jobId + " pends with Reason=" + r + ", which waiting does not clear (its request exceeds what "
+                + "the partition or account allows): scancel " + jobId + " and submit again with smaller "
+                + DeltaEvalException.setting("cpus_per_task") + ", " + DeltaEvalException.setting("mem") + " or "
+                + DeltaEvalException.setting("time") + ", or another " + DeltaEvalException.setting("partition");
+    }
+
+    /** Asks squeue once why {@code jobId} waits; a warning when it never will run, else null. */
+    public static String stuckAfterSubmit(String jobId) {
+        try {
+            Thread.sleep(1500); // the scheduler's first pass sets the reason
+            Process p = new ProcessBuilder("squeue", "-h", "-j", jobId, "-o", "%r").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            return out.lines().map(r -> stuck(jobId, r)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
 }

@@ -31,4 +31,13 @@ class SlurmResourcesTest {
         assertEquals("partition nope has no nodes (sinfo lists debug, gpu)", SlurmResources.misfit(nodes, "nope", 1,
                 "1G", 0));
     }
+
+    @Test
+    void aPendingReasonThatNeverClearsIsSaid() {
+        assertEquals("job 42 pends with Reason=PartitionConfig, which waiting does not clear (its request exceeds what "
+                + "the partition or account allows): scancel 42 and submit again with smaller {@cpus_per_task}, {@mem} "
+                + "or {@time}, or another {@partition}", SlurmResources.stuck("42", "PartitionConfig\n"));
+        assertNull(SlurmResources.stuck("42", "Resources"), "waiting for resources clears");
+        assertNull(SlurmResources.stuck("42", "Priority"));
+    }
 }
