@@ -1,12 +1,6 @@
 package dev.deltaeval.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.deltaeval.common.AtomicFiles;
 import dev.deltaeval.reports.Comparison;
-import dev.deltaeval.reports.EvalRun;
-import dev.deltaeval.reports.Thresholds;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,33 +46,12 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (bootstrapIters < 1) {
-            throw new IllegalArgumentException("--bootstrap-iters must be at least 1, got " + bootstrapIters);
-        }
-        Thresholds t = Thresholds.parse(thresholds);
-        Path baseline = EvalRun.resolve("--baseline", baselineGiven);
-        Path candidate = EvalRun.resolve("--candidate", candidateGiven);
-        EvalRun base = EvalRun.read(baseline);
-        EvalRun cand = EvalRun.read(candidate);
-        Comparison.Result r = Comparison.compare(base, cand, t, bootstrapIters, seed);
-        String md = Comparison.markdown(r, baseline.toString(), candidate.toString());
-        System.out.print(md);
-        if (markdown != null) {
-            AtomicFiles.writeString(markdown, md);
-        }
-        if (json != null) {
-            ObjectMapper m = new ObjectMapper();
-            ObjectNode root = m.createObjectNode();
-            root.put("baseline", baseline.toString()).put("candidate", candidate.toString())
-                    .put("exit_code", r.exitCode()).put("regressed", r.regressed());
-            root.set("problems", m.valueToTree(r.problems()));
-            ArrayNode diffs = root.putArray("diffs");
-            r.diffs().forEach(d -> diffs.add(m.valueToTree(d)));
-            AtomicFiles.writeJson(json, root);
-        }
-        for (String p : r.problems()) {
+        Comparison.Gate g = Comparison.gate(baselineGiven, candidateGiven, thresholds, bootstrapIters, seed, markdown,
+                json);
+        System.out.print(g.markdown());
+        for (String p : g.result().problems()) {
             System.err.println("deltaeval: error: " + p);
         }
-        return r.exitCode();
+        return g.result().exitCode();
     }
 }

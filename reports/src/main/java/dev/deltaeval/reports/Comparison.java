@@ -245,4 +245,40 @@ public final class Comparison {
     private static String trim(double v) {
         return Objects.toString(v).replaceFirst("\\.0$", "");
     }
+
+    /** What a gate run printed and decided. */
+    public record Gate(String markdown, Result result) {
+    }
+
+    /**
+     * The regression gate end to end: both results read (a folder stands for its newest results file), compared, the
+     * Markdown and the JSON written atomically where asked.
+     */
+    public static Gate gate(java.util.List<java.nio.file.Path> baselineGiven, java.util.List<java.nio.file.Path>
+            candidateGiven, java.util.List<String> thresholds, int bootstrapIters, long seed,
+                            java.nio.file.Path markdownFile, java.nio.file.Path jsonFile) throws java.io.IOException {
+        if (bootstrapIters < 1) {
+            throw new ReportException(dev.deltaeval.common.DeltaEvalException.setting("bootstrap_iters")
+                    + " must be at least 1, got " + bootstrapIters);
+        }
+        Thresholds t = Thresholds.parse(thresholds);
+        java.nio.file.Path baseline = EvalRun.resolve("--baseline", baselineGiven);
+        java.nio.file.Path candidate = EvalRun.resolve("--candidate", candidateGiven);
+        Result r = compare(EvalRun.read(baseline), EvalRun.read(candidate), t, bootstrapIters, seed);
+        String md = markdown(r, baseline.toString(), candidate.toString());
+        if (markdownFile != null) {
+            dev.deltaeval.common.AtomicFiles.writeString(markdownFile, md);
+        }
+        if (jsonFile != null) {
+            com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode root = m.createObjectNode();
+            root.put("baseline", baseline.toString()).put("candidate", candidate.toString())
+                    .put("exit_code", r.exitCode()).put("regressed", r.regressed());
+            root.set("problems", m.valueToTree(r.problems()));
+            com.fasterxml.jackson.databind.node.ArrayNode diffs = root.putArray("diffs");
+            r.diffs().forEach(d -> diffs.add(m.valueToTree(d)));
+            dev.deltaeval.common.AtomicFiles.writeJson(jsonFile, root);
+        }
+        return new Gate(md, r);
+    }
 }
