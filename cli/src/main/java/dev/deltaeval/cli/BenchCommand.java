@@ -1,10 +1,9 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.deltanet.config.NamedConfigs;
-import dev.deltaeval.deltanet.models.CheckpointInitializer;
+import dev.deltaeval.common.DeltaEvalException;
+import dev.deltaeval.deltanet.models.RandomCheckpoints;
 import dev.deltaeval.jobs.bench.ForwardBenchmark;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,26 +68,14 @@ final class BenchCommand extends GroupCommand {
         public Integer call() throws IOException {
             checkpoint = CheckpointArgs.oneOf(checkpoint, checkpointArg);
             if ((config == null) == (checkpoint == null)) {
-                throw new IllegalArgumentException("bench forward: give exactly one of --config or --checkpoint");
+                throw new DeltaEvalException("bench forward: give exactly one of --config or --checkpoint");
             }
-            Path dir = checkpoint != null ? checkpoint : ensureRandomCheckpoint();
+            Path dir = checkpoint != null ? checkpoint : RandomCheckpoints.cached(config, cacheDir != null ? cacheDir
+                    : Path.of(System.getProperty("user.home"), ".cache", "deltaeval", "bench"), seed);
             ForwardBenchmark.measure(new ForwardBenchmark.Spec(dir.toString(), config != null ? config : dir.toString(),
                     batch, length, warmup, iterations, seed, out == null ? null : out.toString(), breakdown,
                     compute.request()), DeltaEvalCli.jobContext());
             return 0;
-        }
-
-        private Path ensureRandomCheckpoint() throws IOException {
-            Path base = cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache", "deltaeval", "bench");
-            Path cfg = NamedConfigs.resolve(config, Files.createTempDirectory("deltaeval-config"));
-            String name = cfg.getFileName().toString().replace(".json", "") + "-seed" + seed;
-            Path dir = base.resolve(name);
-            if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
-                System.err.println("writing random-weight checkpoint " + dir + " (once)");
-                CheckpointInitializer.write(cfg, dir, seed, CheckpointInitializer.defaultLayout(dev.deltaeval.checkpoints.JsonFiles.readObject(cfg)),
-                        CheckpointInitializer.StoredType.BF16);
-            }
-            return dir;
         }
     }
 }

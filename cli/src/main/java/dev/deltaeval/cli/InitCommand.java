@@ -1,14 +1,9 @@
 package dev.deltaeval.cli;
 
-import dev.deltaeval.deltanet.config.CheckpointLayout;
-import dev.deltaeval.deltanet.config.NamedConfigs;
-import dev.deltaeval.deltanet.models.CheckpointInitializer;
 import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
+import dev.deltaeval.deltanet.models.RandomCheckpoints;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,25 +34,9 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.isDirectory(out)) {
-            try (var entries = Files.list(out)) {
-                if (entries.findAny().isPresent()) {
-                    // a trained checkpoint's weights would be replaced by random ones beside its own tokenizer
-                    throw new IllegalArgumentException(out + ": not empty; init writes a new checkpoint into a new or "
-                            + "empty folder");
-                }
-            }
-        }
-        Path cfg = NamedConfigs.resolve(config, Files.createTempDirectory("deltaeval-config"));
-        CheckpointLayout l = layout.equals("auto") ? CheckpointInitializer.defaultLayout(dev.deltaeval.checkpoints.JsonFiles.readObject(cfg))
-                : CheckpointLayout.parse(layout);
-        CheckpointInitializer.StoredType type = CheckpointInitializer.StoredType.valueOf(storedDtype.toUpperCase(Locale.ROOT));
-        DeltaNetCheckpoint c = CheckpointInitializer.write(cfg, out, seed, l, type);
-        if (tokenizer != null) {
-            Files.copy(tokenizer, out.resolve(DeltaNetCheckpoint.TOKENIZER_FILE), StandardCopyOption.REPLACE_EXISTING);
-        }
-        System.out.printf("wrote %s: %s, layout %s, %,d parameters%n", out, c.info().summary(), l.label(),
-                c.parameterCount());
+        DeltaNetCheckpoint c = RandomCheckpoints.write(config, out, seed, layout, storedDtype, tokenizer);
+        System.out.printf("wrote %s: %s, layout %s, %,d parameters%n", out, c.info().summary(),
+                c.layout().label(), c.parameterCount());
         return 0;
     }
 }
