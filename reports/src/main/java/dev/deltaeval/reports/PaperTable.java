@@ -15,13 +15,9 @@ public final class PaperTable {
      * @param task    the task, or several alternatives separated by '|' (the first a run has is used)
      * @param scale   100 for accuracies shown in percent, 1 for perplexities
      * @param inAverage whether the column enters the average (the paper averages the accuracy columns)
+     * @param chance  what guessing scores, in the column's unit, or NaN when there is none
      */
     public record Column(String label, String task, String metric, double scale, boolean inAverage, double chance) {
-        /** A column with no chance level (perplexities, exact-word and generation tasks). */
-        public Column(String label, String task, String metric, double scale, boolean inAverage) {
-            this(label, task, metric, scale, inAverage, Double.NaN);
-        }
-
         /** The first alternative task {@code run} has (or the first alternative). */
         public String taskIn(EvalRun run) {
             for (String t : task.split("\\|")) {
@@ -33,21 +29,31 @@ public final class PaperTable {
         }
     }
 
-    public static final List<Column> CORE = List.of(
-            new Column("Wiki. ppl", "wikitext|wikitext_tokenized", "word_perplexity", 1, false),
-            new Column("LMB. ppl", "lambada_openai", "perplexity", 1, false),
-            new Column("LMB. acc", "lambada_openai", "acc", 100, true),
-            // chance: one over the number of choices (2 for PIQA and WinoGrande, 4 for HellaSwag and nearly all of ARC)
-            new Column("PIQA acc", "piqa", "acc", 100, true, 50),
-            new Column("Hella. acc_n", "hellaswag", "acc_norm", 100, true, 25),
-            new Column("Wino. acc", "winogrande", "acc", 100, true, 50),
-            new Column("ARC-e acc", "arc_easy", "acc", 100, true, 25),
-            new Column("ARC-c acc_n", "arc_challenge", "acc_norm", 100, true, 25));
+    /** A column with the flag saying whether it shows when no run has it. */
+    private record Spec(Column column, boolean always) {
+    }
 
-    public static final List<Column> RECALL = List.of(
-            new Column("SWDE", "swde", "contains", 100, false),
-            new Column("SQuAD", "squad_completion", "contains", 100, false),
-            new Column("FDA", "fda", "contains", 100, false));
+    /** The columns, read from {@code paper-table.json} beside this class: a column is data, not code. */
+    private static final List<Spec> SPECS = readColumns();
+
+    public static final List<Column> COLUMNS = SPECS.stream().map(Spec::column).toList();
+
+    private static List<Spec> readColumns() {
+        try (java.io.InputStream in = PaperTable.class.getResourceAsStream("paper-table.json")) {
+            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(in);
+            List<Spec> out = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode c : root.path("columns")) {
+                Column col = new Column(c.path("label").asText(), c.path("tasks").asText(), c.path("metric").asText(),
+                        c.path("scale").asDouble(), c.path("in_average").asBoolean(),
+                        c.path("chance").isNumber() ? c.path("chance").asDouble() : Double.NaN);
+                out.add(new Spec(col, c.path("always").asBoolean()));
+            }
+            return List.copyOf(out);
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("bundled paper-table.json is unreadable", e);
+        }
+    }
 
     /**
      * A cell: value and standard error, already scaled; empty when the run lacks the task. {@code substitute}: the
@@ -83,9 +89,10 @@ public final class PaperTable {
     }
 
     public static PaperTable of(List<EvalRun> runs) {
-        List<Column> cols = new ArrayList<>(CORE);
-        for (Column c : RECALL) {
-            if (runs.stream().anyMatch(r -> r.value(c.taskIn(r), c.metric()).isPresent())) {
+        List<Column> cols = new ArrayList<>();
+        for (Spec s : SPECS) {
+            Column c = s.column();
+            if (s.always() || runs.stream().anyMatch(r -> r.value(c.taskIn(r), c.metric()).isPresent())) {
                 cols.add(c);
             }
         }
