@@ -44,7 +44,7 @@ public final class DatasetFetcher {
 
     public static Optional<HubSource> source(String task) {
         TaskRegistry.get(task); // unknown task: the registry's error
-        try (InputStream in = TaskRegistry.class.getResourceAsStream(TaskRegistry.BASE + task + ".json")) {
+        try (InputStream in = TaskRegistry.definition(task)) {
             JsonNode hub = JSON.readTree(in).path("data").path("hub");
             if (hub.isMissingNode()) {
                 return Optional.empty();

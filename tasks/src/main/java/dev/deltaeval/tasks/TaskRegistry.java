@@ -8,17 +8,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The bundled task definitions ({@code defs/*.json} resources), by lm-eval task name. */
+/**
+ * The bundled task definitions, by lm-eval task name: one folder per task under {@code tasks/defs/} (its
+ * {@code task.json}; the folder's {@code golden/} is test data and not bundled), and lm-eval's groups in
+ * {@code groups.json}. A new task is a new folder; nothing lists the tasks by hand.
+ */
 public final class TaskRegistry {
     static final String BASE = "/dev/deltaeval/tasks/defs/";
-    private static final String GROUPS = "groups";
+    private static final String DEFINITION = "task.json";
+    private static final String GROUPS = "groups.json";
 
     private TaskRegistry() {
     }
 
     private static volatile List<String> names;
 
-    /** Every bundled task, in name order: the definitions found in {@code defs/} (no list kept by hand). */
+    /** Every bundled task, in name order: the folders of {@code defs/} that hold a {@code task.json}. */
     public static List<String> names() {
         List<String> n = names;
         if (n == null) {
@@ -50,15 +55,14 @@ public final class TaskRegistry {
     }
 
     private static List<String> definitionsIn(java.nio.file.Path dir) throws IOException {
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
-            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json"))
-                    .map(f -> f.substring(0, f.length() - ".json".length())).filter(f -> !f.equals(GROUPS))
-                    .sorted().toList();
+        try (java.util.stream.Stream<java.nio.file.Path> entries = java.nio.file.Files.list(dir)) {
+            return entries.filter(e -> java.nio.file.Files.isRegularFile(e.resolve(DEFINITION)))
+                    .map(e -> e.getFileName().toString().replace("/", "")).sorted().toList();
         }
     }
 
     private static JsonNode groupsJson() {
-        try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + GROUPS + ".json")) {
+        try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + GROUPS)) {
             return new ObjectMapper().readTree(in);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -140,8 +144,13 @@ public final class TaskRegistry {
         return prev[b.length()];
     }
 
+    /** The bundled definition file of a task, as a class-path resource (null for an unknown task). */
+    static InputStream definition(String name) {
+        return TaskRegistry.class.getResourceAsStream(BASE + name + "/" + DEFINITION);
+    }
+
     public static TaskSpec get(String name) {
-        try (InputStream in = TaskRegistry.class.getResourceAsStream(BASE + name + ".json")) {
+        try (InputStream in = definition(name)) {
             if (in == null || !names().contains(name)) {
                 String near = closest(name);
                 throw new TaskException("unknown task \"" + name + "\"" + (near == null ? "" : "; did you mean "

@@ -19,32 +19,39 @@ import org.junit.jupiter.api.Test;
 /**
  * Every task definition, run on its bundled sample, builds the requests lm-eval's own task code builds.
  *
- * <p>{@code lmeval-contract/lm-eval-requests.jsonl} was written by lm-evaluation-harness itself at commit 4e7e0d47f
- * (its ConfigurableTask, the task YAMLs and utils.py, its hash_string): {@code python3 tools/lmeval/lm_eval_requests.py
- * --lm-eval LM_EVAL_CHECKOUT --data-dir data/tasks-sample --tasks arc_challenge,arc_easy,boolq,copa,fda,hellaswag,
- * lambada_openai,openbookqa,piqa,social_iqa,squad_completion,swde,wikitext_tokenized,winogrande} and the same with
- * {@code --data-dir tasks/src/test/resources/lmeval-contract/extra-data --tasks lambada_standard,sciq,wikitext}
- * (synthetic documents for the three tasks without a bundled sample). The script puts DeltaEval's files into the
- * Hub layout lm-eval reads; where it had to convert a document (AI2's ARC layout, label files, Google's BoolQ), the
+ * <p>Each task's {@code defs/NAME/golden/lm-eval-requests.jsonl} was written by lm-evaluation-harness itself at
+ * commit 4e7e0d47f (its ConfigurableTask, the task YAMLs and utils.py, its hash_string): {@code python3
+ * tools/lmeval/lm_eval_requests.py --lm-eval LM_EVAL_CHECKOUT --data-dir data/tasks-sample --tasks NAME}, or with
+ * {@code --data-dir tasks/defs/NAME/golden/data} for the three tasks without a bundled sample (lambada_standard, sciq,
+ * wikitext: synthetic documents, see {@code tasks/defs/README.md}). The script puts DeltaEval's files into the Hub
+ * layout lm-eval reads; where it had to convert a document (AI2's ARC layout, label files, Google's BoolQ), the
  * logged document differs by design and only its doc_hash is not compared.
  */
 class LmEvalContractTest {
-    static final Path CONTRACT = Path.of("src/test/resources/lmeval-contract");
+    static final Path DEFS = Path.of("defs");
     static final Path SAMPLE = Path.of("../data/tasks-sample");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Every task folder's golden requests, by the task lm-eval logged them for. */
     private static Map<String, List<JsonNode>> golden() throws IOException {
         Map<String, List<JsonNode>> byTask = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(CONTRACT.resolve("lm-eval-requests.jsonl"))) {
-            JsonNode n = JSON.readTree(line);
-            byTask.computeIfAbsent(n.get("task").asText(), k -> new ArrayList<>()).add(n);
+        try (var folders = Files.list(DEFS)) {
+            for (Path requests : folders.map(f -> f.resolve("golden/lm-eval-requests.jsonl")).filter(Files::exists)
+                    .sorted().toList()) {
+                for (String line : Files.readAllLines(requests)) {
+                    JsonNode n = JSON.readTree(line);
+                    assertEquals(requests.getParent().getParent().getFileName().toString(), n.get("task").asText(),
+                            requests + ": a request of another task");
+                    byTask.computeIfAbsent(n.get("task").asText(), k -> new ArrayList<>()).add(n);
+                }
+            }
         }
         return byTask;
     }
 
     private static List<JsonNode> ours(TaskSpec spec) throws IOException {
-        Path extra = CONTRACT.resolve("extra-data");
-        Path dir = Files.exists(extra.resolve(spec.dataFile())) ? extra : SAMPLE;
+        Path own = DEFS.resolve(spec.task()).resolve("golden/data");
+        Path dir = Files.exists(own.resolve(spec.dataFile())) ? own : SAMPLE;
         List<TaskDoc> docs = RequestBuilder.build(spec, DocumentReader.read(dir, spec, -1), LmEvalSemantics.CURRENT);
         List<JsonNode> out = new ArrayList<>();
         for (String line : ResultsWriter.requestsJsonl(spec, docs, LmEvalSemantics.CURRENT).split("\n")) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Definitions name their code (process_docs, detokenizer) and metrics; the registries resolve or refuse them. */
 class TaskCodeRegistryTest {
     private static ObjectNode definition(String task) throws Exception {
-        try (InputStream in = TaskRegistry.class.getResourceAsStream(TaskRegistry.BASE + task + ".json")) {
+        try (InputStream in = TaskRegistry.definition(task)) {
             return (ObjectNode) new ObjectMapper().readTree(in);
         }
     }
