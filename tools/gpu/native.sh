@@ -6,6 +6,7 @@
 #   3. the fla fixtures through the CLI on the native kernels (fp32, chunks of 16 so every fixture spans chunks)
 #   4. bench forward on the 392M n_h = 2 model: native vs djl kernels, then fla_bench.py (fla bf16)
 # QUICK=1: only the library (build.sh, no Java) and step 2, for a short device budget.
+# NOTIME=1: no timings (steps 2 without --time, no step 4), for a call that shares the GPU with other work.
 set -uo pipefail
 OUT=${OUT:-/tmp/native-out}; mkdir -p "$OUT"
 W=/tmp/native; rm -rf $W; mkdir -p $W/py
@@ -30,8 +31,9 @@ if [ -z "$LIB" ]; then
   exit 1
 fi
 
+TIME=--time; [ "${NOTIME:-0}" = 1 ] && TIME=
 echo "== kernel checks ($LIB)"
-PYTHONPATH=$W/py timeout 240 python3 gpu-kernels/src/test/native/check_kernels.py $LIB --fla --time 2>&1 | tee $OUT/check.txt | grep -vE "^  .* ok$"; el
+PYTHONPATH=$W/py timeout 240 python3 gpu-kernels/src/test/native/check_kernels.py $LIB --fla $TIME 2>&1 | tee $OUT/check.txt | grep -vE "^  .* ok$"; el
 
 echo "== fla fixtures on the native kernels, fp32, chunks of 16 sub-steps (bar 1e-3)"
 for fx in deltanet/src/test/resources/fla-golden/*/; do n=$(basename $fx)
@@ -39,6 +41,7 @@ for fx in deltanet/src/test/resources/fla-golden/*/; do n=$(basename $fx)
   printf '%-24s ' $n; python3 tools/gpu/compare.py logits $W/$n.st $fx/expected.safetensors 1e-3
 done 2>&1 | tee $OUT/fixtures.txt; grep -h "kernels" $W/err | head -1; el
 
+[ "${NOTIME:-0}" = 1 ] && exit 0
 echo "== bench forward, 392M n_h = 2 (delta_product_340m_-1_1_2_4k_8h), fp16"
 for run in ${RUNS:-native:8x4096 djl:8x4096 native:1x16384}; do k=${run%:*}; shape=${run#*:}
   $D bench forward --config delta_product_340m_-1_1_2_4k_8h --device gpu --dtype fp16 --batch ${shape%x*} --length ${shape#*x} --iterations 2 --kernels $k 2>&1 | grep -E "^deltaeval: kernels|tokens/s|error" | sed "s/^/  $k $shape: /"
