@@ -55,7 +55,7 @@ final class StateTrackingCommand extends GroupCommand {
         Integer kTrain;
 
         @Option(names = "--data", paramLabel = "FILE.csv", description = "Read the sequences from the repository's "
-                + "CSV instead of generating them.")
+                + "CSV (or a gzip of it, .csv.gz) instead of generating them.")
         Path data;
 
         @Option(names = {"--batch-size", "--batch"}, defaultValue = "64", paramLabel = "N",
@@ -131,7 +131,8 @@ final class StateTrackingCommand extends GroupCommand {
                     + "in the group; with --seed also that it holds exactly the sequences that seed generates.")
     static final class Check implements Callable<Integer> {
         @Parameters(paramLabel = "FILE",
-                description = "A word-problem CSV (as `state-tracking data` or the DeltaProduct repository writes).")
+                description = "A word-problem CSV (as `state-tracking data` or the DeltaProduct repository writes; "
+                        + ".csv.gz read as well).")
         Path file;
 
         @Option(names = "--group", required = true, paramLabel = "G", description = "The group of the file.")

@@ -77,7 +77,8 @@ public final class PrefixAccuracy {
         double z = 1.959963984540054;
         double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
         double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
-        return new double[] {centre - half, centre + half};
+        // at 0 (or all) right the bound is exactly 0 (or 1); centre - half would leave a rounding residue there
+        return new double[] {rightSoFar[t] == 0 ? 0.0 : centre - half, rightSoFar[t] == sequences ? 1.0 : centre + half};
     }
 
     private double[] share(long[] counts) {

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The generator's CSV ({@code {group}={k}.csv}): header {@code seed,input,target}, inputs and targets as
- * space-separated element indices, no BOS. Python's files read as they are.
+ * space-separated element indices, no BOS. Python's files read as they are, gzip-compressed ones too ({@code .gz}).
  */
 public final class WordProblemCsv {
     public static final String HEADER = "seed,input,target";
@@ -43,7 +43,7 @@ public final class WordProblemCsv {
     /** Every row, elements checked against the group's order; one line naming the file and row when malformed. */
     public static List<Row> read(Path file, int groupOrder) throws IOException {
         List<Row> rows = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = open(file)) {
             String header = in.readLine();
             if (header == null || !header.strip().equals(HEADER)) {
                 throw new DeltaEvalException(file + ": expected the header \"" + HEADER + "\", got "
@@ -75,6 +75,18 @@ public final class WordProblemCsv {
             }
         }
         return rows;
+    }
+
+    private static BufferedReader open(Path file) throws IOException {
+        java.io.InputStream raw = Files.newInputStream(file);
+        try {
+            java.io.InputStream body = file.getFileName().toString().endsWith(".gz")
+                    ? new java.util.zip.GZIPInputStream(raw, 1 << 16) : raw;
+            return new BufferedReader(new java.io.InputStreamReader(body, StandardCharsets.UTF_8));
+        } catch (java.util.zip.ZipException e) {
+            raw.close();
+            throw new DeltaEvalException(file + ": not a gzip file (" + e.getMessage() + ")");
+        }
     }
 
     private static int[] ints(String field, int order) {

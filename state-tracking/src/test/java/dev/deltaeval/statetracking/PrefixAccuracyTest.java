@@ -31,6 +31,19 @@ class PrefixAccuracyTest {
     }
 
     @Test
+    void wilsonBoundsAtNoneAndAllRightAreExactlyZeroAndOne() {
+        PrefixAccuracy acc = new PrefixAccuracy(2);
+        for (int i = 0; i < 1000; i++) {
+            acc.add(new boolean[] {true, false});
+        }
+        // closed form at c = 0: (z^2/2 - z sqrt(z^2/4)) / (n + z^2) = 0; at c = n: (n + z^2/2 + z^2/2) / (n + z^2) = 1
+        assertEquals(0.0, acc.wilson95(1)[0]);
+        assertEquals(1.0, acc.wilson95(0)[1]);
+        assertEquals(1.959963984540054 * 1.959963984540054 / (1000 + 1.959963984540054 * 1.959963984540054),
+                acc.wilson95(1)[1], 1e-15);
+    }
+
+    @Test
     void vocabularyOfMainPyAndItsCheck() {
         GroupVocab s3 = GroupVocab.of(Groups.parse("S3"), 13, "config.json");
         assertEquals(6, s3.pad());

@@ -41,7 +41,7 @@ final class StateTrackingCharts {
                 xs[t] = t;
                 ys[t] = curve.get(t).asDouble();
             }
-            XYSeries s = c.addSeries(r.get("model").asText(), xs, ys);
+            XYSeries s = c.addSeries(seriesName(r, results), xs, ys);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineColor(ChartFiles.color(i));
         }
@@ -54,5 +54,12 @@ final class StateTrackingCharts {
                     new float[] {8f, 4f, 2f, 4f}, 0f));
         }
         return ChartFiles.write(c, base);
+    }
+
+    /** The paper's label of the configuration; the model's name beside it when two lines would share a label. */
+    static String seriesName(JsonNode r, List<JsonNode> all) {
+        String label = r.path("label").asText(r.get("model").asText());
+        long same = all.stream().filter(o -> o.path("label").asText(o.get("model").asText()).equals(label)).count();
+        return same > 1 ? label + " (" + r.get("model").asText() + ")" : label;
     }
 }

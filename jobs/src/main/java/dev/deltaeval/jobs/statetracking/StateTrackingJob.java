@@ -1,5 +1,6 @@
 package dev.deltaeval.jobs.statetracking;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.deltaeval.common.AtomicFiles;
@@ -97,6 +98,7 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
         ComputeOptions opts = Compute.resolve(spec.compute(), opened.toArray(new ModelCheckpoint[0]));
         Path out = Path.of(spec.output());
         Files.createDirectories(out);
+        java.util.Map<String, List<JsonNode>> byGroupAndLength = new java.util.TreeMap<>();
         for (ModelCheckpoint ckpt : opened) {
             WordProblemCheckpoint wp = WordProblemCheckpoint.of(ckpt, spec.group(), spec.kTrain());
             Groups.Variant variant = Groups.variant(wp.group());
@@ -112,6 +114,7 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
                     ObjectNode result = evaluate(m, vocab, problems, spec, model, wp, g, length, opts, ckpt);
                     Path file = out.resolve("state_tracking_" + g.name() + "_" + length + "_" + model + ".json");
                     AtomicFiles.writeJson(file, result);
+                    byGroupAndLength.computeIfAbsent(g.name() + "_" + length, x -> new ArrayList<>()).add(result);
                     if (!spec.noCharts()) {
                         StateTrackingCharts.write(List.of(result), out.resolve("plots").resolve(file.getFileName()
                                 .toString().replaceFirst("\\.json$", "")));
@@ -122,6 +125,15 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
                             wp.kTrain(), metrics.get("acc_at_k_train").asDouble(), length,
                             metrics.get("sequence_accuracy").asDouble(), metrics.get("max_len_at_0.99").asInt());
                     System.err.println("wrote " + file);
+                }
+            }
+        }
+        if (!spec.noCharts()) { // the paper's figure: every checkpoint of a group and length on one chart
+            for (var e : byGroupAndLength.entrySet()) {
+                if (e.getValue().size() > 1) {
+                    List<Path> charts = StateTrackingCharts.write(e.getValue(), out.resolve("plots")
+                            .resolve("state_tracking_" + e.getKey()));
+                    System.err.println("wrote " + charts.get(0));
                 }
             }
         }
@@ -173,7 +185,7 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
         int kTrain = Math.min(wp.kTrain(), k);
         ObjectNode root = JSON.createObjectNode();
         root.put("kind", KIND).put("schema_version", 1);
-        root.put("model", model).put("group", g.name()).put("group_order", g.order()).put("k_test", k)
+        root.put("model", model).put("label", wp.label()).put("group", g.name()).put("group_order", g.order()).put("k_test", k)
                 .put("k_train", wp.kTrain()).put("sequences", acc.sequences());
         ObjectNode metrics = root.putObject("metrics");
         metrics.put("sequence_accuracy", acc.sequenceAccuracy()).put("token_accuracy_mean", acc.tokenAccuracyMean())

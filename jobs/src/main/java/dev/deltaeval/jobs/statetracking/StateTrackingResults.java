@@ -54,7 +54,8 @@ final class StateTrackingResults implements ResultKind {
                 JsonNode n = new ObjectMapper().readTree(f.toFile());
                 JsonNode m = n.get("metrics");
                 lines.add(String.format(Locale.ROOT, "%s on %s: accuracy %.4f at the training length %d, %.4f at "
-                                + "%d; right up to position %d in 99%% of %d sequences", n.get("model").asText(),
+                                + "%d; right up to position %d in 99%% of %d sequences", n.get("model").asText()
+                                + (n.has("label") ? " (" + n.get("label").asText() + ")" : ""),
                         n.get("group").asText(), m.get("acc_at_k_train").asDouble(), n.get("k_train").asInt(),
                         m.get("sequence_accuracy").asDouble(), n.get("k_test").asInt(),
                         m.get("max_len_at_0.99").asInt(), n.get("sequences").asInt()));

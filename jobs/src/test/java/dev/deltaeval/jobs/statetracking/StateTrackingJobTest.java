@@ -105,6 +105,28 @@ class StateTrackingJobTest {
     }
 
     @Test
+    void checkpointsOfOneGroupAndLengthShareOneChartLabelledAsThePaper() throws IOException {
+        Path a = checkpoint("S3_GatedDeltaProduct_k16_householders2_2025-06-06_1");
+        Path b = checkpoint("S3_GatedDeltaProduct_k16_householders2_2025-06-06_2");
+        Path out = tmp.resolve("both");
+        Jobs.run(new StateTrackingSpec(List.of(a.toString(), b.toString()), null, List.of(8), 2L, 1L, null, null, null,
+                null, out.toString(), false, "cpu", null, null, null), JobContext.console());
+        assertTrue(Files.size(out.resolve("plots/state_tracking_S3_8.png")) > 1000, "one chart with both");
+        List<JsonNode> results = new java.util.ArrayList<>();
+        for (Path ckpt : new Path[] {a, b}) {
+            results.add(new ObjectMapper().readTree(out.resolve("state_tracking_S3_8_" + ckpt.getFileName() + ".json")
+                    .toFile()));
+        }
+        // n_h = 2, allow_neg_eigval, one layer (the trained fixtures' labels are checked against fla's own)
+        assertEquals("DeltaProduct_2[-1,1], 1 layer", results.get(0).get("label").asText());
+        // the two share the label, so each line carries its folder name too
+        assertEquals("DeltaProduct_2[-1,1], 1 layer (S3_GatedDeltaProduct_k16_householders2_2025-06-06_2)",
+                StateTrackingCharts.seriesName(results.get(1), results));
+        assertEquals("DeltaProduct_2[-1,1], 1 layer", StateTrackingCharts.seriesName(results.get(1),
+                List.of(results.get(1))));
+    }
+
+    @Test
     void aCheckpointOfAnotherGroupIsRefused() throws IOException {
         Path ckpt = checkpoint("plain");
         DeltaEvalException none = assertThrows(DeltaEvalException.class, () -> Jobs.run(new StateTrackingSpec(
