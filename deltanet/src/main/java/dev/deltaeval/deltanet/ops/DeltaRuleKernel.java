@@ -37,12 +37,24 @@ public interface DeltaRuleKernel {
     interface Bound {
         String name();
 
+        /**
+         * The layout it reads its inputs in; the plan hands them over so (a view, see {@link InputLayout}), and
+         * {@link #unsupported} and {@link #run} see them in it.
+         */
+        default InputLayout inputLayout() {
+            return InputLayout.HEADS_FIRST;
+        }
+
         /** Why this call's inputs are outside what the kernel handles (a head size, a length), or empty. */
         default Optional<String> unsupported(RecurrenceInputs in) {
             return Optional.empty();
         }
 
-        /** @param initialState [B, H, dk, dv] fp32, or null for zeros */
+        /**
+         * @param in           in {@link #inputLayout()}
+         * @param initialState [B, H, dk, dv] fp32, or null for zeros
+         * @return the read-outs [B, H, T, dv] and the final state, whatever the input layout
+         */
         RecurrenceResult run(RecurrenceInputs in, NDArray initialState);
     }
 }

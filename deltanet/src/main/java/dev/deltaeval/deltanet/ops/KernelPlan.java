@@ -115,9 +115,10 @@ public final class KernelPlan {
     public RecurrenceResult run(ForwardMode mode, RecurrenceInputs in, NDArray initialState, StageClock clock) {
         List<String> refused = new ArrayList<>();
         for (DeltaRuleKernel.Bound k : chains.get(mode)) {
-            Optional<String> why = k.unsupported(in);
+            RecurrenceInputs laidOut = in.in(k.inputLayout());
+            Optional<String> why = k.unsupported(laidOut);
             if (why.isEmpty()) {
-                return clock.time("recurrence: " + k.name(), () -> k.run(in, initialState), RecurrenceResult::o);
+                return clock.time("recurrence: " + k.name(), () -> k.run(laidOut, initialState), RecurrenceResult::o);
             }
             refused.add(k.name() + ": " + why.get());
         }

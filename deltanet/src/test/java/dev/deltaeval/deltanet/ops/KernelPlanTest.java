@@ -3,6 +3,7 @@ package dev.deltaeval.deltanet.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -112,6 +113,93 @@ class KernelPlanTest {
         ModelException none = assertThrows(ModelException.class, () -> KernelPlan.choose(
                 List.of(fake("ref-recurrent", ForwardMode.STEPWISE, 0, null, 9)), ComputeOptions.cpu(), null));
         assertEquals("no installed kernel runs parallel passes on cpu (installed: ref-recurrent)", none.getMessage());
+    }
+
+    /** A parallel kernel reading {@code layout} that records what it was handed, and refuses when told to. */
+    private DeltaRuleKernel layoutFake(String name, int preference, InputLayout layout, boolean refuse,
+                                       List<String> seen, List<NDArray> queries) {
+        return new DeltaRuleKernel() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public ForwardMode mode() {
+                return ForwardMode.PARALLEL;
+            }
+
+            @Override
+            public Optional<String> unavailable(ComputeOptions options) {
+                return Optional.empty();
+            }
+
+            @Override
+            public OptionalInt autoPreference(ComputeOptions options) {
+                return OptionalInt.of(preference);
+            }
+
+            @Override
+            public Bound bind(NDManager manager, ComputeOptions options) {
+                return new Bound() {
+                    @Override
+                    public String name() {
+                        return name;
+                    }
+
+                    @Override
+                    public InputLayout inputLayout() {
+                        return layout;
+                    }
+
+                    @Override
+                    public Optional<String> unsupported(RecurrenceInputs in) {
+                        seen.add(name + ": q " + in.q().getShape() + " k " + in.k().getShape() + " beta "
+                                + in.beta().getShape() + " g " + in.g().getShape() + ", " + in.heads() + " heads, "
+                                + in.tokens() + " tokens, " + in.layout());
+                        queries.add(in.q());
+                        return refuse ? Optional.of("refused") : Optional.empty();
+                    }
+
+                    @Override
+                    public RecurrenceResult run(RecurrenceInputs in, NDArray initialState) {
+                        ran.add(name);
+                        return new RecurrenceResult(null, null);
+                    }
+                };
+            }
+        };
+    }
+
+    @Test
+    void eachKernelIsHandedTheInputsInItsLayoutAsViewsOfTheLayersData() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // B 2, H 3, T 4 tokens, n 2 steps, dk 5, dv 6, built as the layer builds them: token-major projections
+            // ([B, T, H, d]) seen heads-first
+            NDArray q = m.arange(2 * 4 * 3 * 5f).reshape(2, 4, 3, 5);
+            NDArray k = m.arange(2 * 8 * 3 * 5f).reshape(2, 8, 3, 5);
+            NDArray v = m.arange(2 * 8 * 3 * 6f).reshape(2, 8, 3, 6);
+            NDArray beta = m.arange(2 * 8 * 3f).reshape(2, 8, 3);
+            NDArray g = m.arange(2 * 4 * 3f).reshape(2, 4, 3);
+            RecurrenceInputs in = new RecurrenceInputs(q.transpose(0, 2, 1, 3), k.transpose(0, 2, 1, 3),
+                    v.transpose(0, 2, 1, 3), beta.transpose(0, 2, 1), g.transpose(0, 2, 1), 2);
+            List<String> seen = new ArrayList<>();
+            List<NDArray> queries = new ArrayList<>();
+            KernelPlan plan = KernelPlan.choose(List.of(
+                    layoutFake("native-fla", 10, InputLayout.TOKENS_FIRST, true, seen, queries),
+                    layoutFake("ref-chunked", 0, InputLayout.HEADS_FIRST, false, seen, queries),
+                    fake("ref-recurrent", ForwardMode.STEPWISE, 0, null, 99)),
+                    ComputeOptions.cpu(), null);
+            plan.run(ForwardMode.PARALLEL, in, null);
+            assertEquals(List.of(
+                    "native-fla: q (2, 4, 3, 5) k (2, 8, 3, 5) beta (2, 8, 3) g (2, 4, 3), 3 heads, 4 tokens, TOKENS_FIRST",
+                    "ref-chunked: q (2, 3, 4, 5) k (2, 3, 8, 5) beta (2, 3, 8) g (2, 3, 4), 3 heads, 4 tokens, "
+                            + "HEADS_FIRST"), seen);
+            assertEquals(List.of("ref-chunked"), ran, "the refusal fell back to the heads-first kernel");
+            // the tokens-first kernel saw the layer's own token-major values, element for element
+            assertTrue(q.contentEquals(queries.get(0)));
+            assertTrue(in.q().contentEquals(queries.get(1)));
+        }
     }
 
     @Test
