@@ -1,7 +1,9 @@
 """Side-by-side checks for GPU runs (used by tools/gpu/*.sh on the device machine; needs torch and safetensors).
   compare.py logits OUT.safetensors EXPECTED.safetensors   max |logit - fla fp32 logit|
   compare.py samples DIR_A DIR_B                            per-request log-likelihoods of two eval runs
-  compare.py json A.json B.json                             every numeric leaf of two result files"""
+  compare.py json A.json B.json                             every numeric leaf of two result files
+  compare.py curves A.json B.json                           state-tracking curves of two results (B may be a
+                                                            fixture's state_tracking.json: its fp32 reference)"""
 import sys, json, glob, os, math
 
 def logits(out, expected):
@@ -85,8 +87,22 @@ def jsons(a, b):
     print(f'{len(common)} numbers ({len(A)} vs {len(B)}), max diff (abs, or rel above 1) {worst:.3e} at {where}')
     return worst
 
+def curves(a, b):
+    A, B = json.load(open(a)), json.load(open(b))
+    B = B.get('fp32_reference_curve', B)
+    worst = 0.0
+    for name in ('prefix_sequence_accuracy', 'token_accuracy'):
+        x, y = A[name], B[name]
+        if len(x) != len(y):
+            print(f'{name}: {len(x)} vs {len(y)} positions'); return math.inf
+        d = [abs(p - q) for p, q in zip(x, y)]
+        apart = sum(1 for v in d if v > 1e-12)
+        print(f'{name}: max diff {max(d):.3e}, {apart} of {len(d)} positions apart, at the end {x[-1]:.4f} vs {y[-1]:.4f}')
+        worst = max(worst, max(d))
+    return worst
+
 if __name__ == '__main__':
-    f = {'logits': logits, 'samples': samples, 'json': jsons}[sys.argv[1]]
+    f = {'logits': logits, 'samples': samples, 'json': jsons, 'curves': curves}[sys.argv[1]]
     d = f(*sys.argv[2:4])
     if len(sys.argv) > 4 and not d <= float(sys.argv[4]):
         print(f'FAIL: {d:.3e} > {sys.argv[4]}'); sys.exit(1)

@@ -6,6 +6,7 @@
 #   3. the fla fixtures through the CLI on the native kernels (fp32, chunks of 16 so every fixture spans chunks)
 #   4. bench forward on the 392M n_h = 2 model: native vs djl kernels, then fla_bench.py (fla bf16)
 # QUICK=1: only the library (build.sh, no Java) and step 2, for a short device budget.
+# CHECKS=0: skip steps 2 and 3 (only the build and the timings).
 # NOTIME=1: no timings (steps 2 without --time, no step 4), for a call that shares the GPU with other work.
 set -uo pipefail
 OUT=${OUT:-/tmp/native-out}; mkdir -p "$OUT"
@@ -32,6 +33,7 @@ if [ -z "$LIB" ]; then
 fi
 
 TIME=--time; [ "${NOTIME:-0}" = 1 ] && TIME=
+if [ "${CHECKS:-1}" = 1 ]; then
 echo "== kernel checks ($LIB)"
 PYTHONPATH=$W/py timeout 240 python3 gpu-kernels/src/test/native/check_kernels.py $LIB --fla $TIME 2>&1 | tee $OUT/check.txt | grep -vE "^  .* ok$"; el
 
@@ -40,6 +42,7 @@ for fx in deltanet/src/test/resources/fla-golden/*/; do n=$(basename $fx)
   $D forward $fx --input-ids $fx/expected.safetensors --out $W/$n.st --device gpu --dtype fp32 --kernels native --chunk 16 >/dev/null 2>$W/err || tail -n 2 $W/err
   printf '%-24s ' $n; python3 tools/gpu/compare.py logits $W/$n.st $fx/expected.safetensors 1e-3
 done 2>&1 | tee $OUT/fixtures.txt; grep -h "kernels" $W/err | head -1; el
+fi
 
 [ "${NOTIME:-0}" = 1 ] && exit 0
 echo "== bench forward, 392M n_h = 2 (delta_product_340m_-1_1_2_4k_8h), fp16"

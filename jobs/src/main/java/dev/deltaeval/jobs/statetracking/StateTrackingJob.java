@@ -84,9 +84,9 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
         if (spec.kTest().isEmpty()) {
             throw new DeltaEvalException(DeltaEvalException.setting("k_test") + " is an empty list: no test lengths to run");
         }
-        if (spec.batchSize() < 1 || spec.segment() < 1) {
-            throw new DeltaEvalException(DeltaEvalException.setting("batch_size") + " and "
-                    + DeltaEvalException.setting("segment") + " must be at least 1");
+        if (spec.batchSize() < 1 || spec.segment() < 0) {
+            throw new DeltaEvalException(DeltaEvalException.setting("batch_size") + " must be at least 1 and "
+                    + DeltaEvalException.setting("segment") + " at least 1 (or 0: automatic)");
         }
         if (spec.checkpoints().isEmpty()) {
             throw new DeltaEvalException("give the word-problem checkpoints to evaluate");
@@ -175,7 +175,7 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
                 }
             }
             boolean[][] correct = new boolean[b][k + 1];
-            nll += score(m, new TokenBatch(ids, b, k + 1), new TokenBatch(labels, b, k + 1), spec.segment(),
+            nll += score(m, new TokenBatch(ids, b, k + 1), new TokenBatch(labels, b, k + 1), segmentFor(spec, b, opts),
                     correct);
             for (boolean[] c : correct) {
                 acc.add(c);
@@ -203,9 +203,26 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
                         + spec.seed() + ", " + spec.samples() + " samples")
                 .put("device", opts.deviceLabel()).put("dtype", opts.precision().label())
                 .put("kernels", Compute.kernelsInUse()).put("batch_size", spec.batchSize())
-                .put("segment", spec.segment()).put("seed", spec.seed())
+                .put("segment", segmentFor(spec, spec.batchSize(), opts)).put("seed", spec.seed())
                 .put("date", java.time.Instant.now().toString());
         return root;
+    }
+
+    /** Tokens per sequence in one pass when the setting is automatic: batch x segment within this many. */
+    static final int CPU_TOKEN_BUDGET = 1 << 15;
+    static final int GPU_TOKEN_BUDGET = 1 << 18;
+
+    /**
+     * The segment length: the setting, or the token budget over the batch (at least 64). The chunked kernel's
+     * temporaries take about 90 KB per token of a one-layer S3 model (n_h = 2, 8 heads): 64 sequences of 4096
+     * tokens in one pass needed more than 24 GB and the process was killed; 32768 tokens take about 3 GB.
+     */
+    static int segmentFor(StateTrackingSpec spec, int batch, ComputeOptions opts) {
+        if (spec.segment() > 0) {
+            return spec.segment();
+        }
+        int budget = opts.device().isGpu() ? GPU_TOKEN_BUDGET : CPU_TOKEN_BUDGET;
+        return Math.max(64, budget / Math.max(1, batch));
     }
 
     /**

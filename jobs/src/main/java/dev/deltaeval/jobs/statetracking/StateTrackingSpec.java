@@ -16,7 +16,8 @@ import java.util.List;
  * @param kTrain      the training length marked in the results, or null for the checkpoint's (128 by default)
  * @param data        a word-problem CSV to read instead of generating (its length is the test length)
  * @param batchSize   sequences per forward pass
- * @param segment     tokens per forward pass, the state carried across (long lengths in O(segment) memory)
+ * @param segment     tokens per forward pass, the state carried across (long lengths in O(segment) memory); 0 for
+ *                    as many as keep one pass within a token budget (see {@code StateTrackingJob.segmentFor})
  * @param noCharts    write the JSON only
  */
 public record StateTrackingSpec(List<String> checkpoints, String group, List<Integer> kTest, Long samples, Long seed,
@@ -29,7 +30,7 @@ public record StateTrackingSpec(List<String> checkpoints, String group, List<Int
         samples = samples == null ? 1000L : samples;
         seed = seed == null ? 2L : seed;
         batchSize = batchSize == null ? 64 : batchSize;
-        segment = segment == null ? 4096 : segment;
+        segment = segment == null ? 0 : segment;
         output = output == null ? "runs/state-tracking" : output;
         noCharts = noCharts != null && noCharts;
         dtype = dtype == null ? "fp32" : dtype;
