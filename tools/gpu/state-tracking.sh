@@ -3,7 +3,8 @@
 #   1. at 512 on their test CSV, against fla's fp32 curves in each state_tracking.json
 #   2. at LONG (default 16384) on N (default 100) generated sequences of seed 2, against a CPU run made beforehand:
 #      ./deltaeval state-tracking eval checkpoints/word-problems/s3_* --k-test 16384 --samples 100 --seed 2 \
-#        --no-charts --out CPU_DIR     (copy CPU_DIR's JSON files into .gpu-data/cpu-LONG/ and carry .gpu-data)
+#        --no-charts --out CPU_DIR     (tar cJf .gpu-data/cpu-LONG.tar.xz of a folder cpu-LONG with CPU_DIR's JSON
+#        files, and carry .gpu-data)
 # each on DJL's kernels and on the native ones, fp32. Needs .gpu-kit/ (tools/gpu/make-kit.sh).
 set -uo pipefail
 OUT=${OUT:-/tmp/st-out}; mkdir -p "$OUT"
@@ -15,6 +16,7 @@ if [ ! -x /tmp/deltaeval-gpu/deltaeval ]; then
   cp -r .gpu-kit $W/kit && cp tools/gpu/setup.sh $W/kit/setup.sh && bash $W/kit/setup.sh 2>&1 | tail -n 3; el
 fi
 D=/tmp/deltaeval-gpu/deltaeval
+[ -f .gpu-data/cpu-$LONG.tar.xz ] && tar xJf .gpu-data/cpu-$LONG.tar.xz -C $W
 FX=checkpoints/word-problems
 MODELS="s3_dp2_neg_l1 s3_dp1_neg_l1 s3_dp2_pos_l1"
 for k in ${KERNELS:-djl native}; do
@@ -26,7 +28,7 @@ for k in ${KERNELS:-djl native}; do
   echo "== $k kernels, $LONG, $N sequences of seed 2, vs the CPU"
   /usr/bin/time -f "  %e s" $D state-tracking eval $(for m in $MODELS; do echo $FX/$m; done) --k-test $LONG --samples $N \
     --seed 2 --device gpu --dtype fp32 --kernels $k --batch $N --no-charts --out $W/$k-long 2>&1 | grep -E "acc@|error| s$"
-  for m in $MODELS; do cpu=.gpu-data/cpu-$LONG/state_tracking_S3_${LONG}_$m.json; [ -f $cpu ] || continue
+  for m in $MODELS; do cpu=$W/cpu-$LONG/state_tracking_S3_${LONG}_$m.json; [ -f $cpu ] || continue
     echo "  $m"; python3 tools/gpu/compare.py curves $W/$k-long/state_tracking_S3_${LONG}_$m.json $cpu 0.0100000001 | sed 's/^/    /'
   done; el
 done 2>&1 | tee $OUT/state-tracking.txt
