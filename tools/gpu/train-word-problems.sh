@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The three S3 word-problem checkpoints of checkpoints/word-problems, trained with fla on one GPU in one device call.
+# K (default .device-inputs) holds shared/gpu-host/state_tracking_train.py and fla-0.5.2.tar.xz; carry it.
+# The main run goes first, alone until its preflight (fla's kernels compiled and autotuned) is
+# done, then the two controls beside it, all ending by END seconds.
+export PYTHONUNBUFFERED=1 TRITON_CACHE_DIR=/tmp/tc PYTHONPATH=/tmp/py
+K=$(cd "${K:-.device-inputs}" && pwd); END=${END:-540}
+T0=$(date +%s);mkdir -p /tmp/py /tmp/fx;tar xJf $K/fla-0.5.2.tar.xz -C /tmp/py||exit 9
+nvidia-smi --query-gpu=name,memory.total --format=csv | tee $OUT/card.txt
+S=$K/state_tracking_train.py;F=/tmp/fx;L=$OUT/run.log
+el(){ echo $(( $(date +%s) - T0 )); }
+r(){ n=$1;c=$2;shift 2;timeout -k 5 $((c+25)) python3 $S --max-seconds $c --cache-dir /tmp/sc --fit-schedule \
+     --out $F/$n "$@" >$F/$n.log 2>&1;e=$?;echo "== $n rc=$e t=$(el)s"|tee -a $L
+     grep -E '^(RESULT|preflight |PREFLIGHT|WARN|training stopped)' $F/$n.log|tee -a $L
+     [ $e = 0 ]||tail -n 30 $F/$n.log|tee -a $L;return $e;}
+r s3_dp2_neg_l1 $((END-30)) --group S3 --nh 2 --layers 1 --neg --export-v022 &
+for i in $(seq 300); do grep -q "preflight done" $F/s3_dp2_neg_l1.log 2>/dev/null && break; sleep 1
+  [ $i = 150 ] && { pkill -USR1 -f state_tracking_train.py; nvidia-smi | tail -n 5 | tee -a $L; }; done
+echo "main preflight done at $(el) s" | tee -a $L
+left=$((END - 35 - $(el)))
+r s3_dp1_neg_l1 $left --group S3 --nh 1 --layers 1 --neg &
+r s3_dp2_pos_l1 $left --group S3 --nh 2 --layers 1 &
+while sleep 20; do echo "[$(el) s] $(for f in $F/*.log; do echo -n "$(basename $f .log): $(grep -c '^{' $f) epochs; "; done)"; jobs -r | grep -q . || break; done
+wait;cp $F/*.log $OUT/ 2>/dev/null;tar czf $OUT/fx.tgz -C /tmp fx
+python3 $S --summary $F/s3_dp2_neg_l1 $F/s3_dp1_neg_l1 $F/s3_dp2_pos_l1|tee -a $L
