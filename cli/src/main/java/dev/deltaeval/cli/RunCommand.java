@@ -1,5 +1,7 @@
 package dev.deltaeval.cli;
 
+import dev.deltaeval.common.DeltaEvalException;
+import dev.deltaeval.jobs.plan.GpuShards;
 import dev.deltaeval.jobs.plan.PlanRun;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +17,10 @@ import picocli.CommandLine.Option;
                 + "is never run again, an interrupted one resumes from its own cache. With --shard I/N only share I "
                 + "runs (deterministic, cost-balanced), so several processes or cluster nodes can share one run "
                 + "folder; the shard that completes the last unit merges (or run 'deltaeval merge DIR'). See the "
-                + "README for the plan format and 'deltaeval plan slurm' for cluster scripts."})
+                + "README for the plan format and 'deltaeval plan slurm' for cluster scripts.",
+            "With --gpus the plan is split over this host's GPUs: one process per GPU runs its shard on its own card "
+                + "(logs in OUT/shards/gpuK.log), then the run is merged; a shard that stops is named with its GPU "
+                + "and error, and running the same command again resumes it."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--plan", required = true, paramLabel = "FILE", description = "The plan (JSON).")
     Path plan;
@@ -31,8 +36,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "auto|fp32|fp16", description = "Override the plan's dtype.")
     String dtype;
 
+    @Option(names = "--gpus", paramLabel = "all|N|I,J,...", description = "One shard per GPU of this host, each in "
+            + "its own process on its own card: all visible GPUs, the first N, or these indices (CUDA's, after "
+            + "CUDA_VISIBLE_DEVICES). Not with --shard or --device.")
+    String gpus;
+
     @Override
     public Integer call() throws IOException {
+        if (gpus != null) {
+            if (!shard.equals("1/1") || device != null) {
+                throw new DeltaEvalException("--gpus runs one shard per GPU itself: give it without --shard and "
+                        + "--device");
+            }
+            return GpuShards.run(plan, GpuShards.select(gpus, GpuShards::visibleGpus), dtype, k -> "gpu:" + k,
+                    GpuShards.Launcher.thisJvm(DeltaEvalCli.class.getName()), DeltaEvalCli.jobContext());
+        }
         return PlanRun.run(plan, PlanRun.Shard.parse(shard), device, dtype, DeltaEvalCli.jobContext());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.deltaeval.jobs.plan.GpuShards;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A plan run unsharded and as three shards in parallel processes gives identical merged results; a shard killed
- * mid-way and run again completes the run without computing any unit twice.
+ * A plan run unsharded, as three shards in parallel processes and as one shard per GPU ({@code run --gpus}, the
+ * shards on the CPU here) gives identical merged results; a shard killed mid-way and run again completes the run
+ * without computing any unit twice.
  */
 class ShardedRunTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -55,10 +57,16 @@ class ShardedRunTest {
     }
 
     private static Process shard(Path plan, String shard, Path log) throws IOException {
+        return shard(List.of("run", "--plan", plan.toString(), "--shard", shard), log);
+    }
+
+    /** The CLI in a process of its own, on this test's class path. */
+    private static Process shard(List<String> args, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Djava.awt.headless=true", "-cp",
-                System.getProperty("java.class.path"), DeltaEvalCli.class.getName(), "run", "--plan", plan.toString(),
-                "--shard", shard);
+        List<String> cmd = new ArrayList<>(List.of(java, "-Djava.awt.headless=true", "-cp",
+                System.getProperty("java.class.path"), DeltaEvalCli.class.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("DJL_OFFLINE", "true");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         return pb.start();
@@ -115,6 +123,19 @@ class ShardedRunTest {
         assertTrue(merge.out().startsWith("6 of 6 units done"), merge.out());
         assertEquals(comparable(tmp.resolve("whole")), comparable(tmp.resolve("sharded")));
         assertTrue(Files.exists(tmp.resolve("sharded/report/report.html")));
+
+        // run --gpus: one process per "GPU" (here each on the CPU), merged by the parent
+        Path perGpu = plan("per-gpu");
+        List<String> launched = new ArrayList<>();
+        int exit = GpuShards.run(perGpu, List.of(0, 1), null, k -> "cpu", (args, log) -> {
+            launched.add(String.join(" ", args));
+            return shard(args, log);
+        }, dev.deltaeval.jobs.JobContext.console());
+        assertEquals(0, exit, Files.readString(tmp.resolve("per-gpu/shards/gpu1.log")));
+        assertEquals(List.of("run --plan " + perGpu + " --shard 1/2 --device cpu",
+                "run --plan " + perGpu + " --shard 2/2 --device cpu"), launched);
+        assertEquals(6, doneMarkers(tmp.resolve("per-gpu")).size());
+        assertEquals(comparable(tmp.resolve("whole")), comparable(tmp.resolve("per-gpu")));
     }
 
     @Test
