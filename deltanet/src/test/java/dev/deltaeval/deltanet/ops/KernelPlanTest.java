@@ -22,6 +22,13 @@ class KernelPlanTest {
 
     /** A kernel that takes only inputs with at most {@code maxSteps} Householder steps. */
     private DeltaRuleKernel fake(String name, ForwardMode mode, Integer preference, String unavailable, int maxSteps) {
+        return fake(name, mode, preference, unavailable, InputLayout.HEADS_FIRST,
+                in -> in.n() > maxSteps ? "at most " + maxSteps + " steps" : null);
+    }
+
+    /** A kernel reading {@code layout}; {@code refusal} gives why it does not take a call (null: it does). */
+    private DeltaRuleKernel fake(String name, ForwardMode mode, Integer preference, String unavailable,
+                                 InputLayout layout, java.util.function.Function<RecurrenceInputs, String> refusal) {
         return new DeltaRuleKernel() {
             @Override
             public String name() {
@@ -52,8 +59,13 @@ class KernelPlanTest {
                     }
 
                     @Override
+                    public InputLayout inputLayout() {
+                        return layout;
+                    }
+
+                    @Override
                     public Optional<String> unsupported(RecurrenceInputs in) {
-                        return in.n() > maxSteps ? Optional.of("at most " + maxSteps + " steps") : Optional.empty();
+                        return Optional.ofNullable(refusal.apply(in));
                     }
 
                     @Override
@@ -118,57 +130,13 @@ class KernelPlanTest {
     /** A parallel kernel reading {@code layout} that records what it was handed, and refuses when told to. */
     private DeltaRuleKernel layoutFake(String name, int preference, InputLayout layout, boolean refuse,
                                        List<String> seen, List<NDArray> queries) {
-        return new DeltaRuleKernel() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public ForwardMode mode() {
-                return ForwardMode.PARALLEL;
-            }
-
-            @Override
-            public Optional<String> unavailable(ComputeOptions options) {
-                return Optional.empty();
-            }
-
-            @Override
-            public OptionalInt autoPreference(ComputeOptions options) {
-                return OptionalInt.of(preference);
-            }
-
-            @Override
-            public Bound bind(NDManager manager, ComputeOptions options) {
-                return new Bound() {
-                    @Override
-                    public String name() {
-                        return name;
-                    }
-
-                    @Override
-                    public InputLayout inputLayout() {
-                        return layout;
-                    }
-
-                    @Override
-                    public Optional<String> unsupported(RecurrenceInputs in) {
-                        seen.add(name + ": q " + in.q().getShape() + " k " + in.k().getShape() + " beta "
-                                + in.beta().getShape() + " g " + in.g().getShape() + ", " + in.heads() + " heads, "
-                                + in.tokens() + " tokens, " + in.layout());
-                        queries.add(in.q());
-                        return refuse ? Optional.of("refused") : Optional.empty();
-                    }
-
-                    @Override
-                    public RecurrenceResult run(RecurrenceInputs in, NDArray initialState) {
-                        ran.add(name);
-                        return new RecurrenceResult(null, null);
-                    }
-                };
-            }
-        };
+        return fake(name, ForwardMode.PARALLEL, preference, null, layout, in -> {
+            seen.add(name + ": q " + in.q().getShape() + " k " + in.k().getShape() + " beta " + in.beta().getShape()
+                    + " g " + in.g().getShape() + ", " + in.heads() + " heads, " + in.tokens() + " tokens, "
+                    + in.layout());
+            queries.add(in.q());
+            return refuse ? "refused" : null;
+        });
     }
 
     @Test
