@@ -48,9 +48,20 @@ final class RunCommand implements Callable<Integer> {
                 throw new DeltaEvalException("--gpus runs one shard per GPU itself: give it without --shard and "
                         + "--device");
             }
-            return GpuShards.run(plan, GpuShards.select(gpus, GpuShards::visibleGpus), dtype, k -> "gpu:" + k,
-                    GpuShards.Launcher.thisJvm(DeltaEvalCli.class.getName()), DeltaEvalCli.jobContext());
+            return GpuShards.run(plan, GpuShards.select(gpus, GpuShards::visibleGpus), k -> "gpu:" + k,
+                    (part, dev, log) -> GpuShards.Launcher.thisJvm(DeltaEvalCli.class.getName(), shardArgs(part, dev),
+                            log), DeltaEvalCli.jobContext());
         }
         return PlanRun.run(plan, PlanRun.Shard.parse(shard), device, dtype, DeltaEvalCli.jobContext());
+    }
+
+    /** This command for one shard of {@code --gpus}: the same plan and dtype, the shard's part and device. */
+    java.util.List<String> shardArgs(PlanRun.Shard part, String dev) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--plan", plan.toString(),
+                "--shard", part.toString(), "--device", dev));
+        if (dtype != null) {
+            args.addAll(java.util.List.of("--dtype", dtype));
+        }
+        return args;
     }
 }

@@ -127,7 +127,10 @@ class ShardedRunTest {
         // run --gpus: one process per "GPU" (here each on the CPU), merged by the parent
         Path perGpu = plan("per-gpu");
         List<String> launched = new ArrayList<>();
-        int exit = GpuShards.run(perGpu, List.of(0, 1), null, k -> "cpu", (args, log) -> {
+        RunCommand command = new RunCommand();
+        command.plan = perGpu;
+        int exit = GpuShards.run(perGpu, List.of(0, 1), k -> "cpu", (part, device, log) -> {
+            List<String> args = command.shardArgs(part, device); // what run --gpus starts, on this class path
             launched.add(String.join(" ", args));
             return shard(args, log);
         }, dev.deltaeval.jobs.JobContext.console());
@@ -136,6 +139,9 @@ class ShardedRunTest {
                 "run --plan " + perGpu + " --shard 2/2 --device cpu"), launched);
         assertEquals(6, doneMarkers(tmp.resolve("per-gpu")).size());
         assertEquals(comparable(tmp.resolve("whole")), comparable(tmp.resolve("per-gpu")));
+        command.dtype = "fp16"; // --dtype goes to every shard
+        assertEquals(List.of("run", "--plan", perGpu.toString(), "--shard", "2/2", "--device", "gpu:3", "--dtype",
+                "fp16"), command.shardArgs(new dev.deltaeval.jobs.plan.PlanRun.Shard(2, 2), "gpu:3"));
     }
 
     @Test

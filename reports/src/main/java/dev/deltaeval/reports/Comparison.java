@@ -262,8 +262,8 @@ public final class Comparison {
                     + " must be at least 1, got " + bootstrapIters);
         }
         Thresholds t = Thresholds.parse(thresholds);
-        java.nio.file.Path baseline = EvalRun.resolve("--baseline", baselineGiven);
-        java.nio.file.Path candidate = EvalRun.resolve("--candidate", candidateGiven);
+        java.nio.file.Path baseline = EvalRun.resolve(ReportException.setting("baseline"), baselineGiven);
+        java.nio.file.Path candidate = EvalRun.resolve(ReportException.setting("candidate"), candidateGiven);
         Result r = compare(EvalRun.read(baseline), EvalRun.read(candidate), t, bootstrapIters, seed);
         String md = markdown(r, baseline.toString(), candidate.toString());
         if (markdownFile != null) {

@@ -28,23 +28,25 @@ public final class GpuShards {
     private GpuShards() {
     }
 
-    /** Starts one shard's process: {@code args} are the CLI's arguments; stdout and stderr go to {@code log}. */
+    /**
+     * Starts the process of one shard: the CLI's {@code run} of the plan, only {@code shard}'s units, on
+     * {@code device}, its stdout and stderr in {@code log}. The CLI builds the command line; this class does not
+     * know its options.
+     */
     public interface Launcher {
-        Process start(List<String> args, Path log) throws IOException;
+        Process start(PlanRun.Shard shard, String device, Path log) throws IOException;
 
-        /** This JVM's own command line (runtime, JVM options, class path) with {@code mainClass}. */
-        static Launcher thisJvm(String mainClass) {
-            return (args, log) -> {
-                List<String> cmd = new ArrayList<>();
-                cmd.add(ProcessHandle.current().info().command().orElse(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-                cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-                cmd.add("-cp");
-                cmd.add(System.getProperty("java.class.path"));
-                cmd.add(mainClass);
-                cmd.addAll(args);
-                return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            };
+        /** This JVM's own command (runtime, JVM options, class path) running {@code mainClass} with {@code args}. */
+        static Process thisJvm(String mainClass, List<String> args, Path log) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(mainClass);
+            cmd.addAll(args);
+            return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
     }
 
@@ -139,8 +141,8 @@ public final class GpuShards {
      * @param device the {@code --device} of the shard on GPU K ({@code gpu:K})
      * @return 0 when every unit finished, else {@link PlanRun#EXIT_FAILED_UNITS}
      */
-    public static int run(Path planFile, List<Integer> gpus, String dtype, IntFunction<String> device,
-                          Launcher launcher, JobContext ctx) throws IOException {
+    public static int run(Path planFile, List<Integer> gpus, IntFunction<String> device, Launcher launcher,
+                          JobContext ctx) throws IOException {
         RunPlan p = RunPlan.read(planFile);
         Path out = Path.of(p.output());
         List<PlannedUnit> units = PlanUnits.expand(p); // every checkpoint checked before any process starts
@@ -152,13 +154,8 @@ public final class GpuShards {
         try {
             for (int k = 0; k < gpus.size(); k++) {
                 int gpu = gpus.get(k);
-                List<String> args = new ArrayList<>(List.of("run", "--plan", planFile.toString(), "--shard",
-                        (k + 1) + "/" + gpus.size(), "--device", device.apply(gpu)));
-                if (dtype != null) {
-                    args.addAll(List.of("--dtype", dtype));
-                }
                 Path log = logs.resolve("gpu" + gpu + ".log");
-                started.add(launcher.start(args, log));
+                started.add(launcher.start(new PlanRun.Shard(k + 1, gpus.size()), device.apply(gpu), log));
                 System.err.println("shard " + (k + 1) + "/" + gpus.size() + " on " + device.apply(gpu) + ": log "
                         + log);
             }

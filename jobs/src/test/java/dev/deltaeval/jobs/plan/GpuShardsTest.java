@@ -73,7 +73,9 @@ class GpuShardsTest {
         int exit;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = GpuShards.run(plan, List.of(1, 3), "fp16", k -> "gpu:" + k, (args, log) -> {
+            exit = GpuShards.run(plan, List.of(1, 3), k -> "gpu:" + k, (part, device, log) -> {
+                List<String> args = List.of("run", "--plan", plan.toString(), "--shard", part.toString(), "--device",
+                        device);
                 launched.add(String.join(" ", args));
                 List<String> cmd = new ArrayList<>(List.of("sh", "-c", script, "sh"));
                 cmd.addAll(args);
@@ -84,8 +86,8 @@ class GpuShardsTest {
         }
         String said = err.toString(StandardCharsets.UTF_8);
         assertEquals(PlanRun.EXIT_FAILED_UNITS, exit, said);
-        assertEquals(List.of("run --plan " + plan + " --shard 1/2 --device gpu:1 --dtype fp16",
-                "run --plan " + plan + " --shard 2/2 --device gpu:3 --dtype fp16"), launched);
+        assertEquals(List.of("run --plan " + plan + " --shard 1/2 --device gpu:1",
+                "run --plan " + plan + " --shard 2/2 --device gpu:3"), launched);
         Path log = tmp.resolve("run/shards/gpu3.log");
         assertTrue(said.contains("shard 2/2 on gpu:3: log " + log), said);
         assertTrue(said.contains("deltaeval: error: shard 2/2 on gpu:3 stopped (exit 2): CUDA out of memory on gpu:3"
