@@ -99,7 +99,7 @@ final class PlanCommand extends GroupCommand {
                 System.out.println(SlurmPlan.submit(prepared, out));
             } else if (out != null) {
                 AtomicFiles.writeString(out, prepared.script());
-                System.err.println(prepared.howToSubmit(out));
+                System.err.println(prepared.howToSubmit(out) + "  (or use --submit)");
             } else {
                 System.out.print(prepared.script());
             }

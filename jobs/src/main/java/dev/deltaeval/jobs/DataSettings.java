@@ -1,6 +1,6 @@
 package dev.deltaeval.jobs;
 
-import dev.deltaeval.text.TextSource;
+import dev.deltaeval.text.source.TextSource;
 
 /**
  * Which documents an analysis reads and how they become sequences (extrapolate, rank): the data file or folder, the

@@ -2,7 +2,7 @@ package dev.deltaeval.jobs;
 
 import dev.deltaeval.model.ModelCheckpoint;
 import dev.deltaeval.runtime.ComputeOptions;
-import dev.deltaeval.text.TextSource;
+import dev.deltaeval.text.source.TextSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -32,7 +32,7 @@ public final class SlurmPlan {
         public String howToSubmit(Path file) {
             return "wrote " + file + ": submit with  mkdir -p " + logs + " && sbatch " + file
                     + "  then merge after it with  sbatch --dependency=afterany:JOBID --wrap \"" + mergeCommand
-                    + "\"  (or use --submit)";
+                    + "\"";
         }
     }
 

@@ -1,9 +1,11 @@
-package dev.deltaeval.text;
+package dev.deltaeval.text.source;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.deltaeval.text.DataException;
 
 import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.io.IOException;

@@ -1,9 +1,10 @@
-package dev.deltaeval.text;
+package dev.deltaeval.text.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.deltaeval.common.DataFiles;
 import dev.deltaeval.common.DeltaEvalException;
+import dev.deltaeval.text.DataException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.deltaeval.text;
+package dev.deltaeval.text.source;
 
+import dev.deltaeval.text.DataException;
 import dev.deltaeval.text.tokenizer.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Collections;

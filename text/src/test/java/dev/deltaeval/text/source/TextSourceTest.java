@@ -1,7 +1,8 @@
-package dev.deltaeval.text;
+package dev.deltaeval.text.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
 
 import dev.deltaeval.common.DeltaEvalException;
 import java.io.IOException;
