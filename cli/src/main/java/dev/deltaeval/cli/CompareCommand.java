@@ -18,11 +18,12 @@ import picocli.CommandLine.Option;
                 + "semantics versions are reported, never compared)."})
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--baseline", required = true, arity = "1..*", paramLabel = "FILE|DIR",
-            description = "Baseline results_*.json, or its run or model folder (the newest results file in it).")
+            description = "Baseline results_*.json, or its run or model folder (the newest results file in it); or "
+                    + "a state-tracking result, state_tracking_*.json (accuracy at the test and training lengths).")
     List<Path> baselineGiven;
 
     @Option(names = "--candidate", required = true, arity = "1..*", paramLabel = "FILE|DIR",
-            description = "Candidate results_*.json, or its run or model folder.")
+            description = "Candidate results_*.json, or its run or model folder; or a state_tracking_*.json.")
     List<Path> candidateGiven;
 
     @Option(names = "--threshold", paramLabel = "METRIC=MAX_DROP[:ALPHA]",

@@ -55,8 +55,8 @@ public final class Comparison {
             String hb = base.dataHash(task);
             String hc = cand.dataHash(task);
             if (hb != null && hc != null && !hb.equals(hc)) {
-                problems.add("task " + task + ": different data (sha256 " + hb.substring(0, 12) + "... vs "
-                        + hc.substring(0, 12) + "...)");
+                problems.add("task " + task + ": different data (sha256 " + abbreviated(hb) + " vs "
+                        + abbreviated(hc) + ")");
                 continue;
             }
             for (Map.Entry<String, Double> m : base.metrics().get(task).entrySet()) {
@@ -89,6 +89,11 @@ public final class Comparison {
             problems.add("no metric to compare: the runs share no task with numeric metrics");
         }
         return new Result(diffs, problems);
+    }
+
+    /** A hash as messages show it: its first 12 characters (a hand-edited file may carry a shorter one). */
+    private static String abbreviated(String hash) {
+        return hash.length() > 12 ? hash.substring(0, 12) + "..." : hash;
     }
 
     private static MetricDiff diff(EvalRun base, EvalRun cand, String task, String metric, double b, double c,

@@ -77,6 +77,9 @@ public record EvalRun(Path file, String label, Map<String, Map<String, Double>> 
         } catch (IOException e) {
             throw new ReportException(file + ": not a readable results JSON (" + e.getMessage() + ")");
         }
+        if (root.path("kind").asText().equals("state_tracking")) {
+            return fromStateTracking(file, root);
+        }
         JsonNode results = root.get("results");
         if (results == null || !results.isObject() || results.isEmpty()) {
             throw new ReportException(file + ": no \"results\" object (expected an lm-eval results file)");
@@ -127,6 +130,40 @@ public record EvalRun(Path file, String label, Map<String, Map<String, Double>> 
         String name = root.path("model_name").asText(file.getFileName().toString());
         String label = Path.of(name).getFileName() == null ? name : Path.of(name).getFileName().toString();
         return new EvalRun(file, label, metrics, stderrs, samples, prov);
+    }
+
+    /**
+     * A {@code state-tracking eval} result as one task, {@code state_tracking_{group}_{k}}, so the gate compares it
+     * like any other: {@code acc} is the paper's accuracy at the test length (every position right),
+     * {@code acc_at_k_train} the same at the training length, each with its binomial standard error over the
+     * sequences; the data hash is the test set's ({@code data_sha256}), so two runs on different sequences are a
+     * problem, not a comparison.
+     */
+    static EvalRun fromStateTracking(Path file, JsonNode root) {
+        JsonNode m = root.path("metrics");
+        long n = root.path("sequences").asLong(0);
+        String task = "state_tracking_" + root.path("group").asText("?") + "_" + root.path("k_test").asInt();
+        Map<String, Double> values = new LinkedHashMap<>();
+        Map<String, Double> se = new LinkedHashMap<>();
+        for (String[] pair : new String[][] {{"acc", "sequence_accuracy"}, {"acc_at_k_train", "acc_at_k_train"}}) {
+            JsonNode v = m.get(pair[1]);
+            if (v == null || !v.isNumber() || v.asDouble() < 0 || v.asDouble() > 1 || n < 1) {
+                throw new ReportException(file + ": metrics." + pair[1] + " is " + v + " over " + n
+                        + " sequences (expected a proportion from 0 to 1 over at least one sequence)");
+            }
+            double p = v.asDouble();
+            values.put(pair[0], p);
+            se.put(pair[0], Math.sqrt(p * (1 - p) / n));
+        }
+        JsonNode prov = root.path("provenance");
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("lm_eval_semantics", "state tracking (DeltaProduct main.py: no shift, argmax over the "
+                + "vocabulary, every position up to t right)");
+        if (prov.hasNonNull("data_sha256")) {
+            provenance.put("data_sha256", Map.of(task, prov.get("data_sha256").asText()));
+        }
+        return new EvalRun(file, root.path("label").asText(root.path("model").asText(file.getFileName().toString())),
+                Map.of(task, values), Map.of(task, se), Map.of(), provenance);
     }
 
     public Optional<Double> value(String task, String metric) {

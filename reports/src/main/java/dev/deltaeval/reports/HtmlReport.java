@@ -82,7 +82,20 @@ public final class HtmlReport {
             h.append("<section id=\"").append(id(section.title())).append("\"><h2>").append(esc(section.title()))
                     .append("</h2>\n<ul>\n");
             section.lines().forEach(l -> h.append("<li>").append(esc(l)).append("</li>\n"));
-            h.append("</ul></section>\n");
+            h.append("</ul>\n");
+            if (!section.header().isEmpty()) {
+                h.append("<div class=\"wide\"><table><thead><tr>");
+                section.header().forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+                h.append("</tr></thead><tbody>\n");
+                for (List<String> row : section.rows()) {
+                    h.append("<tr>");
+                    row.forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
+                    h.append("</tr>\n");
+                }
+                h.append("</tbody></table></div>\n");
+            }
+            figures(h, section.charts());
+            h.append("</section>\n");
         }
         provenance(h, runs, otherProvenance);
         h.append("</body></html>\n");

@@ -68,6 +68,11 @@ public final class ReportBuilder {
         for (ReportSection s : extra) {
             markdown.append("\n## ").append(s.title()).append("\n\n");
             s.lines().forEach(l -> markdown.append("- ").append(l).append('\n'));
+            if (!s.header().isEmpty()) {
+                markdown.append('\n').append(s.markdownTable());
+            }
+            s.charts().forEach(f -> markdown.append("\n![").append(f.getFileName()).append("](").append(rel(out, f))
+                    .append(")\n"));
         }
         AtomicFiles.writeString(md, markdown.toString());
         List<Path> all = new ArrayList<>(List.of(html, md));

@@ -25,6 +25,7 @@ import dev.deltaeval.statetracking.FiniteGroup;
 import dev.deltaeval.statetracking.GroupVocab;
 import dev.deltaeval.statetracking.Groups;
 import dev.deltaeval.statetracking.PrefixAccuracy;
+import dev.deltaeval.statetracking.SequenceSetHash;
 import dev.deltaeval.statetracking.WordProblem;
 import dev.deltaeval.statetracking.WordProblemCsv;
 import dev.deltaeval.statetracking.WordProblemSampler;
@@ -201,6 +202,7 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
                 .put("checkpoint_sha256", ckpt.contentHash()).put("group_from", wp.source())
                 .put("data", spec.data() != null ? spec.data() : "generated: DeltaProduct generate_data.py, seed "
                         + spec.seed() + ", " + spec.samples() + " samples")
+                .put("data_sha256", SequenceSetHash.sha256(g.name(), problems))
                 .put("device", opts.deviceLabel()).put("dtype", opts.precision().label())
                 .put("kernels", Compute.kernelsInUse()).put("batch_size", spec.batchSize())
                 .put("segment", segmentFor(spec, spec.batchSize(), opts)).put("seed", spec.seed())

@@ -41,9 +41,14 @@ class StateTrackingJobTest {
     Path tmp;
 
     private Path checkpoint(String name) throws IOException {
+        return checkpoint(name, true);
+    }
+
+    private Path checkpoint(String name, boolean negativeEigenvalues) throws IOException {
         Path cfg = Files.writeString(tmp.resolve(name + ".json"), "{\"model_type\": \"gated_deltaproduct\", "
                 + "\"hidden_size\": 32, \"num_hidden_layers\": 1, \"num_heads\": 2, \"head_dim\": 16, "
-                + "\"expand_v\": 1, \"use_gate\": false, \"use_short_conv\": false, \"allow_neg_eigval\": true, "
+                + "\"expand_v\": 1, \"use_gate\": false, \"use_short_conv\": false, \"allow_neg_eigval\": "
+                + negativeEigenvalues + ", "
                 + "\"num_householder\": 2, \"vocab_size\": 13, \"bos_token_id\": 0, \"eos_token_id\": 12, "
                 + "\"tie_word_embeddings\": false}");
         Path dir = tmp.resolve(name);
@@ -134,6 +139,29 @@ class StateTrackingJobTest {
                 StateTrackingCharts.seriesName(results.get(1), results));
         assertEquals("DeltaProduct_2[-1,1], 1 layer", StateTrackingCharts.seriesName(results.get(1),
                 List.of(results.get(1))));
+    }
+
+    @Test
+    void aPlanStepReportsThePapersTableAndFigure() throws IOException {
+        Path neg = checkpoint("S3_GatedDeltaProduct_k16_householders2_2025-06-06_1", true);
+        Path pos = checkpoint("S3_GatedDeltaProduct_k16_householders2_2025-06-06_2", false);
+        Path out = tmp.resolve("run");
+        Path plan = Files.writeString(tmp.resolve("plan.json"), """
+                {"output": "%s", "checkpoints": ["%s", "%s"], "device": "cpu",
+                 "state_tracking": {"k_test": [8, 12], "samples": 3, "seed": 4}}
+                """.formatted(out, neg, pos));
+        assertEquals(0, dev.deltaeval.jobs.plan.PlanRun.run(plan, dev.deltaeval.jobs.plan.PlanRun.Shard.ALL, null,
+                null, JobContext.console()));
+        String md = Files.readString(out.resolve("report/report.md"));
+        JsonNode negAt12 = new ObjectMapper().readTree(out.resolve("state-tracking/state_tracking_S3_12_"
+                + neg.getFileName() + ".json").toFile());
+        String cell = String.format(java.util.Locale.ROOT, "%.3f", negAt12.get("metrics").get("sequence_accuracy")
+                .asDouble());
+        assertTrue(md.contains("| Configuration | S3 @ 8 | S3 @ 12 |"), md);
+        assertTrue(md.contains("| DeltaProduct_2[-1,1], 1 layer | ") && md.contains(" | " + cell + " |\n"), md);
+        assertTrue(md.contains("| DeltaProduct_2[0,1], 1 layer | "), md);
+        assertTrue(md.contains("](../state-tracking/plots/state_tracking_S3_12.png)"), "one figure per length: " + md);
+        assertTrue(Files.readString(out.resolve("report/report.html")).contains("<th>S3 @ 12</th>"));
     }
 
     @Test
