@@ -155,7 +155,13 @@ public final class GpuShards {
             for (int k = 0; k < gpus.size(); k++) {
                 int gpu = gpus.get(k);
                 Path log = logs.resolve("gpu" + gpu + ".log");
-                started.add(launcher.start(new PlanRun.Shard(k + 1, gpus.size()), device.apply(gpu), log));
+                try {
+                    started.add(launcher.start(new PlanRun.Shard(k + 1, gpus.size()), device.apply(gpu), log));
+                } catch (IOException e) { // the shards already started would run on alone: stop them
+                    started.forEach(Process::destroy);
+                    throw new DeltaEvalException("cannot start shard " + (k + 1) + "/" + gpus.size() + " on "
+                            + device.apply(gpu) + " (" + e.getMessage() + "); the shards started were stopped");
+                }
                 System.err.println("shard " + (k + 1) + "/" + gpus.size() + " on " + device.apply(gpu) + ": log "
                         + log);
             }

@@ -95,4 +95,22 @@ class GpuShardsTest {
         assertTrue(said.contains("run the same command again to resume"), said);
         assertTrue(!said.contains("shard 1/2 on gpu:1 stopped"), said);
     }
+
+    @Test
+    void aShardThatCannotStartStopsTheOnesAlreadyRunning() throws IOException, InterruptedException {
+        Path plan = plan();
+        List<Process> first = new ArrayList<>();
+        DeltaEvalException e = assertThrows(DeltaEvalException.class, () -> GpuShards.run(plan, List.of(0, 1),
+                k -> "gpu:" + k, (part, device, log) -> {
+                    if (part.index() == 2) {
+                        throw new IOException("no such program");
+                    }
+                    Process p = new ProcessBuilder("sleep", "60").start();
+                    first.add(p);
+                    return p;
+                }, JobContext.console()));
+        assertEquals("cannot start shard 2/2 on gpu:1 (no such program); the shards started were stopped",
+                e.getMessage());
+        assertTrue(first.get(0).waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "shard 1 was stopped");
+    }
 }
