@@ -58,8 +58,9 @@ final class StateTrackingCommand extends GroupCommand {
                 + "CSV (or a gzip of it, .csv.gz) instead of generating them.")
         Path data;
 
-        @Option(names = {"--batch-size", "--batch"}, defaultValue = "64", paramLabel = "N",
-                description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"--batch-size", "--batch"}, defaultValue = "0", paramLabel = "N",
+                description = "Sequences per forward pass (default: automatic, as many whole sequences as fit 32768 "
+                        + "tokens on a CPU and 262144 on a GPU; results do not depend on it).")
         int batchSize;
 
         @Option(names = "--segment", defaultValue = "0", paramLabel = "N",

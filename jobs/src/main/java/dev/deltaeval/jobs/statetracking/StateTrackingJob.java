@@ -85,9 +85,9 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
         if (spec.kTest().isEmpty()) {
             throw new DeltaEvalException(DeltaEvalException.setting("k_test") + " is an empty list: no test lengths to run");
         }
-        if (spec.batchSize() < 1 || spec.segment() < 0) {
-            throw new DeltaEvalException(DeltaEvalException.setting("batch_size") + " must be at least 1 and "
-                    + DeltaEvalException.setting("segment") + " at least 1 (or 0: automatic)");
+        if (spec.batchSize() < 0 || spec.segment() < 0) {
+            throw new DeltaEvalException(DeltaEvalException.setting("batch_size") + " and "
+                    + DeltaEvalException.setting("segment") + " must be at least 1 (or 0: automatic)");
         }
         if (spec.checkpoints().isEmpty()) {
             throw new DeltaEvalException("give the word-problem checkpoints to evaluate");
@@ -162,8 +162,10 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
         PrefixAccuracy acc = new PrefixAccuracy(k + 1);
         double nll = 0;
         ProgressLine progress = new ProgressLine(model + " " + g.name() + " k " + k, problems.size(), "sequences");
-        for (int from = 0; from < problems.size(); from += spec.batchSize()) {
-            List<WordProblem> batch = problems.subList(from, Math.min(problems.size(), from + spec.batchSize()));
+        int batchSize = batchFor(spec, k, opts);
+        int segment = segmentFor(spec, batchSize, opts);
+        for (int from = 0; from < problems.size(); from += batchSize) {
+            List<WordProblem> batch = problems.subList(from, Math.min(problems.size(), from + batchSize));
             int b = batch.size();
             long[] ids = new long[b * (k + 1)];
             long[] labels = new long[b * (k + 1)];
@@ -176,7 +178,7 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
                 }
             }
             boolean[][] correct = new boolean[b][k + 1];
-            nll += score(m, new TokenBatch(ids, b, k + 1), new TokenBatch(labels, b, k + 1), segmentFor(spec, b, opts),
+            nll += score(m, new TokenBatch(ids, b, k + 1), new TokenBatch(labels, b, k + 1), segment,
                     correct);
             for (boolean[] c : correct) {
                 acc.add(c);
@@ -204,8 +206,8 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
                         + spec.seed() + ", " + spec.samples() + " samples")
                 .put("data_sha256", SequenceSetHash.sha256(g.name(), problems))
                 .put("device", opts.deviceLabel()).put("dtype", opts.precision().label())
-                .put("kernels", Compute.kernelsInUse()).put("batch_size", spec.batchSize())
-                .put("segment", segmentFor(spec, spec.batchSize(), opts)).put("seed", spec.seed())
+                .put("kernels", Compute.kernelsInUse()).put("batch_size", batchSize)
+                .put("segment", segment).put("seed", spec.seed())
                 .put("date", java.time.Instant.now().toString());
         return root;
     }
@@ -213,6 +215,21 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
     /** Tokens per sequence in one pass when the setting is automatic: batch x segment within this many. */
     static final int CPU_TOKEN_BUDGET = 1 << 15;
     static final int GPU_TOKEN_BUDGET = 1 << 18;
+
+    /**
+     * Sequences per pass: the setting, or as many whole sequences of {@code k + 1} tokens as the token budget holds
+     * (at least one; a longer sequence then runs in segments).
+     */
+    static int batchFor(StateTrackingSpec spec, int k, ComputeOptions opts) {
+        if (spec.batchSize() > 0) {
+            return spec.batchSize();
+        }
+        return Math.max(1, budget(opts) / (k + 1));
+    }
+
+    private static int budget(ComputeOptions opts) {
+        return opts.device().isGpu() ? GPU_TOKEN_BUDGET : CPU_TOKEN_BUDGET;
+    }
 
     /**
      * The segment length: the setting, or the token budget over the batch (at least 64). The chunked kernel's
@@ -223,8 +240,7 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
         if (spec.segment() > 0) {
             return spec.segment();
         }
-        int budget = opts.device().isGpu() ? GPU_TOKEN_BUDGET : CPU_TOKEN_BUDGET;
-        return Math.max(64, budget / Math.max(1, batch));
+        return Math.max(64, budget(opts) / Math.max(1, batch));
     }
 
     /**

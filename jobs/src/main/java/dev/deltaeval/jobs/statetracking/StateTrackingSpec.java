@@ -15,7 +15,7 @@ import java.util.List;
  * @param seed        the generator's seed (Python's random.seed)
  * @param kTrain      the training length marked in the results, or null for the checkpoint's (128 by default)
  * @param data        a word-problem CSV to read instead of generating (its length is the test length)
- * @param batchSize   sequences per forward pass
+ * @param batchSize   sequences per forward pass; 0 for as many as fill the token budget with whole sequences
  * @param segment     tokens per forward pass, the state carried across (long lengths in O(segment) memory); 0 for
  *                    as many as keep one pass within a token budget (see {@code StateTrackingJob.segmentFor})
  * @param noCharts    write the JSON only
@@ -29,7 +29,7 @@ public record StateTrackingSpec(List<String> checkpoints, String group, List<Int
         kTest = kTest == null ? List.of(512) : List.copyOf(kTest);
         samples = samples == null ? 1000L : samples;
         seed = seed == null ? 2L : seed;
-        batchSize = batchSize == null ? 64 : batchSize;
+        batchSize = batchSize == null ? 0 : batchSize;
         segment = segment == null ? 0 : segment;
         output = output == null ? "runs/state-tracking" : output;
         noCharts = noCharts != null && noCharts;

@@ -103,16 +103,18 @@ class StateTrackingJobTest {
         double[] gotTok = new ObjectMapper().convertValue(r.get("token_accuracy"), double[].class);
         assertArrayEquals(want, got, 1e-12);
         assertArrayEquals(wantTok, gotTok, 1e-12);
-        // the automatic segment (the CPU's token budget over the batch: the whole sequence in one pass here)
+        // the automatic batch and segment: the CPU's token budget of 32768 holds 1560 whole sequences of 21 tokens,
+        // so all nine run in one pass of one segment
         Path auto = tmp.resolve("auto");
-        Jobs.run(new StateTrackingSpec(List.of(ckpt.toString()), null, List.of(20), 9L, 5L, null, null, 3, null,
+        Jobs.run(new StateTrackingSpec(List.of(ckpt.toString()), null, List.of(20), 9L, 5L, null, null, null, null,
                 auto.toString(), true, "cpu", "fp32", null, null), JobContext.console());
         JsonNode a = new ObjectMapper().readTree(auto.resolve("state_tracking_S3_20_S3_GatedDeltaProduct_k16_"
                 + "householders2_2025-06-06_666.json").toFile());
         assertArrayEquals(want, new ObjectMapper().convertValue(a.get("prefix_sequence_accuracy"), double[].class),
                 1e-12);
         assertEquals(7, r.get("provenance").get("segment").asInt());
-        assertEquals(32768 / 3, a.get("provenance").get("segment").asInt());
+        assertEquals(32768 / 21, a.get("provenance").get("batch_size").asInt());
+        assertEquals(64, a.get("provenance").get("segment").asInt(), "the budget over 1560 sequences, at least 64");
         assertTrue(java.util.Arrays.stream(wantTok).anyMatch(x -> x > 0) && java.util.Arrays.stream(wantTok)
                 .anyMatch(x -> x < 1), "a random model is right somewhere and wrong somewhere");
         assertTrue(console.toString(StandardCharsets.UTF_8).contains("S3       k     20  9 sequences"),
