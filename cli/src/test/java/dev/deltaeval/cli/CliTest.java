@@ -173,6 +173,11 @@ class CliTest {
         Run r = run("inspect", DEMO.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("training_context  512 (training_meta.json seq_len)\n"), r.out());
+        // a word-problem checkpoint trained on 128 group elements, each sequence after [BOS] (its config says 2048)
+        Run words = run("inspect", "../checkpoints/word-problems/s3_dp2_neg_l1");
+        assertEquals(0, words.exit(), words.err());
+        assertTrue(words.out().contains("training_context  129 (state_tracking.json k_train 128 + [BOS])\n"),
+                words.out());
     }
 
     /** A fresh JVM, because DJL picks its libtorch once per process. */

@@ -259,6 +259,15 @@ public final class DeltaNetCheckpoint implements ModelCheckpoint {
                 }
             }
         }
+        // a word-problem checkpoint: k_train group elements after [BOS] (state-tracking's sidecar)
+        Path wordProblems = dir.resolve("state_tracking.json");
+        if (Files.isRegularFile(wordProblems)) {
+            com.fasterxml.jackson.databind.JsonNode k = dev.deltaeval.checkpoints.JsonFiles.readObject(wordProblems)
+                    .path("k_train");
+            if (k.canConvertToInt() && k.asInt() > 0) {
+                return new TrainingContext(k.asInt() + 1, "state_tracking.json k_train " + k.asInt() + " + [BOS]");
+            }
+        }
         return new TrainingContext(config.maxPositionEmbeddings(), "config.json max_position_embeddings");
     }
 
