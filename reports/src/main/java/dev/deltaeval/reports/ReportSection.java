@@ -32,11 +32,14 @@ public record ReportSection(String title, List<String> lines, List<String> heade
         if (header.isEmpty()) {
             return "";
         }
-        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", header)).append(" |\n|");
+        StringBuilder sb = new StringBuilder(markdownRow(header)).append('|');
         header.forEach(h -> sb.append("---|"));
         sb.append('\n');
-        rows.forEach(r -> sb.append("| ").append(String.join(" | ", r.stream().map(c -> c.replace("|", "\\|"))
-                .toList())).append(" |\n"));
+        rows.forEach(r -> sb.append(markdownRow(r)));
         return sb.toString();
+    }
+
+    private static String markdownRow(List<String> cells) {
+        return "| " + String.join(" | ", cells.stream().map(c -> c.replace("|", "\\|")).toList()) + " |\n";
     }
 }

@@ -42,6 +42,14 @@ public final class WordProblemCsv {
 
     /** Every row, elements checked against the group's order; one line naming the file and row when malformed. */
     public static List<Row> read(Path file, int groupOrder) throws IOException {
+        try {
+            return readRows(file, groupOrder);
+        } catch (java.io.EOFException | java.util.zip.ZipException e) {
+            throw new DeltaEvalException(file + ": the gzip data is cut off or corrupt (" + e.getMessage() + ")");
+        }
+    }
+
+    private static List<Row> readRows(Path file, int groupOrder) throws IOException {
         List<Row> rows = new ArrayList<>();
         try (BufferedReader in = open(file)) {
             String header = in.readLine();

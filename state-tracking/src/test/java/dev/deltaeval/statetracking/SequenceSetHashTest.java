@@ -33,4 +33,15 @@ class SequenceSetHashTest {
         assertNotEquals(h, SequenceSetHash.sha256("S3", changed));
         assertNotEquals(h, SequenceSetHash.sha256("Z6", generated), "the group is part of the identity");
     }
+
+    /** A gzip cut off in transfer names its file (it said "Unexpected end of ZLIB input stream"). */
+    @Test
+    void aCutOffGzipNamesItsFile(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        byte[] whole = java.nio.file.Files.readAllBytes(Path.of("../checkpoints/word-problems/S3=512.csv.gz"));
+        Path cut = java.nio.file.Files.write(tmp.resolve("S3=512.csv.gz"), java.util.Arrays.copyOf(whole, 50_000));
+        dev.deltaeval.common.DeltaEvalException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.deltaeval.common.DeltaEvalException.class, () -> WordProblemCsv.read(cut, 6));
+        assertEquals(cut + ": the gzip data is cut off or corrupt (Unexpected end of ZLIB input stream)",
+                e.getMessage());
+    }
 }

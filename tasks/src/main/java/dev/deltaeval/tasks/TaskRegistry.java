@@ -57,6 +57,7 @@ public final class TaskRegistry {
     private static List<String> definitionsIn(java.nio.file.Path dir) throws IOException {
         try (java.util.stream.Stream<java.nio.file.Path> entries = java.nio.file.Files.list(dir)) {
             return entries.filter(e -> java.nio.file.Files.isRegularFile(e.resolve(DEFINITION)))
+                    // a folder inside the jar may name itself with a trailing '/'
                     .map(e -> e.getFileName().toString().replace("/", "")).sorted().toList();
         }
     }
