@@ -2,7 +2,8 @@
 # Issue 22's native-kernel checks and timings in one device call, every ratio beside its anchor in the same call.
 # Needs .gpu-kit/ (tools/gpu/make-kit.sh) and .gpu-data/ (fla-0.5.2.tar.xz and fla_bench.py from shared/gpu-host).
 #   1. tools/gpu/setup.sh: DJL's JNI and, beside it, `deltaeval gpu setup` (the native library, as a user builds it)
-#   2. check_kernels.py: chunk_state against float64 and fla 0.5.2's fwd_h, then per-layer times against fwd_h
+#   2. check_kernels.py: chunk_wy, chunk_state, chunk_out and their chain against float64, chunk_state against
+#      fla 0.5.2's fwd_h, then per-layer times of each against fla's matching kernel
 #   3. the fla fixtures through the CLI on the native kernels (fp32, chunks of 16 so every fixture spans chunks)
 #   4. bench forward on the 392M n_h = 2 model: native vs djl kernels, then fla_bench.py (fla bf16)
 # QUICK=1: only the library (build.sh, no Java) and step 2, for a short device budget.
@@ -37,6 +38,12 @@ if [ "${CHECKS:-1}" = 1 ]; then
 echo "== kernel checks ($LIB)"
 PYTHONPATH=$W/py timeout 240 python3 gpu-kernels/src/test/native/check_kernels.py $LIB --fla $TIME 2>&1 | tee $OUT/check.txt | grep -vE "^  .* ok$"; el
 
+echo "== compute-sanitizer: memcheck and racecheck over every kernel's code paths"
+for tool in memcheck racecheck; do
+  timeout 120 compute-sanitizer --tool $tool --error-exitcode 9 python3 gpu-kernels/src/test/native/sanitize_kernels.py $LIB > $W/san-$tool.txt 2>&1
+  echo "  $tool: rc $? $(grep -cE '^=========.*(Invalid|Hazard|error)' $W/san-$tool.txt) reports; $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' $W/san-$tool.txt | head -1)"
+done | tee $OUT/sanitizer.txt; el
+
 echo "== fla fixtures on the native kernels, fp32, chunks of 16 sub-steps (bar 1e-3)"
 for fx in deltanet/src/test/resources/fla-golden/*/; do n=$(basename $fx)
   $D forward $fx --input-ids $fx/expected.safetensors --out $W/$n.st --device gpu --dtype fp32 --kernels native --chunk 16 >/dev/null 2>$W/err || tail -n 2 $W/err
@@ -46,7 +53,7 @@ fi
 
 [ "${NOTIME:-0}" = 1 ] && exit 0
 echo "== bench forward, 392M n_h = 2 (delta_product_340m_-1_1_2_4k_8h), fp16"
-for run in ${RUNS:-native:8x4096 djl:8x4096 native:1x16384}; do k=${run%:*}; shape=${run#*:}
+for run in ${RUNS:-native:8x4096 djl:8x4096 native:1x16384 djl:1x16384}; do k=${run%:*}; shape=${run#*:}
   $D bench forward --config delta_product_340m_-1_1_2_4k_8h --device gpu --dtype fp16 --batch ${shape%x*} --length ${shape#*x} --iterations 2 --kernels $k 2>&1 | grep -E "^deltaeval: kernels|tokens/s|error" | sed "s/^/  $k $shape: /"
 done 2>&1 | tee $OUT/bench.txt; el
 PYTHONPATH=$W/py timeout 200 python3 .gpu-data/fla_bench.py 2 $(echo ${SHAPES:-8x4096 1x16384} | tr " " ,) 2>&1 | grep "^nh" | tee -a $OUT/bench.txt; el

@@ -2,20 +2,28 @@
 
   python3 check_kernels.py LIB [--fla] [--time]
 
-For chunk_state, on random inputs built the way the model builds them (unit keys, beta in [0, 2], W and U from the
-UT transform in float64), with the caching allocator poisoned with NaN before every call:
-  1. the final state against the token-by-token delta rule in float64 (independent of the chunked algebra);
-  2. starts, v_new and the final state against the chunked recurrence in float64;
-  3. with --fla, against fla 0.5.2's chunk_gated_delta_rule_fwd_h on the same inputs (fla's [B, T, H, K] layout);
-  4. with --time, CUDA-event times of ours (fp32) against fla's fwd_h (fp32 and bf16) on the benchmark's shapes.
+On random inputs built the way the model builds them (unit keys, beta in [0, 2], a decay per token applied before
+its first sub-step), with the caching allocator poisoned with NaN before every call:
+  1. chunk_state: the final state against the token-by-token delta rule in float64 (independent of the chunked
+     algebra); starts, v_new and the final state against the chunked recurrence in float64;
+  2. chunk_wy: W and U against the UT transform solved in float64 (torch.linalg.solve_triangular), also on nearly
+     parallel keys with beta near 2 (the case that broke the DJL path's doubling product in fp32);
+  3. chunk_out: the read-out against float64 on the same starts and v_new;
+  4. the three chained (the Java kernel's path) against the token-by-token delta rule's read-outs in float64;
+  5. with --fla, chunk_state against fla 0.5.2's chunk_gated_delta_rule_fwd_h on the same inputs (fla's [B, T, H, K]
+     layout, its decay in base 2);
+  6. with --time, CUDA-event times of ours (fp32) against fla's matching kernels (fp32 and bf16) per layer call;
+  7. an argument error comes back as a message (in a child process, so that a crash is reported, not fatal).
 Exit status 1 if any check fails."""
-import sys, statistics
+import math, subprocess, sys, statistics
 import torch
 
 torch.backends.cuda.matmul.allow_tf32 = False
 LIB = sys.argv[1]
 torch.ops.load_library(LIB)
 op = torch.ops.deltaeval.chunk_state
+op_wy = torch.ops.deltaeval.chunk_wy
+op_out = torch.ops.deltaeval.chunk_out
 dev = torch.device("cuda")
 failures = []
 
@@ -27,14 +35,21 @@ def poison():
     del x
 
 
-def inputs(b, h, n, c, dk, dv, gated, seed):
-    """k, beta, v on the sub-step timeline and W, U (float64) of each chunk, plus the chunk-local log decay."""
+def inputs(b, h, n, c, dk, dv, gated, seed, nh=1, parallel=False):
+    """k, beta, v on the sub-step timeline and W, U (float64) of each chunk, plus the chunk-local log decay (one
+    decay per token of nh sub-steps, at its first sub-step). parallel: keys close to one direction, beta near 2."""
     g = torch.Generator(device="cpu").manual_seed(seed)
     k = torch.randn(b, h, n, c, dk, generator=g, dtype=torch.float64)
+    if parallel:
+        k = k * 0.15 + torch.randn(dk, generator=g, dtype=torch.float64)
     k = k / k.norm(dim=-1, keepdim=True)
     v = torch.randn(b, h, n, c, dv, generator=g, dtype=torch.float64)
     beta = 2 * torch.rand(b, h, n, c, generator=g, dtype=torch.float64)
+    if parallel:
+        beta = 1.9 + 0.1 * beta / 2
     logd = -torch.rand(b, h, n, c, generator=g, dtype=torch.float64) * 0.2 if gated else None
+    if gated:
+        logd[..., torch.arange(c) % nh != 0] = 0
     G = logd.cumsum(-1) if gated else None
     a = (k @ k.transpose(-1, -2)) * beta[..., None]
     if gated:
@@ -124,6 +139,110 @@ for i, (b, h, n, c, dk, dv, gated, with_s0) in enumerate(CASES):
     check("final vs chunked float64", rel(last, rl), 1e-5)
     check("no NaN left from the poison", float(torch.isnan(starts).sum() + torch.isnan(vnew).sum()), 0)
 
+
+def rel_max(a, b):
+    return ((a.double().cpu() - b.double().cpu()).abs().max() / b.double().cpu().abs().max().clamp_min(1e-30)).item()
+
+
+def f32(t):
+    return t.float().to(dev).contiguous() if t is not None else None
+
+
+WY_CASES = [  # b, h, n, c, dk, dv, gated, parallel keys
+    (1, 2, 4, 64, 128, 128, False, False),
+    (2, 3, 3, 63, 128, 128, True, False),
+    (1, 4, 5, 64, 32, 32, True, False),
+    (2, 2, 3, 48, 64, 128, False, False),
+    (1, 2, 2, 1, 128, 64, False, False),
+    (2, 2, 2, 64, 256, 256, True, False),
+    (1, 2, 4, 64, 128, 128, False, True),
+    (1, 2, 4, 64, 32, 32, True, True),
+]
+print("== chunk_wy against the UT transform solved in float64")
+for i, (b, h, n, c, dk, dv, gated, parallel) in enumerate(WY_CASES):
+    x = inputs(b, h, n, c, dk, dv, gated, 3000 + i, nh=2 if c % 2 == 0 else 1, parallel=parallel)
+    poison()
+    w, u = op_wy(f32(x["k"]), f32(x["v"]), f32(x["beta"]), f32(x["G"]))
+    torch.cuda.synchronize()
+    print(f"b{b} h{h} n{n} c{c} dk{dk} dv{dv}{' gated' if gated else ''}{' nearly parallel keys, beta ~ 2' if parallel else ''}")
+    bar = 1e-4 if parallel else 1e-5
+    check("W vs float64", rel(w, x["w"]), bar)
+    check("U vs float64", rel(u, x["u"]), bar)
+    check("no NaN left from the poison", float(torch.isnan(w).sum() + torch.isnan(u).sum()), 0)
+
+
+def out_reference(q, k, starts, vnew, G, nh):
+    """o_t = exp(G_t) q_t S + sum_{j <= t nh + nh - 1} (q_t . k_j) exp(G_t - G_j) v_new_j, in float64."""
+    b, h, n, ct, dk = q.shape
+    c = k.shape[3]
+    rows = torch.arange(ct)[:, None] * nh + nh - 1
+    mask = (torch.arange(c)[None, :] <= rows).double()
+    p = q @ k.transpose(-1, -2)
+    qs = q
+    if G is not None:
+        gt = G[..., ::nh]                                                  # [b, h, n, ct]
+        p = p * torch.exp((gt[..., :, None] - G[..., None, :]) * mask) * mask
+        qs = q * torch.exp(gt)[..., None]
+    else:
+        p = p * mask
+    return qs @ starts + p @ vnew
+
+
+print("== chunk_out against float64")
+for i, (b, h, n, ct, nh, dk, dv, gated) in enumerate([(1, 2, 4, 32, 2, 128, 128, False), (2, 3, 3, 21, 3, 128, 128, True),
+                                                      (1, 4, 5, 64, 1, 32, 32, True), (2, 2, 3, 16, 4, 64, 48, False),
+                                                      (1, 2, 2, 1, 1, 256, 256, True), (1, 2, 3, 8, 2, 128, 16, True)]):
+    c = ct * nh
+    x = inputs(b, h, n, c, dk, dv, gated, 4000 + i, nh=nh)
+    g = torch.Generator(device="cpu").manual_seed(5000 + i)
+    q = torch.randn(b, h, n, ct, dk, generator=g, dtype=torch.float64)
+    q = q / q.norm(dim=-1, keepdim=True) / math.sqrt(dk)
+    starts, vnew, _ = chunked_reference(x, True)
+    poison()
+    o = op_out(f32(q), f32(x["k"]), f32(starts), f32(vnew), f32(x["G"]), nh)
+    torch.cuda.synchronize()
+    print(f"b{b} h{h} n{n} tokens{ct} x n_h {nh} dk{dk} dv{dv}{' gated' if gated else ''}")
+    check("o vs float64", rel(o, out_reference(q, x["k"], starts, vnew, x["G"], nh)), 1e-5)
+    check("no NaN left from the poison", float(torch.isnan(o).sum()), 0)
+
+
+def sequential_outputs(x, q, nh):
+    """Token-by-token delta rule in float64; a token reads S^T q after its last sub-step: o [b, h, n, ct, dv]."""
+    k, v, beta, logd = x["k"], x["v"], x["beta"], x["logd"]
+    b, h, n, c, dk = k.shape
+    s = x["s0"].clone()
+    out = torch.zeros(b, h, n, c // nh, v.shape[-1], dtype=torch.float64)
+    for i in range(n):
+        for j in range(c):
+            kk = k[:, :, i, j]
+            if logd is not None:
+                s = torch.exp(logd[:, :, i, j])[..., None, None] * s
+            err = v[:, :, i, j] - (kk[..., None] * s).sum(-2)
+            s = s + beta[:, :, i, j][..., None, None] * kk[..., :, None] * err[..., None, :]
+            if j % nh == nh - 1:
+                out[:, :, i, j // nh] = (q[:, :, i, j // nh][..., :, None] * s).sum(-2)
+    return out, s
+
+
+print("== chunk_wy -> chunk_state -> chunk_out against the token-by-token delta rule (float64)")
+for i, (b, h, n, ct, nh, dk, dv, gated) in enumerate([(1, 2, 3, 32, 2, 128, 128, False), (1, 2, 3, 21, 3, 64, 64, True),
+                                                      (2, 2, 4, 16, 4, 32, 32, True), (1, 3, 2, 64, 1, 128, 128, True)]):
+    c = ct * nh
+    x = inputs(b, h, n, c, dk, dv, gated, 6000 + i, nh=nh)
+    g = torch.Generator(device="cpu").manual_seed(7000 + i)
+    q = torch.randn(b, h, n, ct, dk, generator=g, dtype=torch.float64)
+    q = q / q.norm(dim=-1, keepdim=True) / math.sqrt(dk)
+    poison()
+    k32, G32 = f32(x["k"]), f32(x["G"])
+    w, u = op_wy(k32, f32(x["v"]), f32(x["beta"]), G32)
+    starts, vnew, last = op(k32, w, u, G32, f32(x["s0"]))
+    o = op_out(f32(q), k32, starts, vnew, G32, nh)
+    torch.cuda.synchronize()
+    ref_o, ref_s = sequential_outputs(x, q, nh)
+    print(f"b{b} h{h} n{n} tokens{ct} x n_h {nh} dk{dk} dv{dv}{' gated' if gated else ''}")
+    check("read-outs vs token-by-token", rel(o, ref_o), 1e-5)
+    check("final state vs token-by-token", rel(last, ref_s), 1e-5)
+
 if "--fla" in sys.argv or "--time" in sys.argv:
     from fla.ops.common.chunk_delta_h import chunk_gated_delta_rule_fwd_h as fla_fwd_h
 
@@ -140,7 +259,8 @@ if "--fla" in sys.argv:
         x = inputs(b, h, n, c, dk, dv, gated, 2000 + i)
         starts, vnew, last = run_ours(x, with_s0)
         f = lambda t: fla_layout(t.float().to(dev))
-        hh, vn, fin = fla_fwd_h(f(x["k"]), f(x["w"]), f(x["u"]), g=f(x["G"]) if gated else None,
+        # fla keeps the cumulative decay in base 2 (chunk_local_cumsum(..., scale=RCP_LN2), exp2 in its kernels)
+        hh, vn, fin = fla_fwd_h(f(x["k"]), f(x["w"]), f(x["u"]), g=f(x["G"] / math.log(2)) if gated else None,
                                 initial_state=x["s0"].float().to(dev) if with_s0 else None, output_final_state=True,
                                 chunk_size=c)
         print(f"b{b} h{h} n{n} c{c}{' gated' if gated else ''}")
@@ -159,28 +279,54 @@ if "--time" in sys.argv:
             ts.append(e0.elapsed_time(e1))
         return statistics.median(ts)
 
-    print("== time per layer call, ms (median of 10): ours fp32 | fla fwd_h fp32 | fla fwd_h bf16")
-    for b, h, subs in [(8, 8, 8192), (1, 8, 32768), (8, 8, 4096), (1, 8, 16384)]:
-        n, c, dk, dv = subs // 64, 64, 128, 128
-        k = torch.nn.functional.normalize(torch.randn(b, h, n, c, dk, device=dev), dim=-1)
-        w = torch.randn(b, h, n, c, dk, device=dev) * 0.05
-        u = torch.randn(b, h, n, c, dv, device=dev)
-        t_ours = timed(lambda: op(k, w, u, None, None))
-        kf, wf, uf = fla_layout(k), fla_layout(w), fla_layout(u)
-        t_fla = timed(lambda: fla_fwd_h(kf, wf, uf, output_final_state=True))
-        kb, wb, ub = kf.bfloat16(), wf.bfloat16(), uf.bfloat16()
-        t_bf = timed(lambda: fla_fwd_h(kb, wb, ub, output_final_state=True))
-        print(f"  {b} x {h} heads x {subs} sub-steps: {t_ours:7.3f} | {t_fla:7.3f} | {t_bf:7.3f}"
-              f"   (ours/fla-bf16 {t_ours / t_bf:.2f}x the time)")
+    from fla.ops.gated_delta_rule.chunk_fwd import chunk_gated_delta_rule_fwd_intra as fla_intra
+    from fla.ops.common.chunk_o import chunk_fwd_o as fla_fwd_o
 
-print("== errors come back as messages")
+    print("== time per layer call, ms (median of 10); ours fp32, fla 0.5.2 bf16 (its fwd_h also in fp32)")
+    print("  shape (B x H x sub-steps, n_h = 2)   | wy: ours  fla | state: ours  fla-fp32  fla | out: ours  fla "
+          "| sum: ours  fla | ours/fla")
+    for b, h, subs in [(8, 8, 8192), (1, 8, 32768), (8, 8, 4096), (1, 8, 16384)]:
+        n, c, dk, dv, nh = subs // 64, 64, 128, 128, 2
+        k = torch.nn.functional.normalize(torch.randn(b, h, n, c, dk, device=dev), dim=-1)
+        v = torch.randn(b, h, n, c, dv, device=dev)
+        beta = torch.rand(b, h, n, c, device=dev) * 2
+        q = torch.nn.functional.normalize(torch.randn(b, h, n, c // nh, dk, device=dev), dim=-1) / math.sqrt(dk)
+        w, u = op_wy(k, v, beta, None)
+        starts, vnew, _ = op(k, w, u, None, None)
+        t_wy = timed(lambda: op_wy(k, v, beta, None))
+        t_st = timed(lambda: op(k, w, u, None, None))
+        t_out = timed(lambda: op_out(q, k, starts, vnew, None, nh))
+        kf, vf, wf, uf = (fla_layout(t) for t in (k, v, w, u))
+        bf = fla_layout(beta)
+        t_st32 = timed(lambda: fla_fwd_h(kf, wf, uf, output_final_state=True))
+        kb, vb, bb = kf.bfloat16(), vf.bfloat16(), bf.bfloat16()
+        wb, ub, _ = fla_intra(kb, vb, None, bb, chunk_size=64)
+        hb, vnb, _ = fla_fwd_h(kb, wb, ub, output_final_state=True)
+        qsub = torch.zeros(b, h, n, c, dk, device=dev)
+        qsub[..., nh - 1::nh, :] = q                                   # fla reads a query at every sub-step
+        qb = fla_layout(qsub).bfloat16()
+        fb_wy = timed(lambda: fla_intra(kb, vb, None, bb, chunk_size=64))
+        fb_st = timed(lambda: fla_fwd_h(kb, wb, ub, output_final_state=True))
+        fb_out = timed(lambda: fla_fwd_o(qb, kb, vnb, hb, scale=1.0))
+        ours, fla = t_wy + t_st + t_out, fb_wy + fb_st + fb_out
+        print(f"  {b} x {h} x {subs:<5}                      | {t_wy:6.3f} {fb_wy:6.3f} | {t_st:6.3f} {t_st32:6.3f} "
+              f"{fb_st:6.3f} | {t_out:6.3f} {fb_out:6.3f} | {ours:6.3f} {fla:6.3f} | {ours / fla:.2f}x the time")
+
+print("== errors come back as messages (child process)")
+child = f"""
+import torch
+torch.ops.load_library({LIB!r})
+z = torch.zeros(1, 1, 1, 65, 128, device="cuda")
 try:
-    op(torch.zeros(1, 1, 1, 65, 128, device=dev), torch.zeros(1, 1, 1, 65, 128, device=dev),
-       torch.zeros(1, 1, 1, 65, 128, device=dev), None, None)
-    failures.append("a chunk of 65 was accepted")
-    print("  chunk of 65 accepted: FAIL")
+    torch.ops.deltaeval.chunk_state(z, z, z, None, None)
+    print("accepted")
 except RuntimeError as e:
-    print("  chunk of 65:", str(e).splitlines()[0])
+    print("message:", str(e).splitlines()[0])
+"""
+r = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=120)
+print(f"  chunk of 65: rc {r.returncode}: {(r.stdout + r.stderr).strip()[-400:]}")
+if r.returncode != 0 or "message:" not in r.stdout:
+    failures.append("argument error path (rc %d)" % r.returncode)
 
 print("FAILED: " + ", ".join(failures) if failures else "all checks passed")
 sys.exit(1 if failures else 0)

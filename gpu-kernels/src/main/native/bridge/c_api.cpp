@@ -85,4 +85,22 @@ int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, i
     });
 }
 
+int32_t de_chunk_wy(int64_t k, int64_t v, int64_t beta, int64_t g, int64_t* out) {
+    return guarded([&] {
+        if (k == 0 || v == 0 || beta == 0) throw std::invalid_argument("de_chunk_wy: k, v and beta are required");
+        auto [w, u] = deltaeval::chunk_wy(tensor(k), tensor(v), tensor(beta), optional_tensor(g));
+        out[0] = owned(std::move(w));
+        out[1] = owned(std::move(u));
+    });
+}
+
+int32_t de_chunk_out(int64_t q, int64_t k, int64_t starts, int64_t v_new, int64_t g, int32_t n, int64_t* out) {
+    return guarded([&] {
+        if (q == 0 || k == 0 || starts == 0 || v_new == 0) {
+            throw std::invalid_argument("de_chunk_out: q, k, starts and v_new are required");
+        }
+        out[0] = owned(deltaeval::chunk_out(tensor(q), tensor(k), tensor(starts), tensor(v_new), optional_tensor(g), n));
+    });
+}
+
 }  // extern "C"

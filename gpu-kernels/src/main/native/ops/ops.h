@@ -1,5 +1,6 @@
 // ATen-level entry points: checks, allocation on the caching allocator, the current stream. Shared by the C
 // bridge (Java) and the torch.ops registration (the GPU host's Python checks call the very same functions).
+// Shapes are those of ChunkedDeltaRule's chunk layout: [B, H, N chunks, C sub-steps (or Ct tokens), d].
 #pragma once
 #include <ATen/ATen.h>
 #include <optional>
@@ -7,8 +8,17 @@
 
 namespace deltaeval {
 
+// K1: starts [B,H,N,dk,dv], v_new [B,H,N,C,dv], last [B,H,dk,dv] from k, w [B,H,N,C,dk], u [B,H,N,C,dv].
 std::tuple<at::Tensor, at::Tensor, at::Tensor> chunk_state(const at::Tensor& k, const at::Tensor& w,
                                                            const at::Tensor& u, const std::optional<at::Tensor>& g,
                                                            const std::optional<at::Tensor>& s0);
+
+// K2: w [B,H,N,C,dk], u [B,H,N,C,dv] from k, v, beta [B,H,N,C] and the cumulative log decay g [B,H,N,C].
+std::tuple<at::Tensor, at::Tensor> chunk_wy(const at::Tensor& k, const at::Tensor& v, const at::Tensor& beta,
+                                            const std::optional<at::Tensor>& g);
+
+// K3: o [B,H,N,Ct,dv] from q [B,H,N,Ct,dk], k [B,H,N,C,dk], starts and v_new (K1's), g, n = C / Ct.
+at::Tensor chunk_out(const at::Tensor& q, const at::Tensor& k, const at::Tensor& starts, const at::Tensor& v_new,
+                     const std::optional<at::Tensor>& g, int64_t n);
 
 }  // namespace deltaeval

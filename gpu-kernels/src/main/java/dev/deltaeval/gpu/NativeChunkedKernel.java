@@ -1,28 +1,40 @@
 package dev.deltaeval.gpu;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.deltaeval.deltanet.ops.ChunkStatePass;
-import dev.deltaeval.deltanet.ops.DjlChunkedKernel;
+import dev.deltaeval.deltanet.ops.ChunkStatePass.ChunkStates;
+import dev.deltaeval.deltanet.ops.ChunkedInputs;
+import dev.deltaeval.deltanet.ops.DeltaRuleKernel;
 import dev.deltaeval.deltanet.ops.RecurrenceInputs;
+import dev.deltaeval.deltanet.ops.RecurrenceResult;
+import dev.deltaeval.model.ForwardMode;
 import dev.deltaeval.runtime.ComputeOptions;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The chunked kernel with its cross-chunk half on the native {@code chunk_state} kernel (gpu-native.md K1): the
- * intra-chunk WY factors and the read-out are still DJL's operators. Runs with {@code --kernels native} when the
- * library passes {@link NativeKernels}' handshake (not yet chosen automatically: see {@link #autoPreference});
- * shapes it does not take run on {@code djl-chunked}.
+ * The chunked delta rule on the native kernels (gpu-native.md K1-K3): the chunk layout in DJL operators (one copy
+ * per input), then three launches a layer: {@code chunk_wy} (A, the triangular solve, W and U), {@code chunk_state}
+ * (the chunks in order, the state in registers) and {@code chunk_out} (the read-out). The naive references are
+ * {@code djl-chunked} and {@code djl-recurrent}, which the GPU host's checks compare it with. Runs with
+ * {@code --kernels native} when the library passes {@link NativeKernels}' handshake (not yet chosen automatically:
+ * see {@link #autoPreference}); shapes it does not take run on {@code djl-chunked}.
  */
-public class NativeChunkedKernel extends DjlChunkedKernel {
+public class NativeChunkedKernel implements DeltaRuleKernel {
     private static final Set<Long> KEY_SIZES = Set.of(32L, 64L, 128L, 256L);
     private static final int MAX_CHUNK = 64;
+    private static final int MAX_VALUE_SIZE = 256;
 
     @Override
     public String name() {
         return "native-chunked";
+    }
+
+    @Override
+    public ForwardMode mode() {
+        return ForwardMode.PARALLEL;
     }
 
     @Override
@@ -31,22 +43,17 @@ public class NativeChunkedKernel extends DjlChunkedKernel {
     }
 
     /**
-     * Opt-in for now ({@code --kernels native}): on the GPU host the kernel matched float64 to 4e-7, but an argument
-     * error raised inside the library crashed the process there (2026-12-07), and the Java path has not yet run on a
-     * GPU. Automatic choice waits until both are checked; see docs/gpu-performance.md.
+     * Opt-in for now ({@code --kernels native}): an argument error raised inside the library crashed a Python
+     * process on the GPU host (2026-12-07; the Java bridge catches every exception, but the cause is not yet known).
+     * Automatic choice waits until that is understood; see docs/gpu-performance.md.
      */
     @Override
     public OptionalInt autoPreference(ComputeOptions options) {
         return OptionalInt.empty();
     }
 
-    @Override
-    protected ChunkStatePass statePass(NDManager manager, ComputeOptions options) {
-        return new NativeStatePass();
-    }
-
-    @Override
-    protected Optional<String> unsupported(RecurrenceInputs in, int chunk) {
+    /** Why the kernels cannot take these inputs with chunks of {@code chunk} sub-steps, or empty. */
+    static Optional<String> unsupported(RecurrenceInputs in, int chunk) {
         long ct = Math.max(1, Math.min(in.tokens(), chunk / in.n()));
         long c = ct * in.n();
         if (c > MAX_CHUNK) {
@@ -55,12 +62,38 @@ public class NativeChunkedKernel extends DjlChunkedKernel {
         if (!KEY_SIZES.contains(in.dk())) {
             return Optional.of("key head size " + in.dk() + " (takes 32, 64, 128 or 256)");
         }
-        if (in.dv() % 16 != 0) {
-            return Optional.of("value head size " + in.dv() + " (takes multiples of 16)");
+        if (in.dv() % 16 != 0 || in.dv() > MAX_VALUE_SIZE) {
+            return Optional.of("value head size " + in.dv() + " (takes multiples of 16 up to " + MAX_VALUE_SIZE + ")");
         }
         if (in.k().getDataType() != DataType.FLOAT32) {
             return Optional.of("inputs in " + in.k().getDataType() + " (takes float32)");
         }
         return Optional.empty();
+    }
+
+    @Override
+    public Bound bind(NDManager manager, ComputeOptions options) {
+        int chunk = options.chunkSubsteps();
+        String name = name();
+        return new Bound() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Optional<String> unsupported(RecurrenceInputs in) {
+                return NativeChunkedKernel.unsupported(in, chunk);
+            }
+
+            @Override
+            public RecurrenceResult run(RecurrenceInputs in, NDArray initialState) {
+                ChunkedInputs x = ChunkedInputs.of(in, chunk);
+                NDArray[] wu = NativeOps.chunkWy(x.k(), x.v(), x.beta(), x.gSub());
+                ChunkStates states = NativeOps.chunkState(x.k(), wu[0], wu[1], x.gSub(), initialState);
+                NDArray o = NativeOps.chunkOut(x.q(), x.k(), states.starts(), states.vNew(), x.gSub(), x.n());
+                return new RecurrenceResult(x.unchunk(o), states.last());
+            }
+        };
     }
 }

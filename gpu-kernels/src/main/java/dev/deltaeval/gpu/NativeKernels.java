@@ -83,7 +83,7 @@ public final class NativeKernels {
         int[] dtype = new int[1];
         int[] dims = new int[1];
         int[] cuda = new int[1];
-        if (NativeApi.de_probe(NativeStatePass.handle(a), numel, dtype, dims, cuda) != 0) {
+        if (NativeApi.de_probe(NativeOps.handle(a), numel, dtype, dims, cuda) != 0) {
             return Optional.of("handle probe failed: " + NativeApi.de_last_error());
         }
         if (numel[0] != 6 || dtype[0] != ATEN_FLOAT || dims[0] != 2 || cuda[0] != 1) {
@@ -94,7 +94,7 @@ public final class NativeKernels {
         return Optional.empty();
     }
 
-    /** A two-chunk DeltaProduct layer (n_h = 2, beta in [0, 2], s0 given) on the native and the DJL pass. */
+    /** A two-chunk gated DeltaProduct layer (n_h = 2, beta in [0, 2], s0 given) on the native and the DJL kernels. */
     private static Optional<String> agreement(NDManager m, ComputeOptions options) {
         m.getEngine().setRandomSeed(20261207);
         int b = 1;
@@ -106,14 +106,15 @@ public final class NativeKernels {
         NDArray k = unit(m.randomNormal(new Shape(b, h, (long) t * n, d)));
         NDArray v = m.randomNormal(new Shape(b, h, (long) t * n, d));
         NDArray beta = m.randomUniform(0f, 2f, new Shape(b, h, (long) t * n));
+        NDArray g = m.randomUniform(-0.2f, 0f, new Shape(b, h, t));
         NDArray s0 = m.randomNormal(new Shape(b, h, d, d)).mul(0.1);
-        RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, null, n);
+        RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
         ComputeOptions fp32 = options.withChunk(ComputeOptions.DEFAULT_CHUNK);
         RecurrenceResult ref = new DjlChunkedKernel().bind(m, fp32).run(in, s0);
         RecurrenceResult ours = new NativeChunkedKernel().bind(m, fp32).run(in, s0);
         double err = relative(ours.o(), ref.o()) + relative(ours.finalState(), ref.finalState());
         if (!(err < 1e-4)) {
-            return Optional.of("the native state pass disagrees with DJL's on a test layer (relative error "
+            return Optional.of("the native kernels disagree with DJL's on a test layer (relative error "
                     + String.format("%.2e", err) + ")");
         }
         return Optional.empty();

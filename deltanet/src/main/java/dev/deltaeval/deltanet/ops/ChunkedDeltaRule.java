@@ -1,10 +1,7 @@
 package dev.deltaeval.deltanet.ops;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * The chunked (WY / UT) form of the gated Householder-product recurrence (model.md §6.2), batched over all chunks
@@ -38,35 +35,22 @@ public final class ChunkedDeltaRule {
      */
     public static RecurrenceResult run(RecurrenceInputs in, NDArray initialState, int chunkSubsteps,
                                        ChunkConstants constants, ChunkStatePass statePass) {
-        long b = in.batch();
-        long h = in.heads();
-        long t = in.tokens();
-        long dk = in.dk();
-        long dv = in.dv();
-        int n = in.n();
-        long ct = Math.max(1, Math.min(t, chunkSubsteps / n));
-        long tp = (t + ct - 1) / ct * ct;
-        long nChunks = tp / ct;
-        long c = ct * n;
-        boolean gated = in.g() != null;
-
-        NDArray q = chunkLayout(in.q(), tp - t);
-        NDArray k = chunkLayout(in.k(), (tp - t) * n);
-        NDArray v = chunkLayout(in.v(), (tp - t) * n);
-        NDArray beta = chunkLayout(in.beta(), (tp - t) * n);
-
-        NDArray kc = k.reshape(b, h, nChunks, c, dk);
-        NDArray vc = v.reshape(b, h, nChunks, c, dv);
-        NDArray qc = q.reshape(b, h, nChunks, ct, dk);
-        NDArray betaCol = beta.reshape(b, h, nChunks, c, 1);
+        ChunkedInputs x = ChunkedInputs.of(in, chunkSubsteps);
+        int n = x.n();
+        long ct = x.ct();
+        long nChunks = x.chunks();
+        long c = x.c();
+        boolean gated = x.gated();
+        NDArray kc = x.k();
+        NDArray vc = x.v();
+        NDArray qc = x.q();
+        NDArray betaCol = x.beta().expandDims(-1);
         NDArray kT = kc.swapAxes(-1, -2);
-        ChunkConstants.Masks masks = constants.get(c, ct, n, dk, in.q().getDataType());
+        ChunkConstants.Masks masks = constants.get(c, ct, n, x.dk(), in.q().getDataType());
         NDArray a = kc.matMul(kT).mul(betaCol).mul(masks.strictLower);
-        NDArray gTok = null;
-        NDArray gSub = null;
+        NDArray gTok = x.gTok();
+        NDArray gSub = x.gSub();
         if (gated) {
-            gTok = chunkLayout(in.g(), tp - t).reshape(b, h, nChunks, ct).cumSum(3);       // cumulative per token
-            gSub = gTok.expandDims(-1).repeat(4, n).reshape(b, h, nChunks, c);         // same at every sub-step
             a = a.mul(decayMatrix(gSub, gSub, masks.lowerInclusive));
         }
         // The UT transform is the ill-conditioned step (entries of A reach 2 with beta in [0, 2]): see UtInverse
@@ -96,19 +80,16 @@ public final class ChunkedDeltaRule {
             last = initialState == null ? added : gated
                     ? added.add(gLast.exp().expandDims(-1).mul(initialState)) : added.add(initialState);
             NDArray intra = scores.matMul(vNew);
-            o = (start == null ? intra : qState.matMul(start).add(intra)).reshape(b, h, tp, dv);
+            o = start == null ? intra : qState.matMul(start).add(intra);
         } else {
             // across chunks: S_{c+1} = exp(G_C) S_c + K~^T (U - W S_c)
             ChunkStatePass pass = statePass != null ? statePass
                     : (keys, ww, uu, g, s0) -> scan(keys, ww, uu, g, s0, masks.eyeDk);
             ChunkStatePass.ChunkStates states = pass.run(kc, w, u, gSub, initialState);
-            o = qState.matMul(states.starts()).add(scores.matMul(states.vNew())).reshape(b, h, tp, dv);
+            o = qState.matMul(states.starts()).add(scores.matMul(states.vNew()));
             last = states.last();
         }
-        if (tp != t) {
-            o = o.get(new NDIndex(":, :, 0:{}", t));
-        }
-        return new RecurrenceResult(o, last);
+        return new RecurrenceResult(x.unchunk(o), last);
     }
 
     /**
@@ -142,28 +123,5 @@ public final class ChunkedDeltaRule {
     /** exp(G_row - G_col) where the mask allows it, 0 elsewhere (masked before exp so nothing overflows). */
     private static NDArray decayMatrix(NDArray gRows, NDArray gCols, NDArray mask) {
         return gRows.expandDims(-1).sub(gCols.expandDims(-2)).mul(mask).exp().mul(mask);
-    }
-
-    /**
-     * {@code x} [B, H, S, ...] (often a transposed view of the projection's [B, S, H, ...] layout) as one contiguous
-     * array with {@code extra} zero steps appended on axis 2: exactly one copy. Without it every batched matmul over
-     * the strided view would copy its operand again (issue 13's profile: 20% of GPU time in such copies).
-     */
-    private static NDArray chunkLayout(NDArray x, long extra) {
-        long[] dims = x.getShape().getShape().clone(); // getShape() hands out the array's own cached dims
-        if (extra == 0 && !x.getDevice().isGpu()) {
-            return x; // the CPU's BLAS packs strided operands itself; copying would only change its rounding
-        }
-        if (extra == 0) {
-            // merging H and S is a view only where x is contiguous already; on the transposed view reshape copies
-            // into contiguous memory (merging B and H would not copy when B = 1)
-            long[] merged = new long[dims.length - 1];
-            merged[0] = dims[0];
-            merged[1] = dims[1] * dims[2];
-            System.arraycopy(dims, 3, merged, 2, dims.length - 3);
-            return x.reshape(new Shape(merged)).reshape(new Shape(dims));
-        }
-        dims[2] = extra;
-        return NDArrays.concat(new NDList(x, x.getManager().zeros(new Shape(dims), x.getDataType())), 2);
     }
 }

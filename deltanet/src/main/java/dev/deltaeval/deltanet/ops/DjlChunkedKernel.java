@@ -37,23 +37,9 @@ public class DjlChunkedKernel implements DeltaRuleKernel {
         return UtInverse.forOptions(options);
     }
 
-    /**
-     * The cross-chunk pass for sequences of several chunks, or null for {@link ChunkedDeltaRule}'s scan in DJL
-     * operators. A kernel that replaces only this half (a native state pass) overrides it and keeps the rest.
-     */
-    protected ChunkStatePass statePass(NDManager manager, ComputeOptions options) {
-        return null;
-    }
-
-    /** Why this kernel cannot take these inputs with chunks of {@code chunk} sub-steps, or empty. */
-    protected Optional<String> unsupported(RecurrenceInputs in, int chunk) {
-        return Optional.empty();
-    }
-
     @Override
     public Bound bind(NDManager manager, ComputeOptions options) {
         ChunkConstants constants = new ChunkConstants(manager, inverse(options));
-        ChunkStatePass pass = statePass(manager, options);
         int chunk = options.chunkSubsteps();
         String name = name();
         return new Bound() {
@@ -63,13 +49,8 @@ public class DjlChunkedKernel implements DeltaRuleKernel {
             }
 
             @Override
-            public Optional<String> unsupported(RecurrenceInputs in) {
-                return DjlChunkedKernel.this.unsupported(in, chunk);
-            }
-
-            @Override
             public RecurrenceResult run(RecurrenceInputs in, NDArray initialState) {
-                return ChunkedDeltaRule.run(in, initialState, chunk, constants, pass);
+                return ChunkedDeltaRule.run(in, initialState, chunk, constants);
             }
         };
     }

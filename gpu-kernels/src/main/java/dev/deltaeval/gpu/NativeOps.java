@@ -1,0 +1,61 @@
+package dev.deltaeval.gpu;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import dev.deltaeval.deltanet.ops.ChunkStatePass.ChunkStates;
+import dev.deltaeval.runtime.ModelException;
+
+/**
+ * The library's kernels as DJL arrays in and out (shapes in {@code include/deltaeval_native.h}). Results are new
+ * tensors the library allocated on the caching allocator; DJL owns and frees them, attached to the first input's
+ * manager as DJL's own operators attach their results.
+ */
+final class NativeOps {
+    private NativeOps() {
+    }
+
+    /** K1: the state entering every chunk, V_new = U - W S and the final state. */
+    static ChunkStates chunkState(NDArray k, NDArray w, NDArray u, NDArray gSub, NDArray s0) {
+        long[] out = new long[3];
+        check("chunk_state", NativeApi.de_chunk_state(handle(k), handle(w), handle(u), optional(gSub), optional(s0),
+                out));
+        return new ChunkStates(wrap(k, out[0]), wrap(k, out[1]), wrap(k, out[2]));
+    }
+
+    /** K2: W and U of every chunk, {w, u}. */
+    static NDArray[] chunkWy(NDArray k, NDArray v, NDArray beta, NDArray gSub) {
+        long[] out = new long[2];
+        check("chunk_wy", NativeApi.de_chunk_wy(handle(k), handle(v), handle(beta), optional(gSub), out));
+        return new NDArray[] {wrap(k, out[0]), wrap(k, out[1])};
+    }
+
+    /** K3: the read-outs [B, H, N, Ct, dv]. */
+    static NDArray chunkOut(NDArray q, NDArray k, NDArray starts, NDArray vNew, NDArray gSub, int n) {
+        long[] out = new long[1];
+        check("chunk_out", NativeApi.de_chunk_out(handle(q), handle(k), handle(starts), handle(vNew), optional(gSub),
+                n, out));
+        return wrap(q, out[0]);
+    }
+
+    static long handle(NDArray a) {
+        if (!(a instanceof PtNDArray p)) {
+            throw new ModelException("native kernels take PyTorch-engine arrays, got " + a.getClass().getName());
+        }
+        return p.getHandle();
+    }
+
+    private static long optional(NDArray a) {
+        return a == null ? 0 : handle(a);
+    }
+
+    private static void check(String kernel, int rc) {
+        if (rc != 0) {
+            throw new ModelException("native kernel " + kernel + " failed: " + NativeApi.de_last_error());
+        }
+    }
+
+    private static NDArray wrap(NDArray like, long handle) {
+        return new PtNDArray((PtNDManager) like.getManager(), handle);
+    }
+}

@@ -1,0 +1,12 @@
+// The ops as torch.ops.deltaeval.* for the GPU host's Python checks (the Java side calls the C bridge instead).
+#include <torch/library.h>
+
+#include "ops.h"
+
+TORCH_LIBRARY(deltaeval, m) {
+    m.def("chunk_state(Tensor k, Tensor w, Tensor u, Tensor? g, Tensor? s0) -> (Tensor, Tensor, Tensor)",
+          &deltaeval::chunk_state);
+    m.def("chunk_wy(Tensor k, Tensor v, Tensor beta, Tensor? g) -> (Tensor, Tensor)", &deltaeval::chunk_wy);
+    m.def("chunk_out(Tensor q, Tensor k, Tensor starts, Tensor v_new, Tensor? g, int n) -> Tensor",
+          &deltaeval::chunk_out);
+}

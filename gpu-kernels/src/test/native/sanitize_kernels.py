@@ -1,0 +1,24 @@
+"""Each native kernel once on small odd shapes, for compute-sanitizer (memcheck, racecheck):
+  compute-sanitizer --tool memcheck --error-exitcode 9 python3 sanitize_kernels.py LIB
+The values are checked by check_kernels.py; this only has to touch every code path (gated or not, initial state or
+not, chunks shorter than 64, every tile width)."""
+import sys
+import torch
+
+torch.ops.load_library(sys.argv[1])
+ops = torch.ops.deltaeval
+dev = "cuda"
+for b, h, n, ct, nh, dk, dv, gated in [(1, 2, 2, 21, 3, 64, 48, True), (1, 1, 3, 32, 2, 128, 128, False),
+                                       (2, 1, 1, 64, 1, 32, 32, True), (1, 1, 2, 8, 2, 256, 16, False)]:
+    c = ct * nh
+    k = torch.nn.functional.normalize(torch.randn(b, h, n, c, dk, device=dev), dim=-1)
+    v = torch.randn(b, h, n, c, dv, device=dev)
+    beta = torch.rand(b, h, n, c, device=dev) * 2
+    g = (-torch.rand(b, h, n, c, device=dev) * 0.1).cumsum(-1) if gated else None
+    q = torch.randn(b, h, n, ct, dk, device=dev) * dk ** -0.5
+    s0 = torch.randn(b, h, dk, dv, device=dev) if gated else None
+    w, u = ops.chunk_wy(k, v, beta, g)
+    starts, vnew, last = ops.chunk_state(k, w, u, g, s0)
+    o = ops.chunk_out(q, k, starts, vnew, g, nh)
+    torch.cuda.synchronize()
+    print(f"b{b} h{h} n{n} c{c} dk{dk} dv{dv}: finite {bool(torch.isfinite(o).all() and torch.isfinite(last).all())}")
