@@ -3,8 +3,9 @@
 # K (default .device-inputs) holds shared/gpu-host/state_tracking_train.py and fla-0.5.2.tar.xz; carry it.
 # The main run goes first, alone until its preflight (fla's kernels compiled and autotuned) is
 # done, then the two controls beside it, all ending by END seconds.
-# SEEDS="1 2": instead of the controls, the main configuration again with these seeds (s3_dp2_neg_l1_seedN), to find
-# one that generalises to 512 (the checkpoint of 2026-12-07, seed 666, scores 1.0 at 128 and 0.13 at 512 in fp32).
+# SEEDS="1 2 3": only the main configuration, once per seed (s3_dp2_neg_l1_seedN, the first alone until its
+# preflight), to find one that generalises to 512 (the checkpoint of 2026-12-07, seed 666, scores 1.0 at 128 and
+# 0.13 at 512 in fp32). GPUS_CHECK=script: run it beside the training once the first preflight is done.
 export PYTHONUNBUFFERED=1 TRITON_CACHE_DIR=/tmp/tc PYTHONPATH=/tmp/py
 K=$(cd "${K:-.device-inputs}" && pwd); END=${END:-540}
 T0=$(date +%s);mkdir -p /tmp/py /tmp/fx;tar xJf $K/fla-0.5.2.tar.xz -C /tmp/py||exit 9
@@ -15,14 +16,17 @@ r(){ n=$1;c=$2;shift 2;timeout -k 5 $((c+25)) python3 $S --max-seconds $c --cach
      --out $F/$n "$@" >$F/$n.log 2>&1;e=$?;echo "== $n rc=$e t=$(el)s"|tee -a $L
      grep -E '^(RESULT|preflight |PREFLIGHT|WARN|training stopped)' $F/$n.log|tee -a $L
      [ $e = 0 ]||tail -n 30 $F/$n.log|tee -a $L;return $e;}
-r s3_dp2_neg_l1 $((END-30)) --group S3 --nh 2 --layers 1 --neg --export-v022 &
-for i in $(seq 300); do grep -q "preflight done" $F/s3_dp2_neg_l1.log 2>/dev/null && break; sleep 1
+set -- ${SEEDS:-}; FIRST=s3_dp2_neg_l1; FIRST_ARGS=""
+[ -n "${SEEDS:-}" ] && { FIRST=s3_dp2_neg_l1_seed$1; FIRST_ARGS="--seed $1"; shift; }
+r $FIRST $((END-30)) --group S3 --nh 2 --layers 1 --neg --export-v022 $FIRST_ARGS &
+for i in $(seq 300); do grep -q "preflight done" $F/$FIRST.log 2>/dev/null && break; sleep 1
   [ $i = 150 ] && { pkill -USR1 -f state_tracking_train.py; nvidia-smi | tail -n 5 | tee -a $L; }; done
 echo "main preflight done at $(el) s" | tee -a $L
 left=$((END - 35 - $(el)))
-RUNS="s3_dp2_neg_l1"
+RUNS="$FIRST"
+[ -n "${GPUS_CHECK:-}" ] && { bash $GPUS_CHECK > $OUT/gpus-check.txt 2>&1 & }
 if [ -n "${SEEDS:-}" ]; then
-  for seed in $SEEDS; do r s3_dp2_neg_l1_seed$seed $left --group S3 --nh 2 --layers 1 --neg --seed $seed &
+  for seed in "$@"; do r s3_dp2_neg_l1_seed$seed $left --group S3 --nh 2 --layers 1 --neg --export-v022 --seed $seed &
     RUNS="$RUNS s3_dp2_neg_l1_seed$seed"; done
 else
   r s3_dp1_neg_l1 $left --group S3 --nh 1 --layers 1 --neg &
