@@ -1,16 +1,21 @@
 package dev.deltaeval.cli;
 
 import dev.deltaeval.gpu.NativeBuild;
+import dev.deltaeval.gpu.NativeKernels;
 import dev.deltaeval.gpu.NativeLibraryLocator;
+import dev.deltaeval.jobs.Compute;
+import dev.deltaeval.jobs.ComputeRequest;
+import dev.deltaeval.runtime.ComputeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "gpu", mixinStandardHelpOptions = true,
         description = "Prepare this host's GPU for DeltaEval.",
-        subcommands = {GpuCommand.Setup.class})
+        subcommands = {GpuCommand.Setup.class, GpuCommand.Check.class})
 final class GpuCommand extends GroupCommand {
 
     @Command(name = "setup", mixinStandardHelpOptions = true,
@@ -43,6 +48,37 @@ final class GpuCommand extends GroupCommand {
             if (out != null) {
                 System.out.println("set " + NativeLibraryLocator.ENV + "=" + lib + " for DeltaEval to use them");
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Says whether DeltaEval's native GPU kernels can run on this host, and if not why: the "
+                    + "library found and loaded after DJL's engine, its ABI and torch version, DJL's tensor handles "
+                    + "read right, a test layer equal to DJL's kernels, and an argument error inside the library "
+                    + "coming back as a message. Exit status 0 when they can run, 1 when not."})
+    static final class Check implements Callable<Integer> {
+        @Option(names = "--device", defaultValue = "gpu", paramLabel = "gpu|gpu:K",
+                description = "The GPU to check (default: ${DEFAULT-VALUE}).")
+        String device;
+
+        @Override
+        public Integer call() {
+            ComputeOptions options = Compute.resolve(new ComputeRequest(device, "fp32", "native",
+                    ComputeOptions.DEFAULT_CHUNK));
+            Optional<String> why = NativeKernels.unavailable(options);
+            if (why.isPresent()) {
+                System.out.println("native kernels: not available: " + why.get());
+                return 1;
+            }
+            System.out.println("native kernels: loaded; DJL's handles read right; a test layer equals DJL's kernels");
+            try {
+                System.out.println("native kernels: an argument error comes back as: " + NativeKernels.argumentError(options));
+            } catch (IllegalStateException e) {
+                System.out.println("native kernels: error path broken: " + e.getMessage());
+                return 1;
+            }
+            System.out.println("native kernels: ready (use them with --kernels native)");
             return 0;
         }
     }

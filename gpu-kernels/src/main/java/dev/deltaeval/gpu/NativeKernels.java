@@ -138,6 +138,30 @@ public final class NativeKernels {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
+    /**
+     * Whether an argument error raised inside the library (a chunk of 65 sub-steps, past every kernel's limit) comes
+     * back as a return value and a message: the library's message, or why the error path is broken. Run by
+     * {@code deltaeval gpu check} on the user's host, never during a run (a broken error path could end the process).
+     * Only after {@link #unavailable} found the library usable.
+     */
+    public static synchronized String argumentError(ComputeOptions options) {
+        if (verdict == null || verdict.isPresent()) {
+            throw new IllegalStateException("the native library is not loaded");
+        }
+        try (NDManager m = NDManager.newBaseManager(options.device())) {
+            NDArray k = m.zeros(new Shape(1, 1, 1, 65, 32), DataType.FLOAT32);
+            NDArray beta = m.zeros(new Shape(1, 1, 1, 65), DataType.FLOAT32);
+            long[] out = new long[2];
+            int rc = NativeApi.de_chunk_wy(NativeOps.handle(k), NativeOps.handle(k), NativeOps.handle(beta), 0, out);
+            String message = NativeApi.de_last_error();
+            if (rc != 1 || !message.contains("chunk length")) {
+                throw new IllegalStateException("a chunk of 65 sub-steps gave return value " + rc + " and message '"
+                        + message + "' (expected 1 and the chunk-length limit)");
+            }
+            return message;
+        }
+    }
+
     /** For tests: forget the verdict (the library stays registered). */
     static synchronized void reset() {
         verdict = null;

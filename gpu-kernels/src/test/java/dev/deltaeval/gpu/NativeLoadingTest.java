@@ -76,6 +76,9 @@ class NativeLoadingTest {
         assertEquals(Optional.of("-Ddeltaeval.native.library=" + tmp.resolve("absent.so") + ": no such file"),
                 new NativeChunkedKernel().unavailable(GPU));
         assertTrue(new NativeChunkedKernel().autoPreference(GPU).isEmpty(), "opt-in until its error path is checked");
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> NativeKernels.argumentError(GPU));
+        assertEquals("the native library is not loaded", e.getMessage(), "gpu check probes errors only when loaded");
     }
 
     @Test
