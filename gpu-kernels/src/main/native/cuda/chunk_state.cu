@@ -4,31 +4,84 @@
 // fp32 throughout (FFMA): the inputs come from the fp32 WY stage and the results must match it to fp32 rounding.
 #include "chunk_state.h"
 
+#include <cuda_pipeline.h>
+
 namespace deltaeval {
 namespace {
 
 constexpr int kThreads = 256;
+constexpr int kC = kChunkStateMaxC;
 
-// Dynamic shared memory: W and K of one chunk, U (then v_new) of the block's columns, the state, the decays.
-template <int DK, int BV>
-constexpr size_t shared_bytes() {
-    return sizeof(float) * (2 * kChunkStateMaxC * DK + kChunkStateMaxC * BV + DK * BV + kChunkStateMaxC);
+// Dynamic shared memory per stage: W and K of one chunk, U of the block's columns, the decays; once: v_new of the
+// block's columns and the state. With PREFETCH two stages, the next chunk's loads in flight (cp.async) while this
+// chunk computes: without it every chunk waited for its 64 KB of W and K (measured 2026-12-07: ~11.7 us a chunk
+// at one sequence, most of it waiting).
+template <int DK, int BV, bool PREFETCH>
+__host__ __device__ constexpr size_t stage_floats() {
+    return 2 * kC * DK + kC * BV + kC;
 }
 
-template <int DK, int BV>
+template <int DK, int BV, bool PREFETCH>
+constexpr size_t shared_bytes() {
+    return sizeof(float) * ((PREFETCH ? 2 : 1) * stage_floats<DK, BV, PREFETCH>() + kC * BV + DK * BV);
+}
+
+// One chunk's W, K (whole rows), U (the block's columns) and decays into a stage, asynchronously or not.
+template <int DK, int BV, bool ASYNC>
+__device__ __forceinline__ void load_chunk(const ChunkStateArgs& a, long long chunk, float* stage, int tid) {
+    const int c = a.c;
+    float* ws = stage;
+    float* ks = ws + kC * DK;
+    float* us = ks + kC * DK;
+    float* gs = us + kC * BV;
+    const float4* wg = reinterpret_cast<const float4*>(a.w + chunk * c * DK);
+    const float4* kg = reinterpret_cast<const float4*>(a.k + chunk * c * DK);
+    float4* ws4 = reinterpret_cast<float4*>(ws);
+    float4* ks4 = reinterpret_cast<float4*>(ks);
+    constexpr int kQuads = BV / 4;
+    const float* ug = a.u + chunk * c * a.dv + blockIdx.x * BV;
+    for (int e = tid; e < c * DK / 4; e += kThreads) {
+        if constexpr (ASYNC) {
+            __pipeline_memcpy_async(&ws4[e], &wg[e], 16);
+            __pipeline_memcpy_async(&ks4[e], &kg[e], 16);
+        } else {
+            ws4[e] = wg[e];
+            ks4[e] = kg[e];
+        }
+    }
+    for (int e = tid; e < c * kQuads; e += kThreads) {
+        const int row = e / kQuads, quad = e % kQuads;
+        const float* src = ug + (long long)row * a.dv + quad * 4;
+        float* dst = us + row * BV + quad * 4;
+        if constexpr (ASYNC) {
+            __pipeline_memcpy_async(dst, src, 16);
+        } else {
+            *reinterpret_cast<float4*>(dst) = *reinterpret_cast<const float4*>(src);
+        }
+    }
+    if (a.g != nullptr) {
+        for (int e = tid; e < c; e += kThreads) {
+            if constexpr (ASYNC) {
+                __pipeline_memcpy_async(&gs[e], &a.g[chunk * c + e], 4);
+            } else {
+                gs[e] = a.g[chunk * c + e];
+            }
+        }
+    }
+}
+
+template <int DK, int BV, bool PREFETCH>
 __global__ void __launch_bounds__(kThreads) chunk_state_kernel(ChunkStateArgs a) {
     constexpr int kRowGroups = kThreads / BV;      // threads sharing one column
     constexpr int kRows = DK / kRowGroups;         // state rows per thread
-    constexpr int kOuts = kChunkStateMaxC / kRowGroups;  // v_new entries per thread
+    constexpr int kOuts = kC / kRowGroups;         // v_new entries per thread
+    constexpr size_t kStage = stage_floats<DK, BV, PREFETCH>();
     static_assert(kRows >= 1 && DK % kRowGroups == 0, "state tile must split evenly over the threads");
     static_assert(kOuts >= 1, "chunk must have at least one row per row group");
 
-    extern __shared__ float smem[];
-    float* ws = smem;                                   // [C][DK]
-    float* ks = ws + kChunkStateMaxC * DK;              // [C][DK]
-    float* vs = ks + kChunkStateMaxC * DK;              // [C][BV]  U, then scaled v_new
-    float* ss = vs + kChunkStateMaxC * BV;              // [DK][BV] the state entering the chunk
-    float* gs = ss + DK * BV;                           // [C]
+    extern __shared__ __align__(16) float smem[];
+    float* vs = smem + (PREFETCH ? 2 : 1) * kStage;  // [C][BV]  v_new, decayed to the chunk's end
+    float* ss = vs + kC * BV;                        // [DK][BV] the state entering the chunk
 
     const int tid = threadIdx.x;
     const int j = tid % BV;                 // column within the tile
@@ -50,8 +103,17 @@ __global__ void __launch_bounds__(kThreads) chunk_state_kernel(ChunkStateArgs a)
         for (int i = 0; i < kRows; ++i) s[i] = 0.f;
     }
 
+    if constexpr (PREFETCH) {
+        load_chunk<DK, BV, true>(a, bh * a.chunks, smem, tid);
+        __pipeline_commit();
+    }
     for (int n = 0; n < a.chunks; ++n) {
         const long long chunk = bh * a.chunks + n;
+        float* stage = smem + (PREFETCH ? (n & 1) * kStage : 0);
+        const float* ws = stage;
+        const float* ks = ws + kC * DK;
+        const float* us = ks + kC * DK;
+        const float* gs = us + kC * BV;
         // 1. publish the state entering this chunk: to shared memory for v_new, to global memory for the read-out
         float* start = a.starts + chunk * DK * dv;
 #pragma unroll
@@ -59,30 +121,24 @@ __global__ void __launch_bounds__(kThreads) chunk_state_kernel(ChunkStateArgs a)
             ss[(row0 + i) * BV + j] = s[i];
             start[(long long)(row0 + i) * dv + col] = s[i];
         }
-        // 2. this chunk's W, K (whole rows, float4) and U (the block's columns)
-        const float4* wg = reinterpret_cast<const float4*>(a.w + chunk * c * DK);
-        const float4* kg = reinterpret_cast<const float4*>(a.k + chunk * c * DK);
-        float4* ws4 = reinterpret_cast<float4*>(ws);
-        float4* ks4 = reinterpret_cast<float4*>(ks);
-        for (int e = tid; e < c * DK / 4; e += kThreads) {
-            ws4[e] = wg[e];
-            ks4[e] = kg[e];
-        }
-        const float* ug = a.u + chunk * c * dv + blockIdx.x * BV;
-        for (int e = tid; e < c * BV; e += kThreads) {
-            vs[e] = ug[(long long)(e / BV) * dv + e % BV];
-        }
-        if (gated) {
-            for (int e = tid; e < c; e += kThreads) gs[e] = a.g[chunk * c + e];
+        // 2. this chunk's tiles: with PREFETCH they were requested one chunk ago; request the next chunk's now (into
+        //    the stage the previous chunk used, which every thread finished reading at its last barrier)
+        if constexpr (PREFETCH) {
+            if (n + 1 < a.chunks) load_chunk<DK, BV, true>(a, chunk + 1, smem + ((n + 1) & 1) * kStage, tid);
+            __pipeline_commit();
+            __pipeline_wait_prior(1);  // this thread's copies of chunk n are done; the barrier makes all visible
+        } else {
+            load_chunk<DK, BV, false>(a, chunk, stage, tid);
         }
         __syncthreads();
 
         // 3. v_new = U - W S for rows rg, rg + kRowGroups, ... of this column
+        const float4* ws4 = reinterpret_cast<const float4*>(ws);
         float acc[kOuts];
 #pragma unroll
         for (int m = 0; m < kOuts; ++m) {
             const int cc = rg + m * kRowGroups;
-            acc[m] = cc < c ? vs[cc * BV + j] : 0.f;
+            acc[m] = cc < c ? us[cc * BV + j] : 0.f;
         }
         for (int i = 0; i < DK; i += 4) {
             const float s0v = ss[(i + 0) * BV + j];
@@ -100,7 +156,6 @@ __global__ void __launch_bounds__(kThreads) chunk_state_kernel(ChunkStateArgs a)
         }
         const float g_last = gated ? gs[c - 1] : 0.f;
         float* vnew = a.v_new + chunk * c * dv;
-        __syncthreads();  // every thread has read U and the state before v_new replaces U
 #pragma unroll
         for (int m = 0; m < kOuts; ++m) {
             const int cc = rg + m * kRowGroups;
@@ -134,7 +189,7 @@ __global__ void __launch_bounds__(kThreads) chunk_state_kernel(ChunkStateArgs a)
                 for (int i = 0; i < kRows; ++i) s[i] += krow[i] * v;
             }
         }
-        __syncthreads();  // before the next chunk overwrites the shared tiles
+        __syncthreads();  // before the next chunk overwrites the state tile, v_new and (two chunks on) this stage
     }
     float* last = a.last + bh * DK * dv;
 #pragma unroll
@@ -143,13 +198,15 @@ __global__ void __launch_bounds__(kThreads) chunk_state_kernel(ChunkStateArgs a)
 
 template <int DK, int BV>
 const char* launch(const ChunkStateArgs& a, cudaStream_t stream) {
-    constexpr size_t bytes = shared_bytes<DK, BV>();
+    // two stages of W and K fit in shared memory up to dk = 128 (168 KB at BV = 32); dk = 256 loads in place
+    constexpr bool kPrefetch = DK <= 128;
+    constexpr size_t bytes = shared_bytes<DK, BV, kPrefetch>();
     // Opting in to more than 48 KiB of shared memory is per kernel and per device; it is cheap to repeat.
-    cudaError_t err = cudaFuncSetAttribute(chunk_state_kernel<DK, BV>,
+    cudaError_t err = cudaFuncSetAttribute(chunk_state_kernel<DK, BV, kPrefetch>,
                                            cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
     if (err != cudaSuccess) return cudaGetErrorString(err);
     dim3 grid(a.dv / BV, a.bh);
-    chunk_state_kernel<DK, BV><<<grid, kThreads, bytes, stream>>>(a);
+    chunk_state_kernel<DK, BV, kPrefetch><<<grid, kThreads, bytes, stream>>>(a);
     err = cudaGetLastError();
     return err == cudaSuccess ? nullptr : cudaGetErrorString(err);
 }
