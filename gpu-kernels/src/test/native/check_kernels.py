@@ -243,6 +243,42 @@ for i, (b, h, n, ct, nh, dk, dv, gated) in enumerate([(1, 2, 3, 32, 2, 128, 128,
     check("read-outs vs token-by-token", rel(o, ref_o), 1e-5)
     check("final state vs token-by-token", rel(last, ref_s), 1e-5)
 
+op_conv = torch.ops.deltaeval.short_conv
+
+
+def conv_reference(x, history, weight, bias, silu):
+    """float64 causal depthwise convolution of history ++ x, weight[:, -1] on the current token."""
+    b, t, c = x.shape
+    w = weight.shape[1]
+    h = history if history is not None else torch.zeros(b, w - 1, c, dtype=torch.float64)
+    full = torch.cat([h.double(), x.double()], 1)
+    y = sum(full[:, i:i + t] * weight[:, i].double() for i in range(w))
+    if bias is not None:
+        y = y + bias.double()
+    return y * torch.sigmoid(y) if silu else y
+
+
+print("== short_conv against float64 (fp32 and fp16 inputs; a column slice of a wider projection read in place)")
+for i, (b, t, c, w, dtype, with_hist, with_bias, silu, sliced) in enumerate([
+        (2, 37, 96, 4, torch.float32, True, True, True, False), (1, 5, 64, 4, torch.float32, False, False, False, True),
+        (3, 2, 40, 4, torch.float16, True, False, True, True), (2, 300, 5120, 4, torch.float16, False, True, True, True),
+        (1, 1, 8, 3, torch.float32, True, True, False, False)]):
+    g = torch.Generator(device="cpu").manual_seed(8000 + i)
+    wide = torch.randn(b, t, c + (24 if sliced else 0), generator=g).to(dtype)
+    x = wide[..., :c]
+    hist = torch.randn(b, w - 1, c, generator=g).to(dtype) if with_hist else None
+    weight = torch.randn(c, w, generator=g) * 0.5
+    bias = torch.randn(c, generator=g) if with_bias else None
+    poison()
+    y = op_conv(x.to(dev), hist.to(dev) if with_hist else None, weight.to(dev), bias.to(dev) if with_bias else None,
+                silu)
+    torch.cuda.synchronize()
+    ref = conv_reference(x, hist, weight, bias, silu)
+    print(f"b{b} t{t} c{c} w{w} {str(dtype)[6:]}{' history' if with_hist else ''}{' bias' if with_bias else ''}"
+          f"{' silu' if silu else ''}{' sliced' if sliced else ''}")
+    check("y vs float64", rel(y, ref), 1e-6 if dtype == torch.float32 else 1e-3)
+    check("dtype kept", 0.0 if y.dtype == dtype else 1.0, 0)
+
 if "--fla" in sys.argv or "--time" in sys.argv:
     from fla.ops.common.chunk_delta_h import chunk_gated_delta_rule_fwd_h as fla_fwd_h
 
@@ -311,6 +347,15 @@ if "--time" in sys.argv:
         ours, fla = t_wy + t_st + t_out, fb_wy + fb_st + fb_out
         print(f"  {b} x {h} x {subs:<5}                      | {t_wy:6.3f} {fb_wy:6.3f} | {t_st:6.3f} {t_st32:6.3f} "
               f"{fb_st:6.3f} | {t_out:6.3f} {fb_out:6.3f} | {ours:6.3f} {fla:6.3f} | {ours / fla:.2f}x the time")
+
+if "--time" in sys.argv:
+    print("== short_conv per layer call (fp16, SiLU, a slice of a wider projection), ms and GB/s of x read + y written")
+    for b, t, c in [(8, 4096, 5120), (1, 16384, 5120)]:
+        wide = torch.randn(b, t, c + 1024, device=dev, dtype=torch.float16)
+        x = wide[..., :c]
+        weight = torch.randn(c, 4, device=dev)
+        ms = timed(lambda: op_conv(x, None, weight, None, True))
+        print(f"  {b} x {t} x {c}: {ms:.3f} ms, {2 * b * t * c * 2 / ms / 1e6:.0f} GB/s")
 
 print("== errors come back as messages (child process)")
 child = f"""

@@ -21,4 +21,7 @@ for b, h, n, ct, nh, dk, dv, gated in [(1, 2, 2, 21, 3, 64, 48, True), (1, 1, 3,
     starts, vnew, last = ops.chunk_state(k, w, u, g, s0)
     o = ops.chunk_out(q, k, starts, vnew, g, nh)
     torch.cuda.synchronize()
+    x = torch.randn(b, 7, 40, device=dev, dtype=torch.float16 if gated else torch.float32)
+    y = ops.short_conv(x, torch.randn(b, 3, 40, device=dev, dtype=x.dtype) if gated else None,
+                       torch.randn(40, 4, device=dev), None, gated)
     print(f"b{b} h{h} n{n} c{c} dk{dk} dv{dv}: finite {bool(torch.isfinite(o).all() and torch.isfinite(last).all())}")

@@ -103,4 +103,12 @@ int32_t de_chunk_out(int64_t q, int64_t k, int64_t starts, int64_t v_new, int64_
     });
 }
 
+int32_t de_short_conv(int64_t x, int64_t history, int64_t weight, int64_t bias, int32_t silu, int64_t* out) {
+    return guarded([&] {
+        if (x == 0 || weight == 0) throw std::invalid_argument("de_short_conv: x and weight are required");
+        out[0] = owned(deltaeval::short_conv(tensor(x), optional_tensor(history), tensor(weight), optional_tensor(bias),
+                                             silu != 0));
+    });
+}
+
 }  // extern "C"

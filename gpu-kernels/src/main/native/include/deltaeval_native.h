@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a meaning below changes; Java refuses a library of another version. */
-#define DE_ABI_VERSION 2
+#define DE_ABI_VERSION 3
 
 int32_t de_abi_version(void);
 
@@ -44,6 +44,11 @@ int32_t de_chunk_wy(int64_t k, int64_t v, int64_t beta, int64_t g, int64_t* out)
 /* The read-out (chunk_out.h): q [B, H, N, Ct, dk], k [B, H, N, Ct * n, dk], starts [B, H, N, dk, dv] and v_new
  * [B, H, N, Ct * n, dv] (de_chunk_state's), g as for de_chunk_wy or 0. out[0] = o [B, H, N, Ct, dv]. */
 int32_t de_chunk_out(int64_t q, int64_t k, int64_t starts, int64_t v_new, int64_t g, int32_t n, int64_t* out);
+
+/* The causal depthwise short convolution of the q/k/v channels, SiLU applied when silu != 0 (short_conv.h):
+ * x [B, T, C] fp16 or fp32, history [B, W - 1, C] in x's dtype or 0 for zeros, weight [C, W] (the last tap on the
+ * current token), bias [C] or 0. out[0] = y [B, T, C] in x's dtype. W at most 8. */
+int32_t de_short_conv(int64_t x, int64_t history, int64_t weight, int64_t bias, int32_t silu, int64_t* out);
 
 #ifdef __cplusplus
 }

@@ -21,4 +21,9 @@ std::tuple<at::Tensor, at::Tensor> chunk_wy(const at::Tensor& k, const at::Tenso
 at::Tensor chunk_out(const at::Tensor& q, const at::Tensor& k, const at::Tensor& starts, const at::Tensor& v_new,
                      const std::optional<at::Tensor>& g, int64_t n);
 
+// Part of K4: y [B,T,C] = silu?(causal depthwise conv of history [B,W-1,C] ++ x [B,T,C]) with weight [C,W] (the
+// last tap on the current token) and bias [C]; x, history, y fp16 or fp32, fp32 accumulation.
+at::Tensor short_conv(const at::Tensor& x, const std::optional<at::Tensor>& history, const at::Tensor& weight,
+                      const std::optional<at::Tensor>& bias, bool silu);
+
 }  // namespace deltaeval

@@ -9,4 +9,6 @@ TORCH_LIBRARY(deltaeval, m) {
     m.def("chunk_wy(Tensor k, Tensor v, Tensor beta, Tensor? g) -> (Tensor, Tensor)", &deltaeval::chunk_wy);
     m.def("chunk_out(Tensor q, Tensor k, Tensor starts, Tensor v_new, Tensor? g, int n) -> Tensor",
           &deltaeval::chunk_out);
+    m.def("short_conv(Tensor x, Tensor? history, Tensor weight, Tensor? bias, bool silu) -> Tensor",
+          &deltaeval::short_conv);
 }

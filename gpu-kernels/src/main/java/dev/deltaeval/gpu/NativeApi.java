@@ -10,7 +10,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeApi {
     /** The header's DE_ABI_VERSION this binding was written for. */
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
 
     private NativeApi() {
     }
@@ -33,4 +33,6 @@ final class NativeApi {
     static native int de_chunk_wy(long k, long v, long beta, long g, long[] out);
 
     static native int de_chunk_out(long q, long k, long starts, long vNew, long g, int n, long[] out);
+
+    static native int de_short_conv(long x, long history, long weight, long bias, int silu, long[] out);
 }

@@ -8,6 +8,7 @@ import dev.deltaeval.deltanet.ops.ChunkedInputs;
 import dev.deltaeval.deltanet.ops.DeltaRuleKernel;
 import dev.deltaeval.deltanet.ops.RecurrenceInputs;
 import dev.deltaeval.deltanet.ops.RecurrenceResult;
+import dev.deltaeval.deltanet.ops.ShortConvOp;
 import dev.deltaeval.model.ForwardMode;
 import dev.deltaeval.runtime.ComputeOptions;
 import java.util.Optional;
@@ -17,7 +18,8 @@ import java.util.Set;
 /**
  * The chunked delta rule on the native kernels (gpu-native.md K1-K3): the chunk layout in DJL operators (one copy
  * per input), then three launches a layer: {@code chunk_wy} (A, the triangular solve, W and U), {@code chunk_state}
- * (the chunks in order, the state in registers) and {@code chunk_out} (the read-out). The naive references are
+ * (the chunks in order, the state in registers) and {@code chunk_out} (the read-out). It brings the layers' short
+ * convolution too ({@code short_conv}, SiLU folded in: part of K4). The naive references are
  * {@code djl-chunked} and {@code djl-recurrent}, which the GPU host's checks compare it with. Runs with
  * {@code --kernels native} when the library passes {@link NativeKernels}' handshake (not yet chosen automatically:
  * see {@link #autoPreference}); shapes it does not take run on {@code djl-chunked}.
@@ -26,6 +28,7 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
     private static final Set<Long> KEY_SIZES = Set.of(32L, 64L, 128L, 256L);
     private static final int MAX_CHUNK = 64;
     private static final int MAX_VALUE_SIZE = 256;
+    private static final int MAX_CONV_WIDTH = 8;
 
     @Override
     public String name() {
@@ -71,6 +74,16 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
         return Optional.empty();
     }
 
+    /** The native short convolution where it takes the arrays: fp16 or fp32 on the GPU, at most 8 taps. */
+    static Optional<NDArray> shortConv(NDArray x, NDArray history, NDArray weight, NDArray bias, boolean silu) {
+        DataType type = x.getDataType();
+        if (!x.getDevice().isGpu() || (type != DataType.FLOAT16 && type != DataType.FLOAT32)
+                || weight.getShape().get(1) > MAX_CONV_WIDTH) {
+            return Optional.empty();
+        }
+        return Optional.of(NativeOps.shortConv(x, history, weight, bias, silu));
+    }
+
     @Override
     public Bound bind(NDManager manager, ComputeOptions options) {
         int chunk = options.chunkSubsteps();
@@ -84,6 +97,11 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
             @Override
             public Optional<String> unsupported(RecurrenceInputs in) {
                 return NativeChunkedKernel.unsupported(in, chunk);
+            }
+
+            @Override
+            public Optional<ShortConvOp> shortConv() {
+                return Optional.of(NativeChunkedKernel::shortConv);
             }
 
             @Override

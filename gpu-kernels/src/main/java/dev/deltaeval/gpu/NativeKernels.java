@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.sun.jna.NativeLibrary;
+import dev.deltaeval.deltanet.layers.Ops;
+import dev.deltaeval.deltanet.layers.ShortConv;
 import dev.deltaeval.deltanet.ops.DjlChunkedKernel;
 import dev.deltaeval.deltanet.ops.RecurrenceInputs;
 import dev.deltaeval.deltanet.ops.RecurrenceResult;
@@ -94,7 +96,10 @@ public final class NativeKernels {
         return Optional.empty();
     }
 
-    /** A two-chunk gated DeltaProduct layer (n_h = 2, beta in [0, 2], s0 given) on the native and the DJL kernels. */
+    /**
+     * A two-chunk gated DeltaProduct layer (n_h = 2, beta in [0, 2], s0 given) and a short convolution on the native
+     * and the DJL kernels.
+     */
     private static Optional<String> agreement(NDManager m, ComputeOptions options) {
         m.getEngine().setRandomSeed(20261207);
         int b = 1;
@@ -116,6 +121,17 @@ public final class NativeKernels {
         if (!(err < 1e-4)) {
             return Optional.of("the native kernels disagree with DJL's on a test layer (relative error "
                     + String.format("%.2e", err) + ")");
+        }
+        // the short convolution, with a history and SiLU, against the layer's own
+        ShortConv conv = new ShortConv(m.randomNormal(new Shape(24, 1, 4)), m.randomNormal(new Shape(24)));
+        NDArray x = m.randomNormal(new Shape(2, 5, 24));
+        NDArray history = m.randomNormal(new Shape(2, 3, 24));
+        NDArray own = Ops.silu(conv.apply(x, history, null).y());
+        NDArray fused = conv.apply(x, history, null, Optional.of(NativeChunkedKernel::shortConv), true).y();
+        double convErr = relative(fused, own);
+        if (!(convErr < 1e-5)) {
+            return Optional.of("the native short convolution disagrees with DJL's (relative error "
+                    + String.format("%.2e", convErr) + ")");
         }
         return Optional.empty();
     }

@@ -38,6 +38,14 @@ final class NativeOps {
         return wrap(q, out[0]);
     }
 
+    /** Part of K4: the causal depthwise short convolution, SiLU folded in when {@code silu}: y [B, T, C]. */
+    static NDArray shortConv(NDArray x, NDArray history, NDArray weight, NDArray bias, boolean silu) {
+        long[] out = new long[1];
+        check("short_conv", NativeApi.de_short_conv(handle(x), optional(history), handle(weight), optional(bias),
+                silu ? 1 : 0, out));
+        return wrap(x, out[0]);
+    }
+
     static long handle(NDArray a) {
         if (!(a instanceof PtNDArray p)) {
             throw new ModelException("native kernels take PyTorch-engine arrays, got " + a.getClass().getName());

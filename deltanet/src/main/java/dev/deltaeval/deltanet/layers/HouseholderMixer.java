@@ -77,12 +77,15 @@ public final class HouseholderMixer {
         // one fused projection; its first q|k|v columns go through the fused short convolution as they are
         NDArray projected = clock.time("mixer: in-projection", () -> x.matMul(w.inProjT()));
         NDList parts = splits.length == 0 ? new NDList(projected) : projected.split(splits, 2);
+        boolean siluAll = cfg.qkActivation() == QkActivation.SILU;
         ShortConv.Output conv = w.conv() == null ? null : clock.time("mixer: short convolution",
                 () -> w.conv().apply(parts.get(0), state == null ? null : state.convCache(),
-                        padding == null ? null : padding.cacheIndex()), ShortConv.Output::y);
+                        padding == null ? null : padding.cacheIndex(), kernels.shortConv(mode), siluAll),
+                ShortConv.Output::y);
         NDArray convolved = conv == null ? parts.get(0) : conv.y();
-        RecurrenceInputs in = clock.time("mixer: q, k, v, beta, g", () -> inputs(x, convolved, parts, padding),
-                RecurrenceInputs::k);
+        boolean activated = conv != null && conv.activated();
+        RecurrenceInputs in = clock.time("mixer: q, k, v, beta, g",
+                () -> inputs(x, convolved, activated, parts, padding), RecurrenceInputs::k);
         NDArray s0 = state == null ? null : state.s();
         RecurrenceResult r = observer != null ? clock.time("recurrence: host, observed",
                 () -> HostDeltaRule.run(in, s0, observer), RecurrenceResult::o) : kernels.run(mode, in, s0, clock);
@@ -91,8 +94,13 @@ public final class HouseholderMixer {
         return new Output(y, new LayerState(r.finalState(), conv == null ? null : conv.cache()));
     }
 
-    /** Queries, keys, values, step sizes and decays of the recurrence, head-split, normalised, in fp32. */
-    private RecurrenceInputs inputs(NDArray x, NDArray convolved, NDList parts, PaddingMask padding) {
+    /**
+     * Queries, keys, values, step sizes and decays of the recurrence, head-split, normalised, in fp32.
+     *
+     * @param activated whether SiLU was already applied to {@code convolved} (by a fused convolution)
+     */
+    private RecurrenceInputs inputs(NDArray x, NDArray convolved, boolean activated, NDList parts,
+                                    PaddingMask padding) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int n = cfg.numHouseholder();
@@ -100,8 +108,9 @@ public final class HouseholderMixer {
         long dk = cfg.headKDim();
         long dv = cfg.headVDim();
         boolean siluAll = cfg.qkActivation() == QkActivation.SILU;
-        NDArray activated = siluAll ? Ops.silu(convolved) : convolved; // q, k and v alike: one pass, not three
-        NDList qkv = activated.split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
+        // q, k and v alike: one pass, not three
+        NDArray qkvActivated = siluAll && !activated ? Ops.silu(convolved) : convolved;
+        NDList qkv = qkvActivated.split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
         int p = 1;
         NDArray bRaw = cfg.useBeta() ? parts.get(p++) : null;
         NDArray aRaw = cfg.useForgetGate() ? parts.get(p) : null;

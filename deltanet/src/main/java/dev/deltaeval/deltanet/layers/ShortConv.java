@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
+import dev.deltaeval.deltanet.ops.ShortConvOp;
+import java.util.Optional;
 
 /**
  * fla's ShortConvolution without its activation: a causal depthwise convolution of width W where w[c, 0, W-1]
@@ -19,6 +21,7 @@ import ai.djl.nn.convolutional.Conv1d;
  */
 public final class ShortConv {
     private final NDArray weight; // [C, 1, W]
+    private final NDArray weight2d; // [C, W], as fused kernels take it
     private final NDArray[] taps; // W arrays [C]: taps[j] multiplies the input W-1-j steps back
     private final NDArray bias;   // [C] or null
     private final int width;
@@ -33,6 +36,7 @@ public final class ShortConv {
             taps[j] = weight.get(new NDIndex(":, 0, {}", j)).duplicate();
         }
         this.weight = weight;
+        this.weight2d = weight.reshape(channels, width);
         this.bias = bias;
     }
 
@@ -40,8 +44,39 @@ public final class ShortConv {
         return width - 1;
     }
 
-    /** Result of a convolution: the output and the cache to continue from. */
-    public record Output(NDArray y, NDArray cache) {
+    /**
+     * Result of a convolution: the output, the cache to continue from, and whether SiLU was already applied to the
+     * output (by a fused kernel).
+     */
+    public record Output(NDArray y, NDArray cache, boolean activated) {
+    }
+
+    /**
+     * As {@link #apply(NDArray, NDArray, NDArray)}, on {@code fused} where it takes the arrays, with the SiLU that
+     * follows folded in when {@code silu} (then {@link Output#activated()}).
+     */
+    public Output apply(NDArray x, NDArray cache, NDArray cacheIndex, Optional<ShortConvOp> fused, boolean silu) {
+        if (fused.isPresent()) {
+            NDArray history = cache == null ? null : cache.toType(x.getDataType(), false);
+            Optional<NDArray> y = fused.get().apply(x, history, weight2d, bias, silu);
+            if (y.isPresent()) {
+                return new Output(y.get(), nextCache(x, history, cacheIndex), silu);
+            }
+        }
+        return apply(x, cache, cacheIndex);
+    }
+
+    /** The last W-1 inputs of each row (at its real length when right-padded): without concatenating all of x. */
+    private NDArray nextCache(NDArray x, NDArray history, NDArray cacheIndex) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        if (cacheIndex == null && t >= width - 1) {
+            return x.get(new NDIndex(":, {}:, :", t - (width - 1))).duplicate();
+        }
+        NDArray h = history != null ? history : x.getManager().zeros(new Shape(b, width - 1, channels), x.getDataType());
+        NDArray full = NDArrays.concat(new NDList(h, x), 1);
+        return cacheIndex == null ? full.get(new NDIndex(":, {}:, :", t)).duplicate()
+                : full.gather(cacheIndex.repeat(2, channels), 1);
     }
 
     /**
@@ -60,7 +95,7 @@ public final class ShortConv {
         // a copy, so the cache does not keep the whole [B, T+W-1, C] input alive
         NDArray next = cacheIndex == null ? full.get(new NDIndex(":, {}:, :", t)).duplicate()
                 : full.gather(cacheIndex.repeat(2, channels), 1);
-        return new Output(y, next);
+        return new Output(y, next, false);
     }
 
     /** sum_j taps[j] * full[:, j : j+T, :] (+ bias): the convolution as W elementwise passes, no layout change. */

@@ -51,6 +51,14 @@ public interface DeltaRuleKernel {
         }
 
         /**
+         * A fused short convolution this kernel family brings for the layers it runs (their q/k/v channels), or
+         * empty for the layer's own.
+         */
+        default Optional<ShortConvOp> shortConv() {
+            return Optional.empty();
+        }
+
+        /**
          * @param in           in {@link #inputLayout()}
          * @param initialState [B, H, dk, dv] fp32, or null for zeros
          * @return the read-outs [B, H, T, dv] and the final state, whatever the input layout

@@ -137,6 +137,11 @@ public final class KernelPlan {
         return notUsed.isEmpty() ? chosen : chosen + " (not used: " + String.join("; ", notUsed) + ")";
     }
 
+    /** The fused short convolution of {@code mode}'s first-choice kernel, if its family brings one. */
+    public Optional<ShortConvOp> shortConv(ForwardMode mode) {
+        return chains.get(mode).get(0).shortConv();
+    }
+
     /** The first-choice kernel of each mode. */
     public Map<ForwardMode, String> primary() {
         Map<ForwardMode, String> out = new EnumMap<>(ForwardMode.class);
