@@ -41,7 +41,13 @@ if [ -n "$tok" ] && command -v zip >/dev/null; then    # keep only linux-x86_64'
      zip -q -d "$tok" 'native/lib/win-*' 'native/lib/osx-*' 'native/lib/linux-aarch64/*' 'native/lib/linux-x86_64/*' \
      && zip -q -r "$tok" native)
 fi
-(cd "$tmp" && tar cf - app | xz -T0 -6 > "$out/app.tar.xz")
+# jars repacked uncompressed (zip's "stored"): xz then compresses all classes together, 16 MB -> 9 MB on the wire
+if command -v zip >/dev/null; then
+  for j in "$tmp"/app/*.jar "$tmp"/app/lib/*.jar; do
+    x=$(mktemp -d); (cd "$x" && unzip -q -o "$j" && rm -f "$j" && zip -q -0 -X -r "$j" .); rm -rf "$x"
+  done
+fi
+(cd "$tmp" && tar cf - app | xz -T0 -9 > "$out/app.tar.xz")
 jni_src=${DJL_JNI_SRC:-$here/../../../shared/gpu-host/djl-jni}
 [ -d "$jni_src" ] || { echo "make-kit: DJL JNI sources not found at $jni_src (set DJL_JNI_SRC)" >&2; exit 1; }
 rm -rf "$out/djl-jni"; cp -r "$jni_src" "$out/"
