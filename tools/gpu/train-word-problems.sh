@@ -5,7 +5,7 @@
 # done, then the two controls beside it, all ending by END seconds.
 # SEEDS="1 2 3": only the main configuration, once per seed (s3_dp2_neg_l1_seedN, the first alone until its
 # preflight), to find one that generalises to 512 (the checkpoint of 2026-12-07, seed 666, scores 1.0 at 128 and
-# 0.13 at 512 in fp32). GPUS_CHECK=script: run it beside the training once the first preflight is done.
+# 0.13 at 512 in fp32). GPUS_CHECK=script: run it beside the training once the first preflight is done (its output: beside.txt).
 export PYTHONUNBUFFERED=1 TRITON_CACHE_DIR=/tmp/tc PYTHONPATH=/tmp/py
 K=$(cd "${K:-.device-inputs}" && pwd); END=${END:-540}
 T0=$(date +%s);mkdir -p /tmp/py /tmp/fx;tar xJf $K/fla-0.5.2.tar.xz -C /tmp/py||exit 9
@@ -24,7 +24,7 @@ for i in $(seq 300); do grep -q "preflight done" $F/$FIRST.log 2>/dev/null && br
 echo "main preflight done at $(el) s" | tee -a $L
 left=$((END - 35 - $(el)))
 RUNS="$FIRST"
-[ -n "${GPUS_CHECK:-}" ] && { bash $GPUS_CHECK > $OUT/gpus-check.txt 2>&1 & }
+[ -n "${GPUS_CHECK:-}" ] && { bash $GPUS_CHECK > $OUT/beside.txt 2>&1 & }
 if [ -n "${SEEDS:-}" ]; then
   for seed in "$@"; do r s3_dp2_neg_l1_seed$seed $left --group S3 --nh 2 --layers 1 --neg --export-v022 --seed $seed &
     RUNS="$RUNS s3_dp2_neg_l1_seed$seed"; done
@@ -34,5 +34,5 @@ else
   RUNS="$RUNS s3_dp1_neg_l1 s3_dp2_pos_l1"
 fi
 while sleep 20; do echo "[$(el) s] $(for f in $F/*.log; do echo -n "$(basename $f .log): $(grep -c '^{' $f) epochs; "; done)"; jobs -r | grep -q . || break; done
-wait;cp $F/*.log $OUT/ 2>/dev/null;tar czf $OUT/fx.tgz -C /tmp fx
+wait;tar czf $OUT/fx.tgz -C /tmp fx   # the runs' logs are inside
 python3 $S --summary $(for n in $RUNS; do echo $F/$n; done)|tee -a $L
