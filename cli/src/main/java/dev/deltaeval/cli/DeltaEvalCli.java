@@ -20,6 +20,9 @@ import picocli.CommandLine;
 public final class DeltaEvalCli extends GroupCommand {
     /** Exit code for bad input (files, arguments) as opposed to a failed check. */
     public static final int EXIT_BAD_INPUT = DeltaEvalException.EXIT_BAD_INPUT;
+    /** A bug (sysexits' EX_SOFTWARE). */
+    public static final int EXIT_INTERNAL = 70;
+    private static final String TRACE_ENV = "DELTAEVAL_TRACE";
 
     public static void main(String[] args) {
         // the launcher's logging defaults, for a plain java -jar too: DJL's INFO lines and CudaUtils' warning on
@@ -83,9 +86,28 @@ public final class DeltaEvalCli extends GroupCommand {
                 line.getErr().println("deltaeval: error: " + oneLine(e.getMessage(), e));
                 return EXIT_BAD_INPUT;
             }
-            throw ex;
+            // anything else is a bug: one line to report, the stack trace only when asked for
+            line.getErr().println("deltaeval: internal error: " + oneLine(String.valueOf(e), e)
+                    + " (a bug; please report this line; " + TRACE_ENV + "=1 prints the stack trace)");
+            if ("1".equals(System.getenv(TRACE_ENV))) {
+                e.printStackTrace(line.getErr());
+            }
+            return EXIT_INTERNAL;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            cl.getErr().println("deltaeval: error: the Java heap ran out of memory (" + e.getMessage() + "): give the "
+                    + "JVM more (JAVA_OPTS=-Xmx...) or run a smaller batch");
+            return EXIT_INTERNAL;
+        } catch (Error e) { // picocli passes errors through: a missing class or module is a bug or a broken install
+            cl.getErr().println("deltaeval: internal error: " + oneLine(String.valueOf(e), e) + " (a bug or an "
+                    + "incomplete Java runtime; " + TRACE_ENV + "=1 prints the stack trace)");
+            if ("1".equals(System.getenv(TRACE_ENV))) {
+                e.printStackTrace(cl.getErr());
+            }
+            return EXIT_INTERNAL;
+        }
     }
 
     /** How jobs started from the command line print: tables on stdout, settings named by their flags. */

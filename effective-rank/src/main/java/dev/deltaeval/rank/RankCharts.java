@@ -1,6 +1,7 @@
 package dev.deltaeval.rank;
 
 import dev.deltaeval.charts.ChartFiles;
+import dev.deltaeval.charts.ChartSupport;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ public final class RankCharts {
     }
 
     public static List<Path> write(RankReport r, Path dir, String stem) {
+        if (ChartSupport.skip()) {
+            return List.of();
+        }
         List<Path> files = new ArrayList<>();
         StateRanks s = r.states();
         if (s != null && s.substeps().length > 0) {

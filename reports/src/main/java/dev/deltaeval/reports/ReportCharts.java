@@ -1,6 +1,7 @@
 package dev.deltaeval.reports;
 
 import dev.deltaeval.charts.ChartFiles;
+import dev.deltaeval.charts.ChartSupport;
 import dev.deltaeval.extrapolation.ExtrapolationCharts;
 import dev.deltaeval.extrapolation.ExtrapolationReport;
 import java.nio.file.Path;
@@ -20,6 +21,9 @@ public final class ReportCharts {
 
     /** Accuracy-type columns of the paper table, grouped by task, one bar per checkpoint with +-1 stderr. */
     public static List<Path> scores(PaperTable table, Path dir) {
+        if (ChartSupport.skip()) {
+            return List.of();
+        }
         return ChartFiles.write(scoresChart(table), dir.resolve("scores"));
     }
 
@@ -76,6 +80,9 @@ public final class ReportCharts {
 
     /** One pair of charts (loss, perplexity) per dataset and max_len, every checkpoint overlaid. */
     public static List<Path> extrapolation(List<ExtrapolationReport> reports, Path dir) {
+        if (ChartSupport.skip()) {
+            return List.of();
+        }
         Map<String, List<ExtrapolationReport>> groups = new LinkedHashMap<>();
         for (ExtrapolationReport r : reports) {
             groups.computeIfAbsent(r.dataset() + "_" + r.maxLen(), k -> new ArrayList<>()).add(r);

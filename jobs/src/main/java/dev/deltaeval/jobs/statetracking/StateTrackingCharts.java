@@ -2,6 +2,7 @@ package dev.deltaeval.jobs.statetracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.deltaeval.charts.ChartFiles;
+import dev.deltaeval.charts.ChartSupport;
 import java.awt.BasicStroke;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,9 @@ final class StateTrackingCharts {
 
     /** @param results the result files of one group and length; @return the PNG and SVG written */
     static List<Path> write(List<JsonNode> results, Path base) {
+        if (ChartSupport.skip()) {
+            return List.of();
+        }
         JsonNode first = results.get(0);
         XYChart c = new XYChartBuilder().width(ChartFiles.WIDTH).height(ChartFiles.HEIGHT)
                 .title(first.get("group").asText() + ": accuracy by sequence length")

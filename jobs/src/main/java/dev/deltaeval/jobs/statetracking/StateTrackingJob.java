@@ -134,7 +134,9 @@ public final class StateTrackingJob implements Job<StateTrackingSpec> {
                 if (e.getValue().size() > 1) {
                     List<Path> charts = StateTrackingCharts.write(e.getValue(), out.resolve("plots")
                             .resolve("state_tracking_" + e.getKey()));
-                    System.err.println("wrote " + charts.get(0));
+                    if (!charts.isEmpty()) {
+                        System.err.println("wrote " + charts.get(0));
+                    }
                 }
             }
         }
