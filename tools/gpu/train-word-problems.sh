@@ -20,7 +20,9 @@ set -- ${SEEDS:-}; FIRST=s3_dp2_neg_l1; FIRST_ARGS=""
 [ -n "${SEEDS:-}" ] && { FIRST=s3_dp2_neg_l1_seed$1; FIRST_ARGS="--seed $1"; shift; }
 r $FIRST $((END-30)) --group S3 --nh 2 --layers 1 --neg --export-v022 $FIRST_ARGS &
 for i in $(seq 300); do grep -q "preflight done" $F/$FIRST.log 2>/dev/null && break; sleep 1
-  [ $i = 150 ] && { pkill -USR1 -f state_tracking_train.py; nvidia-smi | tail -n 5 | tee -a $L; }; done
+  # a stuck preflight dumps its Python stacks (faulthandler on SIGUSR1); only python3 itself gets the signal,
+  # never the `timeout` wrapping it (whose command line names the script too: SIGUSR1 ends it, and the run)
+  [ $i = 150 ] && { pkill -USR1 -f "^python3 .*state_tracking_train.py"; nvidia-smi | tail -n 5 | tee -a $L; }; done
 echo "main preflight done at $(el) s" | tee -a $L
 left=$((END - 35 - $(el)))
 RUNS="$FIRST"
