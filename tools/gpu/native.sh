@@ -9,6 +9,7 @@
 # QUICK=1: only the library (build.sh, no Java) and step 2, for a short device budget.
 # CHECKS=0: skip steps 2 and 3 (only the build and the timings).
 # NOTIME=1: no timings (steps 2 without --time, no step 4), for a call that shares the GPU with other work.
+# BREAKDOWN="native djl": the kernels whose 8 x 4096 forward is timed stage by stage after the bench (default native).
 set -uo pipefail
 OUT=${OUT:-/tmp/native-out}; mkdir -p "$OUT"
 W=/tmp/native; rm -rf $W; mkdir -p $W/py
@@ -57,4 +58,8 @@ echo "== bench forward, 392M n_h = 2 (delta_product_340m_-1_1_2_4k_8h), fp16"
 for run in ${RUNS:-native:8x4096 djl:8x4096 native:1x16384 djl:1x16384}; do k=${run%:*}; shape=${run#*:}
   $D bench forward --config delta_product_340m_-1_1_2_4k_8h --device gpu --dtype fp16 --batch ${shape%x*} --length ${shape#*x} --iterations 2 --kernels $k 2>&1 | grep -E "^deltaeval: kernels|tokens/s|error" | sed "s/^/  $k $shape: /"
 done 2>&1 | tee $OUT/bench.txt; el
+# where a native forward's time goes, stage by stage (synchronised after each stage, so slower in total)
+for k in ${BREAKDOWN:-native}; do
+  $D bench forward --config delta_product_340m_-1_1_2_4k_8h --device gpu --dtype fp16 --batch 8 --length 4096 --iterations 1 --kernels $k --breakdown 2>&1 | grep -vE "^(deltaeval: device|WARNING)" | sed "s/^/  breakdown $k 8x4096: /"
+done 2>&1 | tee $OUT/breakdown.txt; el
 PYTHONPATH=$W/py timeout 200 python3 .gpu-data/fla_bench.py 2 $(echo ${SHAPES:-8x4096 1x16384} | tr " " ,) 2>&1 | grep "^nh" | tee -a $OUT/bench.txt; el
