@@ -196,17 +196,15 @@ __global__ void __launch_bounds__(kThreads) chunk_state_kernel(ChunkStateArgs a)
     for (int i = 0; i < kRows; ++i) last[(long long)(row0 + i) * dv + col] = s[i];
 }
 
-template <int DK, int BV>
+template <int DK, int BV, bool PREFETCH>
 const char* launch(const ChunkStateArgs& a, cudaStream_t stream) {
-    // two stages of W and K fit in shared memory up to dk = 128 (168 KB at BV = 32); dk = 256 loads in place
-    constexpr bool kPrefetch = DK <= 128;
-    constexpr size_t bytes = shared_bytes<DK, BV, kPrefetch>();
+    constexpr size_t bytes = shared_bytes<DK, BV, PREFETCH>();
     // Opting in to more than 48 KiB of shared memory is per kernel and per device; it is cheap to repeat.
-    cudaError_t err = cudaFuncSetAttribute(chunk_state_kernel<DK, BV, kPrefetch>,
+    cudaError_t err = cudaFuncSetAttribute(chunk_state_kernel<DK, BV, PREFETCH>,
                                            cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
     if (err != cudaSuccess) return cudaGetErrorString(err);
     dim3 grid(a.dv / BV, a.bh);
-    chunk_state_kernel<DK, BV, kPrefetch><<<grid, kThreads, bytes, stream>>>(a);
+    chunk_state_kernel<DK, BV, PREFETCH><<<grid, kThreads, bytes, stream>>>(a);
     err = cudaGetLastError();
     return err == cudaSuccess ? nullptr : cudaGetErrorString(err);
 }
@@ -217,8 +215,15 @@ const char* launch_dk(const ChunkStateArgs& a, cudaStream_t stream) {
     int device = 0, sms = 0;
     cudaGetDevice(&device);
     cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
-    bool wide = a.dv % 32 == 0 && (long long)a.bh * (a.dv / 32) >= 2LL * sms;
-    return wide ? launch<DK, 32>(a, stream) : launch<DK, 16>(a, stream);
+    const bool wide = a.dv % 32 == 0 && (long long)a.bh * (a.dv / 32) >= 2LL * sms;
+    const long long blocks = (long long)a.bh * (a.dv / (wide ? 32 : 16));
+    // Two stages (172 KB) leave room for one block per SM: worth it only when the grid fits on the SMs in one wave
+    // anyway (one long sequence); a larger grid keeps two single-stage blocks per SM, each hiding the other's loads.
+    // dk = 256 never has room for two stages.
+    if constexpr (DK <= 128) {
+        if (blocks <= sms) return wide ? launch<DK, 32, true>(a, stream) : launch<DK, 16, true>(a, stream);
+    }
+    return wide ? launch<DK, 32, false>(a, stream) : launch<DK, 16, false>(a, stream);
 }
 
 }  // namespace
