@@ -82,11 +82,13 @@ def chunked_reference(x, with_s0):
     return torch.stack(starts, 2), torch.stack(vnew, 2), s
 
 
-def sequential_final(x, with_s0):
-    """The delta rule one sub-step at a time: S <- e^g S; S <- S + beta k (v - k^T S)^T."""
+def sequential(x, with_s0, q=None, nh=1):
+    """The delta rule one sub-step at a time in float64: S <- e^g S; S <- S + beta k (v - k^T S)^T. With q
+    [b, h, n, c / nh, dk], also each token's read-out S^T q after its last sub-step: (o [b, h, n, c / nh, dv], S)."""
     k, v, beta, logd = x["k"], x["v"], x["beta"], x["logd"]
     b, h, n, c, dk = k.shape
     s = x["s0"].clone() if with_s0 else torch.zeros(b, h, dk, v.shape[-1], dtype=torch.float64)
+    out = torch.zeros(b, h, n, c // nh, v.shape[-1], dtype=torch.float64) if q is not None else None
     for i in range(n):
         for j in range(c):
             kk = k[:, :, i, j]
@@ -94,7 +96,13 @@ def sequential_final(x, with_s0):
                 s = torch.exp(logd[:, :, i, j])[..., None, None] * s
             err = v[:, :, i, j] - (kk[..., None] * s).sum(-2)
             s = s + beta[:, :, i, j][..., None, None] * kk[..., :, None] * err[..., None, :]
-    return s
+            if q is not None and j % nh == nh - 1:
+                out[:, :, i, j // nh] = (q[:, :, i, j // nh][..., :, None] * s).sum(-2)
+    return (out, s) if q is not None else s
+
+
+def sequential_final(x, with_s0):
+    return sequential(x, with_s0)
 
 
 def rel(a, b):
@@ -206,24 +214,6 @@ for i, (b, h, n, ct, nh, dk, dv, gated) in enumerate([(1, 2, 4, 32, 2, 128, 128,
     check("no NaN left from the poison", float(torch.isnan(o).sum()), 0)
 
 
-def sequential_outputs(x, q, nh):
-    """Token-by-token delta rule in float64; a token reads S^T q after its last sub-step: o [b, h, n, ct, dv]."""
-    k, v, beta, logd = x["k"], x["v"], x["beta"], x["logd"]
-    b, h, n, c, dk = k.shape
-    s = x["s0"].clone()
-    out = torch.zeros(b, h, n, c // nh, v.shape[-1], dtype=torch.float64)
-    for i in range(n):
-        for j in range(c):
-            kk = k[:, :, i, j]
-            if logd is not None:
-                s = torch.exp(logd[:, :, i, j])[..., None, None] * s
-            err = v[:, :, i, j] - (kk[..., None] * s).sum(-2)
-            s = s + beta[:, :, i, j][..., None, None] * kk[..., :, None] * err[..., None, :]
-            if j % nh == nh - 1:
-                out[:, :, i, j // nh] = (q[:, :, i, j // nh][..., :, None] * s).sum(-2)
-    return out, s
-
-
 print("== chunk_wy -> chunk_state -> chunk_out against the token-by-token delta rule (float64)")
 for i, (b, h, n, ct, nh, dk, dv, gated) in enumerate([(1, 2, 3, 32, 2, 128, 128, False), (1, 2, 3, 21, 3, 64, 64, True),
                                                       (2, 2, 4, 16, 4, 32, 32, True), (1, 3, 2, 64, 1, 128, 128, True)]):
@@ -238,7 +228,7 @@ for i, (b, h, n, ct, nh, dk, dv, gated) in enumerate([(1, 2, 3, 32, 2, 128, 128,
     starts, vnew, last = op(k32, w, u, G32, f32(x["s0"]))
     o = op_out(f32(q), k32, starts, vnew, G32, nh)
     torch.cuda.synchronize()
-    ref_o, ref_s = sequential_outputs(x, q, nh)
+    ref_o, ref_s = sequential(x, True, q, nh)
     print(f"b{b} h{h} n{n} tokens{ct} x n_h {nh} dk{dk} dv{dv}{' gated' if gated else ''}")
     check("read-outs vs token-by-token", rel(o, ref_o), 1e-5)
     check("final state vs token-by-token", rel(last, ref_s), 1e-5)

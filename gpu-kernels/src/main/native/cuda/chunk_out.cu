@@ -4,6 +4,7 @@
 //   2. o = exp(G_t) Q S + P V_new: a thread owns one column and every G-th token, S's and V_new's column read once
 //      from global memory (coalesced across the warp) and kept for all of its tokens.
 #include "chunk_out.h"
+#include "tile_products.cuh"
 
 namespace deltaeval {
 namespace {
@@ -46,22 +47,7 @@ __global__ void __launch_bounds__(kThreads) chunk_out_kernel(ChunkOutArgs a) {
         const int ti = tid / 16;
         const int tj = tid % 16;
         float acc[4][4];
-#pragma unroll
-        for (int r = 0; r < 4; ++r)
-#pragma unroll
-            for (int s = 0; s < 4; ++s) acc[r][s] = 0.f;
-#pragma unroll 4
-        for (int d = 0; d < DK; ++d) {
-            float qr[4], kc[4];
-#pragma unroll
-            for (int r = 0; r < 4; ++r) qr[r] = qs[(ti + 16 * r) * LD + d];
-#pragma unroll
-            for (int s = 0; s < 4; ++s) kc[s] = ks[(tj + 16 * s) * LD + d];
-#pragma unroll
-            for (int r = 0; r < 4; ++r)
-#pragma unroll
-                for (int s = 0; s < 4; ++s) acc[r][s] += qr[r] * kc[s];
-        }
+        tile_products_64x64<DK, LD>(qs, ks, tid, acc);
 #pragma unroll
         for (int r = 0; r < 4; ++r) {
             const int t = ti + 16 * r;

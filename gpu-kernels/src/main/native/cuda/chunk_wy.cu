@@ -4,6 +4,7 @@
 //      place; the column lives in registers (fully unrolled over the 64 rows), A's rows come as float4 broadcasts.
 // No T = (I + A)^-1, no doubling product, no fp64, no host synchronisation.
 #include "chunk_wy.h"
+#include "tile_products.cuh"
 
 namespace deltaeval {
 namespace {
@@ -80,22 +81,7 @@ __global__ void __launch_bounds__(kThreads, 2) chunk_wy_kernel(ChunkWyArgs a) {
         const int ti = tid / 16;
         const int tj = tid % 16;
         float acc[4][4];
-#pragma unroll
-        for (int r = 0; r < 4; ++r)
-#pragma unroll
-            for (int s = 0; s < 4; ++s) acc[r][s] = 0.f;
-#pragma unroll 4
-        for (int d = 0; d < DK; ++d) {
-            float kr[4], kc[4];
-#pragma unroll
-            for (int r = 0; r < 4; ++r) kr[r] = ks[(ti + 16 * r) * LDK + d];
-#pragma unroll
-            for (int s = 0; s < 4; ++s) kc[s] = ks[(tj + 16 * s) * LDK + d];
-#pragma unroll
-            for (int r = 0; r < 4; ++r)
-#pragma unroll
-                for (int s = 0; s < 4; ++s) acc[r][s] += kr[r] * kc[s];
-        }
+        tile_products_64x64<DK, LDK>(ks, ks, tid, acc);
 #pragma unroll
         for (int r = 0; r < 4; ++r) {
             const int i = ti + 16 * r;
