@@ -9,6 +9,7 @@
 # QUICK=1: only the library (build.sh, no Java) and step 2, for a short device budget.
 # CHECKS=0: skip steps 2 and 3 (only the build and the timings).
 # NOTIME=1: no timings (steps 2 without --time, no step 4), for a call that shares the GPU with other work.
+# PROFILE=1: Nsight Compute times every kernel of one native forward (needs ncu; ~2-4 minutes).
 # BREAKDOWN="native djl": the kernels whose 8 x 4096 forward is timed stage by stage after the bench (default native).
 set -uo pipefail
 OUT=${OUT:-/tmp/native-out}; mkdir -p "$OUT"
@@ -62,4 +63,21 @@ done 2>&1 | tee $OUT/bench.txt; el
 for k in ${BREAKDOWN:-native}; do
   $D bench forward --config delta_product_340m_-1_1_2_4k_8h --device gpu --dtype fp16 --batch 8 --length 4096 --iterations 1 --kernels $k --breakdown 2>&1 | grep -vE "^(deltaeval: device|WARNING)" | sed "s/^/  breakdown $k 8x4096: /"
 done 2>&1 | tee $OUT/breakdown.txt; el
+# PROFILE=1: every kernel of one native 8 x 4096 forward timed by Nsight Compute (one replay each), summed by name
+if [ "${PROFILE:-0}" = 1 ]; then
+  timeout 300 ncu --metrics gpu__time_duration.sum --csv --log-file $W/ncu.csv $D bench forward --config delta_product_340m_-1_1_2_4k_8h \
+    --device gpu --dtype fp16 --batch 8 --length 4096 --warmup 0 --iterations 1 --kernels native >/dev/null 2>&1
+  python3 - $W/ncu.csv <<'PY' | tee $OUT/profile.txt
+import csv, collections, sys
+rows = [r for r in csv.reader(open(sys.argv[1])) if len(r) > 10]
+head = rows[0]; name, val = head.index("Kernel Name"), head.index("Metric Value")
+tot = collections.Counter(); cnt = collections.Counter()
+for r in rows[1:]:
+    try: tot[r[name][:90]] += float(r[val].replace(",", "")) / 1e6; cnt[r[name][:90]] += 1
+    except ValueError: pass
+print(f"{sum(tot.values()):.1f} ms in {sum(cnt.values())} kernels (ncu replays each alone: no overlap)")
+for k, v in tot.most_common(25): print(f"{v:8.2f} ms {cnt[k]:5d}x  {k}")
+PY
+  el
+fi
 PYTHONPATH=$W/py timeout 200 python3 .gpu-data/fla_bench.py 2 $(echo ${SHAPES:-8x4096 1x16384} | tr " " ,) 2>&1 | grep "^nh" | tee -a $OUT/bench.txt; el
