@@ -6,9 +6,13 @@
 # SEEDS="1 2 3": only the main configuration, once per seed (s3_dp2_neg_l1_seedN, the first alone until its
 # preflight), to find one that generalises to 512 (the checkpoint of 2026-12-07, seed 666, scores 1.0 at 128 and
 # 0.13 at 512 in fp32). GPUS_CHECK=script: run it beside the training once the first preflight is done (its output: beside.txt).
-export PYTHONUNBUFFERED=1 TRITON_CACHE_DIR=/tmp/tc PYTHONPATH=/tmp/py
+# Compiling and autotuning fla's kernels takes most of a fresh machine's first five minutes (2026-12-07, H200: the
+# first epoch ended at 537 s): the Triton cache, autotuning results included, comes back as triton-cache.tar.xz, and
+# K/triton-cache.tar.xz, when carried, starts the next call warm (H100 and H200 are both sm_90).
+export PYTHONUNBUFFERED=1 TRITON_CACHE_DIR=/tmp/tc TRITON_CACHE_AUTOTUNING=1 PYTHONPATH=/tmp/py
 K=$(cd "${K:-.device-inputs}" && pwd); END=${END:-540}
-T0=$(date +%s);mkdir -p /tmp/py /tmp/fx;tar xJf $K/fla-0.5.2.tar.xz -C /tmp/py||exit 9
+T0=$(date +%s);mkdir -p /tmp/py /tmp/fx /tmp/tc;tar xJf $K/fla-0.5.2.tar.xz -C /tmp/py||exit 9
+[ -f $K/triton-cache.tar.xz ] && tar xJf $K/triton-cache.tar.xz -C /tmp/tc && echo "warm Triton cache: $(ls /tmp/tc | wc -l) entries"
 nvidia-smi --query-gpu=name,memory.total --format=csv | tee $OUT/card.txt
 S=$K/state_tracking_train.py;F=/tmp/fx;L=$OUT/run.log
 el(){ echo $(( $(date +%s) - T0 )); }
@@ -37,4 +41,5 @@ else
 fi
 while sleep 20; do echo "[$(el) s] $(for f in $F/*.log; do echo -n "$(basename $f .log): $(grep -c '^{' $f) epochs; "; done)"; jobs -r | grep -q . || break; done
 wait;tar czf $OUT/fx.tgz -C /tmp fx   # the runs' logs are inside
+(cd /tmp/tc && tar cf - . | xz -T0 -9 > $OUT/triton-cache.tar.xz) && ls -la $OUT/triton-cache.tar.xz | tee -a $L
 python3 $S --summary $(for n in $RUNS; do echo $F/$n; done)|tee -a $L
