@@ -70,7 +70,7 @@ for k in ${BREAKDOWN:-native}; do
 done 2>&1 | tee $OUT/breakdown.txt; el
 # PROFILE=1: every kernel of one native 8 x 4096 forward timed by Nsight Compute (one replay each), summed by name
 if [ "${PROFILE:-0}" = 1 ]; then
-  timeout 300 ncu --metrics gpu__time_duration.sum --print-units base --csv --log-file $W/ncu.csv $D bench forward --config delta_product_340m_-1_1_2_4k_8h \
+  timeout 300 ncu --target-processes all --metrics gpu__time_duration.sum --print-units base --csv --log-file $W/ncu.csv $D bench forward --config delta_product_340m_-1_1_2_4k_8h \
     --device gpu --dtype fp16 --batch 8 --length 4096 --warmup 0 --iterations 1 --kernels native >/dev/null 2>&1
   python3 - $W/ncu.csv <<'PY' | tee $OUT/profile.txt
 import csv, collections, sys
