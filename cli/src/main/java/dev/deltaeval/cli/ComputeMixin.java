@@ -28,9 +28,8 @@ public final class ComputeMixin {
                     + "for the device and dtype; said on stderr at start). A family name (native, djl) or kernel names "
                     + "(native-chunked, djl-chunked, djl-chunked-doubling, djl-recurrent) put those first and are an "
                     + "error where they cannot run; the automatic choice stays behind them for shapes they do not take. "
-                    + "native: DeltaEval's own GPU kernels, built once per host by `deltaeval gpu setup` (auto takes them in "
-                    + "fp16 where they pass their handshake); `deltaeval gpu check` says whether they can run there "
-                    + "(docs/gpu.md)."})
+                    + "native: DeltaEval's own GPU kernels, built once per host by `deltaeval gpu setup`; `deltaeval gpu "
+                    + "check` says whether they can run there (docs/gpu.md)."})
     String kernels;
 
     @Option(names = "--chunk", defaultValue = "64", paramLabel = "N",

@@ -21,9 +21,9 @@ final class GpuCommand extends GroupCommand {
     @Command(name = "setup", mixinStandardHelpOptions = true,
             description = {"Builds DeltaEval's native GPU kernels against python3's torch (cmake, nvcc, a C++ "
                     + "compiler) and installs them where DeltaEval finds them: $DJL_CACHE_DIR/deltaeval/"
-                    + "libdeltaeval_native-TORCH.so (~/.djl.ai by default). Once per host and torch version; fp16 runs "
-                    + "then use them (--kernels auto, where they pass their start-up handshake), fp32 runs with "
-                    + "--kernels native; DJL's kernels back them up for shapes they do not take (docs/gpu.md).",
+                    + "libdeltaeval_native-TORCH.so (~/.djl.ai by default). Once per host and torch version; runs "
+                    + "then use them with --kernels native (DJL's kernels back them up for shapes they do not take); "
+                    + "--kernels auto keeps DJL's until the native ones are faster everywhere (docs/gpu-performance.md).",
                 "DJL's own JNI for that torch must exist too (DJL downloads it, or see docs/gpu.md to build it)."})
     static final class Setup implements Callable<Integer> {
         @Option(names = {"--out", "--output"}, paramLabel = "FILE",
