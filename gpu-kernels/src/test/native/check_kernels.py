@@ -101,10 +101,6 @@ def sequential(x, with_s0, q=None, nh=1):
     return (out, s) if q is not None else s
 
 
-def sequential_final(x, with_s0):
-    return sequential(x, with_s0)
-
-
 def rel(a, b):
     return ((a.double().cpu() - b.double().cpu()).norm() / b.double().cpu().norm().clamp_min(1e-30)).item()
 
@@ -140,7 +136,7 @@ for i, (b, h, n, c, dk, dv, gated, with_s0) in enumerate(CASES):
     label = f"b{b} h{h} n{n} c{c} dk{dk} dv{dv}{' gated' if gated else ''}{' s0' if with_s0 else ''}"
     print(label)
     if b * h * n * c <= 4096:
-        check("final state vs token-by-token", rel(last, sequential_final(x, with_s0)), 1e-5)
+        check("final state vs token-by-token", rel(last, sequential(x, with_s0)), 1e-5)
     rs, rv, rl = chunked_reference(x, with_s0)
     check("starts vs chunked float64", rel(starts, rs), 1e-5)
     check("v_new vs chunked float64", rel(vnew, rv), 1e-5)

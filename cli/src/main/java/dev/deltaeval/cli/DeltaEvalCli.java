@@ -86,28 +86,31 @@ public final class DeltaEvalCli extends GroupCommand {
                 line.getErr().println("deltaeval: error: " + oneLine(e.getMessage(), e));
                 return EXIT_BAD_INPUT;
             }
-            // anything else is a bug: one line to report, the stack trace only when asked for
-            line.getErr().println("deltaeval: internal error: " + oneLine(String.valueOf(e), e)
-                    + " (a bug; please report this line; " + TRACE_ENV + "=1 prints the stack trace)");
-            if ("1".equals(System.getenv(TRACE_ENV))) {
-                e.printStackTrace(line.getErr());
-            }
-            return EXIT_INTERNAL;
+            return internalError(e, line.getErr(), "1".equals(System.getenv(TRACE_ENV)));
         });
         try {
             return cl.execute(args);
-        } catch (OutOfMemoryError e) {
-            cl.getErr().println("deltaeval: error: the Java heap ran out of memory (" + e.getMessage() + "): give the "
-                    + "JVM more (JAVA_OPTS=-Xmx...) or run a smaller batch");
-            return EXIT_INTERNAL;
-        } catch (Error e) { // picocli passes errors through: a missing class or module is a bug or a broken install
-            cl.getErr().println("deltaeval: internal error: " + oneLine(String.valueOf(e), e) + " (a bug or an "
-                    + "incomplete Java runtime; " + TRACE_ENV + "=1 prints the stack trace)");
-            if ("1".equals(System.getenv(TRACE_ENV))) {
-                e.printStackTrace(cl.getErr());
-            }
-            return EXIT_INTERNAL;
+        } catch (Error e) { // picocli passes errors through: a missing class or module, the heap run out
+            return internalError(e, cl.getErr(), "1".equals(System.getenv(TRACE_ENV)));
         }
+    }
+
+    /**
+     * What nothing below the CLI handled (a bug, a broken Java runtime, an exhausted heap): one line on {@code err},
+     * the stack trace only when {@code trace}; returns {@link #EXIT_INTERNAL}.
+     */
+    static int internalError(Throwable e, java.io.PrintWriter err, boolean trace) {
+        if (e instanceof OutOfMemoryError) {
+            err.println("deltaeval: error: the Java heap ran out of memory (" + e.getMessage() + "): give the JVM more "
+                    + "(JAVA_OPTS=-Xmx...) or run a smaller batch");
+        } else {
+            err.println("deltaeval: internal error: " + oneLine(String.valueOf(e), e) + " (a bug or an incomplete "
+                    + "Java runtime; please report this line; " + TRACE_ENV + "=1 prints the stack trace)");
+        }
+        if (trace) {
+            e.printStackTrace(err);
+        }
+        return EXIT_INTERNAL;
     }
 
     /** How jobs started from the command line print: tables on stdout, settings named by their flags. */

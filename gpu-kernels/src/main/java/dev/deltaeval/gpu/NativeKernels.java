@@ -124,7 +124,7 @@ public final class NativeKernels {
         }
         // the short convolution, with a history and SiLU, against the layer's own
         ShortConv conv = new ShortConv(m.randomNormal(new Shape(24, 1, 4)), m.randomNormal(new Shape(24)));
-        NDArray x = m.randomNormal(new Shape(2, 5, 24));
+        NDArray x = m.randomNormal(new Shape(2, 70, 24)); // 70 tokens: three of the kernel's 32-token blocks
         NDArray history = m.randomNormal(new Shape(2, 3, 24));
         NDArray own = Ops.silu(conv.apply(x, history, null).y());
         NDArray fused = conv.apply(x, history, null, Optional.of(NativeChunkedKernel::shortConv), true).y();

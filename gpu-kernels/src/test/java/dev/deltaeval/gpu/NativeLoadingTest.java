@@ -75,7 +75,7 @@ class NativeLoadingTest {
         System.setProperty(NativeLibraryLocator.PROPERTY, tmp.resolve("absent.so").toString());
         assertEquals(Optional.of("-Ddeltaeval.native.library=" + tmp.resolve("absent.so") + ": no such file"),
                 new NativeChunkedKernel().unavailable(GPU));
-        assertTrue(new NativeChunkedKernel().autoPreference(GPU).isEmpty(), "opt-in until its error path is checked");
+        assertTrue(new NativeChunkedKernel().autoPreference(GPU).isEmpty(), "opt-in until the changed kernels are timed beside fla");
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> NativeKernels.argumentError(GPU));
         assertEquals("the native library is not loaded", e.getMessage(), "gpu check probes errors only when loaded");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
 import dev.deltaeval.deltanet.ops.ShortConvOp;
@@ -21,7 +22,8 @@ import java.util.Optional;
  */
 public final class ShortConv {
     private final NDArray weight; // [C, 1, W]
-    private final NDArray weight2d; // [C, W], as fused kernels take it
+    private final NDArray fusedWeight; // [C, W] fp32, as fused kernels take it (converted once, not every call)
+    private final NDArray fusedBias;   // [C] fp32 or null
     private final NDArray[] taps; // W arrays [C]: taps[j] multiplies the input W-1-j steps back
     private final NDArray bias;   // [C] or null
     private final int width;
@@ -36,8 +38,9 @@ public final class ShortConv {
             taps[j] = weight.get(new NDIndex(":, 0, {}", j)).duplicate();
         }
         this.weight = weight;
-        this.weight2d = weight.reshape(channels, width);
         this.bias = bias;
+        this.fusedWeight = weight.reshape(channels, width).toType(DataType.FLOAT32, false);
+        this.fusedBias = bias == null ? null : bias.toType(DataType.FLOAT32, false);
     }
 
     public int cacheLength() {
@@ -58,7 +61,7 @@ public final class ShortConv {
     public Output apply(NDArray x, NDArray cache, NDArray cacheIndex, Optional<ShortConvOp> fused, boolean silu) {
         if (fused.isPresent()) {
             NDArray history = cache == null ? null : cache.toType(x.getDataType(), false);
-            Optional<NDArray> y = fused.get().apply(x, history, weight2d, bias, silu);
+            Optional<NDArray> y = fused.get().apply(x, history, fusedWeight, fusedBias, silu);
             if (y.isPresent()) {
                 return new Output(y.get(), nextCache(x, history, cacheIndex), silu);
             }

@@ -68,10 +68,6 @@ public record ChunkedInputs(NDArray q, NDArray k, NDArray v, NDArray beta, NDArr
         return k.getShape().get(4);
     }
 
-    public long dv() {
-        return v.getShape().get(4);
-    }
-
     public boolean gated() {
         return gSub != null;
     }

@@ -15,8 +15,8 @@ public interface ShortConvOp {
      *
      * @param x       [B, T, C] (a column slice of the layer's projection is fine)
      * @param history [B, W-1, C] the previous inputs in x's dtype, or null for zeros (the start of a sequence)
-     * @param weight  [C, W]
-     * @param bias    [C] or null
+     * @param weight  [C, W] fp32
+     * @param bias    [C] fp32, or null
      * @param silu    whether SiLU follows
      * @return y [B, T, C] in x's dtype, or empty when it does not take these arrays (the layer's own then runs)
      */
