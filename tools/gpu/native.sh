@@ -59,7 +59,7 @@ fi
 
 [ "${NOTIME:-0}" = 1 ] && exit 0
 echo "== bench forward, 392M n_h = 2 (delta_product_340m_-1_1_2_4k_8h), fp16"
-for run in ${RUNS:-native:8x4096 djl:8x4096 native:1x16384 djl:1x16384}; do k=${run%:*}; shape=${run#*:}
+for run in ${RUNS:-native:8x4096 native-chunked-djl-inputs:8x4096 djl:8x4096 native:1x16384 djl:1x16384}; do k=${run%:*}; shape=${run#*:}
   $D bench forward --config delta_product_340m_-1_1_2_4k_8h --device gpu --dtype fp16 --batch ${shape%x*} --length ${shape#*x} --iterations 2 --kernels $k 2>&1 | grep -E "^deltaeval: kernels|tokens/s|error" | sed "s/^/  $k $shape: /"
 done 2>&1 | tee $OUT/bench.txt; el
 # fla's anchor right after ours (its Triton kernels compile and autotune first: give it its minutes)

@@ -265,6 +265,77 @@ for i, (b, t, c, w, dtype, with_hist, with_bias, silu, sliced) in enumerate([
     check("y vs float64", rel(y, ref), 1e-6 if dtype == torch.float32 else 1e-3)
     check("dtype kept", 0.0 if y.dtype == dtype else 1.0, 0)
 
+op_inputs = torch.ops.deltaeval.chunk_inputs
+
+
+def inputs_reference(qkv, beta_raw, a_raw, dt_bias, neg_exp_a, mask, H, dk, dv, n, ct, q_scale, neg, silu):
+    """float64 chunk layout from the projections, written from MixerProjections' formulas: pad the time axis to
+    whole chunks with zeros, then reshape (no shared code with the kernel)."""
+    x = qkv.double()
+    B, T = x.shape[:2]
+    if silu:
+        x = x * torch.sigmoid(x)
+    N = -(-T // ct)
+    pad = N * ct - T
+    m = mask.double().reshape(B, T) if mask is not None else torch.ones(B, T, dtype=torch.float64)
+    l2 = lambda y: y / torch.sqrt((y * y).sum(-1, keepdim=True) + 1e-6)
+    q = l2(x[..., :H * dk].reshape(B, T, H, dk)) * q_scale
+    k = l2(x[..., H * dk:H * dk * (n + 1)].reshape(B, T, n, H, dk))
+    v = x[..., H * dk * (n + 1):H * dk * (n + 1) + n * H * dv].reshape(B, T, n, H, dv)
+    if beta_raw is not None:
+        beta = torch.sigmoid(beta_raw.double()).reshape(B, T, n, H) * (2.0 if neg else 1.0)
+    else:
+        beta = torch.ones(B, T, n, H, dtype=torch.float64)
+    beta = beta * m[:, :, None, None]
+    padt = lambda y: torch.cat([y, torch.zeros(B, pad, *y.shape[2:], dtype=y.dtype)], 1)
+    # [B, T, n, H, d] -> [B, H, N, ct * n, d]
+    sub = lambda y: padt(y).reshape(B, N, ct, n, H, *y.shape[4:]).movedim(4, 1).reshape(B, H, N, ct * n, *y.shape[4:])
+    out = {"q": padt(q).reshape(B, N, ct, H, dk).movedim(3, 1), "k": sub(k), "v": sub(v), "beta": sub(beta)}
+    if a_raw is not None:
+        z = a_raw.double() + (dt_bias.double() if dt_bias is not None else 0)
+        g = torch.nn.functional.softplus(z) * neg_exp_a.double() * m[:, :, None]          # [B, T, H]
+        g = padt(g).reshape(B, N, ct, H).movedim(3, 1).cumsum(-1)                            # [B, H, N, ct]
+        out["g_tok"] = g
+        out["g_sub"] = g.repeat_interleave(n, -1)
+    return out
+
+
+print("== chunk_inputs against float64 (projections -> chunk layout; fp32 and fp16, padded rows, ragged last chunk)")
+for i, (b, t, H, dk, dv, n, ct, dtype, gated, with_beta, padded, silu) in enumerate([
+        (2, 70, 2, 32, 32, 2, 32, torch.float32, True, True, True, True),
+        (1, 64, 4, 128, 128, 1, 64, torch.float16, False, True, False, False),
+        (3, 45, 2, 64, 48, 3, 21, torch.float16, True, False, True, True),
+        (2, 33, 8, 128, 256, 2, 32, torch.float32, True, True, False, True),
+        (1, 1, 2, 256, 32, 4, 16, torch.float32, False, True, False, True)]):
+    g = torch.Generator(device="cpu").manual_seed(9000 + i)
+    cols = H * dk * (n + 1) + n * H * dv
+    wide = (torch.randn(b, t, cols + n * H + H + 8, generator=g) * 2).to(dtype)  # one projection, read in slices
+    qkv, beta_raw, a_raw = wide[..., :cols], wide[..., cols:cols + n * H], wide[..., cols + n * H:cols + n * H + H]
+    if not with_beta:
+        beta_raw = None
+    if not gated:
+        a_raw = None
+    dt_bias = torch.randn(H, generator=g) if gated else None
+    neg_exp_a = -torch.rand(H, generator=g) - 0.1 if gated else None
+    mask = None
+    if padded:
+        lens = torch.tensor([t - (j * 7) % t for j in range(b)])
+        mask = (torch.arange(t)[None, :] < lens[:, None]).float().reshape(b, 1, t)
+    c = lambda y: y.to(dev) if y is not None else None
+    poison()
+    got = op_inputs(c(qkv), c(beta_raw), c(a_raw), c(dt_bias), c(neg_exp_a), c(mask), H, dk, dv, n, ct, dk ** -0.5,
+                    True, silu)
+    torch.cuda.synchronize()
+    ref = inputs_reference(qkv, beta_raw, a_raw, dt_bias, neg_exp_a, mask, H, dk, dv, n, ct, dk ** -0.5, True, silu)
+    print(f"b{b} t{t} H{H} dk{dk} dv{dv} n{n} ct{ct} {str(dtype)[6:]}{' gated' if gated else ''}"
+          f"{' beta' if with_beta else ''}{' padded' if padded else ''}{' silu' if silu else ''}")
+    names = ["q", "k", "v", "beta"] + (["g_tok", "g_sub"] if gated else [])
+    for name, tensor in zip(["q", "k", "v", "beta", "g_tok", "g_sub"], got):
+        if name in names:
+            check(f"{name} {tuple(tensor.shape)} vs float64", rel(tensor, ref[name]), 1e-5)
+        else:
+            check(f"{name} empty when ungated", float(tensor.numel()), 0)
+
 if "--fla" in sys.argv or "--time" in sys.argv:
     from fla.ops.common.chunk_delta_h import chunk_gated_delta_rule_fwd_h as fla_fwd_h
 
@@ -342,6 +413,18 @@ if "--time" in sys.argv:
         weight = torch.randn(c, 4, device=dev)
         ms = timed(lambda: op_conv(x, None, weight, None, True))
         print(f"  {b} x {t} x {c}: {ms:.3f} ms, {2 * b * t * c * 2 / ms / 1e6:.0f} GB/s")
+
+if "--time" in sys.argv:
+    print("== chunk_inputs per layer call (fp16 projections of the 392M n_h = 2 model, gated), ms and GB/s moved")
+    for b, t in [(8, 4096), (1, 16384)]:
+        H, dk, dv, n = 8, 128, 128, 2
+        cols = H * dk * (n + 1) + n * H * dv
+        wide = torch.randn(b, t, cols + n * H + H + 1024, device=dev, dtype=torch.float16)
+        qkv, br, ar = wide[..., :cols], wide[..., cols:cols + n * H], wide[..., cols + n * H:cols + n * H + H]
+        dtb, nea = torch.randn(H, device=dev), -torch.rand(H, device=dev)
+        ms = timed(lambda: op_inputs(qkv, br, ar, dtb, nea, None, H, dk, dv, n, 32, dk ** -0.5, True, False))
+        moved = b * t * cols * (2 + 4)
+        print(f"  {b} x {t}: {ms:.3f} ms, {moved / ms / 1e6:.0f} GB/s")
 
 print("== errors come back as messages (child process)")
 child = f"""

@@ -111,4 +111,22 @@ int32_t de_short_conv(int64_t x, int64_t history, int64_t weight, int64_t bias, 
     });
 }
 
+int32_t de_chunk_inputs(int64_t qkv, int64_t beta_raw, int64_t a_raw, int64_t dt_bias, int64_t neg_exp_a,
+                        int64_t mask, int32_t heads, int32_t dk, int32_t dv, int32_t n, int32_t ct, float q_scale,
+                        int32_t neg_eigval, int32_t silu, int64_t* out) {
+    return guarded([&] {
+        if (qkv == 0) throw std::invalid_argument("de_chunk_inputs: qkv is required");
+        auto [q, k, v, beta, g_tok, g_sub] = deltaeval::chunk_inputs(
+            tensor(qkv), optional_tensor(beta_raw), optional_tensor(a_raw), optional_tensor(dt_bias),
+            optional_tensor(neg_exp_a), optional_tensor(mask), heads, dk, dv, n, ct, q_scale, neg_eigval != 0, silu != 0);
+        const bool gated = g_tok.numel() > 0;
+        out[0] = owned(std::move(q));
+        out[1] = owned(std::move(k));
+        out[2] = owned(std::move(v));
+        out[3] = owned(std::move(beta));
+        out[4] = gated ? owned(std::move(g_tok)) : 0;
+        out[5] = gated ? owned(std::move(g_sub)) : 0;
+    });
+}
+
 }  // extern "C"

@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a meaning below changes; Java refuses a library of another version. */
-#define DE_ABI_VERSION 3
+#define DE_ABI_VERSION 4
 
 int32_t de_abi_version(void);
 
@@ -49,6 +49,16 @@ int32_t de_chunk_out(int64_t q, int64_t k, int64_t starts, int64_t v_new, int64_
  * x [B, T, C] fp16 or fp32, history [B, W - 1, C] in x's dtype or 0 for zeros, weight [C, W] (the last tap on the
  * current token), bias [C] or 0. out[0] = y [B, T, C] in x's dtype. W at most 8. */
 int32_t de_short_conv(int64_t x, int64_t history, int64_t weight, int64_t bias, int32_t silu, int64_t* out);
+
+/* A layer's recurrence inputs straight into the chunk layout (chunk_inputs.h has the formulas): qkv [B, T, *] (the
+ * q|k|v columns, a column slice read in place), beta_raw [B, T, n * H] or 0 (beta = 1), a_raw [B, T, H] or 0
+ * (ungated), all fp16 or all fp32; dt_bias [H] or 0, neg_exp_a [H] (gated), mask [B, T] 1/0 or 0 (no padding).
+ * out[0] = q [B, H, N, ct, dk], out[1] = k [B, H, N, ct * n, dk], out[2] = v [B, H, N, ct * n, dv], out[3] = beta
+ * [B, H, N, ct * n], out[4] = g_tok [B, H, N, ct] and out[5] = g_sub [B, H, N, ct * n] (0 when ungated), all fp32,
+ * N = ceil(T / ct). ct * n at most 64; dk, dv at most 256. */
+int32_t de_chunk_inputs(int64_t qkv, int64_t beta_raw, int64_t a_raw, int64_t dt_bias, int64_t neg_exp_a,
+                        int64_t mask, int32_t heads, int32_t dk, int32_t dv, int32_t n, int32_t ct, float q_scale,
+                        int32_t neg_eigval, int32_t silu, int64_t* out);
 
 #ifdef __cplusplus
 }

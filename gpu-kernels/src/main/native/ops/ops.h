@@ -26,4 +26,13 @@ at::Tensor chunk_out(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
 at::Tensor short_conv(const at::Tensor& x, const std::optional<at::Tensor>& history, const at::Tensor& weight,
                       const std::optional<at::Tensor>& bias, bool silu);
 
+// The rest of K4: a layer's recurrence inputs in the chunk layout from the projections (chunk_inputs.h): q
+// [B,H,N,Ct,dk], k [B,H,N,C,dk], v [B,H,N,C,dv], beta [B,H,N,C], g_tok [B,H,N,Ct] and g_sub [B,H,N,C] (both
+// empty when ungated). qkv [B,T,*], beta_raw [B,T,n*H], a_raw [B,T,H] in one dtype; mask [B,T] (or [B,1,T]).
+std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor, at::Tensor, at::Tensor> chunk_inputs(
+    const at::Tensor& qkv, const std::optional<at::Tensor>& beta_raw, const std::optional<at::Tensor>& a_raw,
+    const std::optional<at::Tensor>& dt_bias, const std::optional<at::Tensor>& neg_exp_a,
+    const std::optional<at::Tensor>& mask, int64_t heads, int64_t dk, int64_t dv, int64_t n, int64_t ct,
+    double q_scale, bool neg_eigval, bool silu);
+
 }  // namespace deltaeval

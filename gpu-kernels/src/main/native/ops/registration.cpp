@@ -11,4 +11,8 @@ TORCH_LIBRARY(deltaeval, m) {
           &deltaeval::chunk_out);
     m.def("short_conv(Tensor x, Tensor? history, Tensor weight, Tensor? bias, bool silu) -> Tensor",
           &deltaeval::short_conv);
+    m.def("chunk_inputs(Tensor qkv, Tensor? beta_raw, Tensor? a_raw, Tensor? dt_bias, Tensor? neg_exp_a, Tensor? mask, "
+          "int heads, int dk, int dv, int n, int ct, float q_scale, bool neg_eigval, bool silu) -> "
+          "(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)",
+          &deltaeval::chunk_inputs);
 }

@@ -10,7 +10,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeApi {
     /** The header's DE_ABI_VERSION this binding was written for. */
-    static final int ABI_VERSION = 3;
+    static final int ABI_VERSION = 4;
 
     private NativeApi() {
     }
@@ -35,4 +35,8 @@ final class NativeApi {
     static native int de_chunk_out(long q, long k, long starts, long vNew, long g, int n, long[] out);
 
     static native int de_short_conv(long x, long history, long weight, long bias, int silu, long[] out);
+
+    static native int de_chunk_inputs(long qkv, long betaRaw, long aRaw, long dtBias, long negExpA, long mask,
+                                      int heads, int dk, int dv, int n, int ct, float qScale, int negEigval, int silu,
+                                      long[] out);
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.deltaeval.deltanet.ops.ChunkStatePass.ChunkStates;
 import dev.deltaeval.deltanet.ops.ChunkedInputs;
 import dev.deltaeval.deltanet.ops.DeltaRuleKernel;
+import dev.deltaeval.deltanet.ops.MixerProjections;
 import dev.deltaeval.deltanet.ops.RecurrenceInputs;
 import dev.deltaeval.deltanet.ops.RecurrenceResult;
 import dev.deltaeval.deltanet.ops.ShortConvOp;
@@ -16,8 +17,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The chunked delta rule on the native kernels (gpu-native.md K1-K3): the chunk layout in DJL operators (one copy
- * per input), then three launches a layer: {@code chunk_wy} (A, the triangular solve, W and U), {@code chunk_state}
+ * The chunked delta rule on the native kernels (gpu-native.md K1-K4): the chunk layout straight from the layer's
+ * projections ({@code chunk_inputs}: head split, SiLU, L2 norms, beta, decays, padding in one pass; from
+ * {@link RecurrenceInputs} in DJL operators when a layer hands those), then three launches a layer: {@code chunk_wy} (A, the triangular solve, W and U), {@code chunk_state}
  * (the chunks in order, the state in registers) and {@code chunk_out} (the read-out). It brings the layers' short
  * convolution too ({@code short_conv}, SiLU folded in: part of K4). The naive references are
  * {@code djl-chunked} and {@code djl-recurrent}, which the GPU host's checks compare it with. Runs with
@@ -58,21 +60,45 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
 
     /** Why the kernels cannot take these inputs with chunks of {@code chunk} sub-steps, or empty. */
     static Optional<String> unsupported(RecurrenceInputs in, int chunk) {
-        long ct = Math.max(1, Math.min(in.tokens(), chunk / in.n()));
-        long c = ct * in.n();
-        if (c > MAX_CHUNK) {
-            return Optional.of("chunks of " + c + " sub-steps (at most " + MAX_CHUNK + ")");
-        }
-        if (!KEY_SIZES.contains(in.dk())) {
-            return Optional.of("key head size " + in.dk() + " (takes 32, 64, 128 or 256)");
-        }
-        if (in.dv() % 16 != 0 || in.dv() > MAX_VALUE_SIZE) {
-            return Optional.of("value head size " + in.dv() + " (takes multiples of 16 up to " + MAX_VALUE_SIZE + ")");
-        }
         if (in.k().getDataType() != DataType.FLOAT32) {
             return Optional.of("inputs in " + in.k().getDataType() + " (takes float32)");
         }
+        return unsupported(tokensPerChunk(in.tokens(), in.n(), chunk) * in.n(), in.dk(), in.dv());
+    }
+
+    /** Why {@code chunk_inputs} and the chain cannot take these projections, or empty. */
+    static Optional<String> unsupported(MixerProjections p, int chunk) {
+        DataType type = p.qkv().getDataType();
+        if (!p.qkv().getDevice().isGpu() || (type != DataType.FLOAT16 && type != DataType.FLOAT32)) {
+            return Optional.of("projections in " + type + " on " + p.qkv().getDevice() + " (takes fp16 or fp32 on a GPU)");
+        }
+        return unsupported(tokensPerChunk(p.tokens(), p.n(), chunk) * p.n(), p.dk(), p.dv());
+    }
+
+    private static Optional<String> unsupported(long c, long dk, long dv) {
+        if (c > MAX_CHUNK) {
+            return Optional.of("chunks of " + c + " sub-steps (at most " + MAX_CHUNK + ")");
+        }
+        if (!KEY_SIZES.contains(dk)) {
+            return Optional.of("key head size " + dk + " (takes 32, 64, 128 or 256)");
+        }
+        if (dv % 16 != 0 || dv > MAX_VALUE_SIZE) {
+            return Optional.of("value head size " + dv + " (takes multiples of 16 up to " + MAX_VALUE_SIZE + ")");
+        }
         return Optional.empty();
+    }
+
+    /** ChunkedInputs' rule: chunks of {@code chunk} sub-steps rounded down to whole tokens, no longer than the input. */
+    static long tokensPerChunk(long tokens, int n, int chunk) {
+        return Math.max(1, Math.min(tokens, chunk / n));
+    }
+
+    /** K2, K1, K3 over inputs in the chunk layout. */
+    static RecurrenceResult runChunked(ChunkedInputs x, NDArray initialState) {
+        NDArray[] wu = NativeOps.chunkWy(x.k(), x.v(), x.beta(), x.gSub());
+        ChunkStates states = NativeOps.chunkState(x.k(), wu[0], wu[1], x.gSub(), initialState);
+        NDArray o = NativeOps.chunkOut(x.q(), x.k(), states.starts(), states.vNew(), x.gSub(), x.n());
+        return new RecurrenceResult(x.unchunk(o), states.last());
     }
 
     /** The native short convolution where it takes the arrays: fp16 or fp32 on the GPU, at most 8 taps. */
@@ -89,6 +115,7 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
     public Bound bind(NDManager manager, ComputeOptions options) {
         int chunk = options.chunkSubsteps();
         String name = name();
+        boolean fusedInputs = fusedInputs();
         return new Bound() {
             @Override
             public String name() {
@@ -107,12 +134,44 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
 
             @Override
             public RecurrenceResult run(RecurrenceInputs in, NDArray initialState) {
-                ChunkedInputs x = ChunkedInputs.of(in, chunk);
-                NDArray[] wu = NativeOps.chunkWy(x.k(), x.v(), x.beta(), x.gSub());
-                ChunkStates states = NativeOps.chunkState(x.k(), wu[0], wu[1], x.gSub(), initialState);
-                NDArray o = NativeOps.chunkOut(x.q(), x.k(), states.starts(), states.vNew(), x.gSub(), x.n());
-                return new RecurrenceResult(x.unchunk(o), states.last());
+                return runChunked(ChunkedInputs.of(in, chunk), initialState);
+            }
+
+            @Override
+            public boolean readsProjections() {
+                return fusedInputs;
+            }
+
+            @Override
+            public Optional<RecurrenceResult> runFromProjections(MixerProjections p, NDArray initialState) {
+                if (NativeChunkedKernel.unsupported(p, chunk).isPresent()) {
+                    return Optional.empty();
+                }
+                ChunkedInputs x = NativeOps.chunkInputs(p, (int) tokensPerChunk(p.tokens(), p.n(), chunk));
+                return Optional.of(runChunked(x, initialState));
             }
         };
+    }
+
+    /** Whether layers hand this kernel their projections ({@code chunk_inputs}) rather than DJL-built inputs. */
+    boolean fusedInputs() {
+        return true;
+    }
+
+    /**
+     * The same kernels on inputs laid out in DJL operators (the layer's own head split and norms, then the chunk
+     * layout's copies), as before {@code chunk_inputs}: {@code --kernels native-chunked-djl-inputs} measures what the
+     * fused pass saves, in the same call.
+     */
+    public static final class DjlInputs extends NativeChunkedKernel {
+        @Override
+        public String name() {
+            return "native-chunked-djl-inputs";
+        }
+
+        @Override
+        boolean fusedInputs() {
+            return false;
+        }
     }
 }

@@ -2,13 +2,19 @@ package dev.deltaeval.gpu;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.sun.jna.NativeLibrary;
+import dev.deltaeval.deltanet.config.ModelConfig.QkActivation;
+import dev.deltaeval.deltanet.config.ModelConfig.QkNorm;
 import dev.deltaeval.deltanet.layers.Ops;
+import dev.deltaeval.deltanet.layers.PaddingMask;
+import dev.deltaeval.deltanet.layers.ProjectionInputs;
 import dev.deltaeval.deltanet.layers.ShortConv;
 import dev.deltaeval.deltanet.ops.DjlChunkedKernel;
+import dev.deltaeval.deltanet.ops.MixerProjections;
 import dev.deltaeval.deltanet.ops.RecurrenceInputs;
 import dev.deltaeval.deltanet.ops.RecurrenceResult;
 import dev.deltaeval.runtime.ComputeOptions;
@@ -97,8 +103,8 @@ public final class NativeKernels {
     }
 
     /**
-     * A two-chunk gated DeltaProduct layer (n_h = 2, beta in [0, 2], s0 given) and a short convolution on the native
-     * and the DJL kernels.
+     * A two-chunk gated DeltaProduct layer (n_h = 2, beta in [0, 2], s0 given), a short convolution and a padded
+     * layer read from its projections, on the native and the DJL kernels.
      */
     private static Optional<String> agreement(NDManager m, ComputeOptions options) {
         m.getEngine().setRandomSeed(20261207);
@@ -133,7 +139,36 @@ public final class NativeKernels {
             return Optional.of("the native short convolution disagrees with DJL's (relative error "
                     + String.format("%.2e", convErr) + ")");
         }
-        return Optional.empty();
+        return projections(m, fp32);
+    }
+
+    /**
+     * chunk_inputs and the chain from a gated n_h = 2 layer's projections, one row right-padded (50 of 70 tokens,
+     * three chunks with a ragged last one), against the layer's own inputs on DJL's kernel.
+     */
+    private static Optional<String> projections(NDManager m, ComputeOptions options) {
+        int b = 2;
+        int t = 70;
+        int h = 2;
+        int d = 32;
+        int n = 2;
+        NDArray projected = m.randomNormal(new Shape(b, t, (long) h * d * (n + 1) + (long) n * h * d + n * h + h));
+        NDList parts = projected.split(new long[] {(long) h * d * (n + 1) + (long) n * h * d,
+            (long) h * d * (n + 1) + (long) n * h * d + n * h}, 2);
+        PaddingMask padding = PaddingMask.of(m, new int[] {t, 50}, t, n, 0);
+        MixerProjections p = new MixerProjections(parts.get(0), false, parts.get(1), parts.get(2),
+                m.randomNormal(new Shape(h)), m.randomUniform(-1f, -0.1f, new Shape(h)), padding.tokens(),
+                padding.substeps(), h, d, d, n, (float) Math.pow(d, -0.5), true);
+        NDArray s0 = m.randomNormal(new Shape(b, h, d, d)).mul(0.1);
+        RecurrenceResult ref = new DjlChunkedKernel().bind(m, options)
+                .run(ProjectionInputs.of(p, QkActivation.SILU, QkNorm.L2), s0);
+        Optional<RecurrenceResult> ours = new NativeChunkedKernel().bind(m, options).runFromProjections(p, s0);
+        if (ours.isEmpty()) {
+            return Optional.of("the native kernels declined a test layer's projections");
+        }
+        double err = relative(ours.get().o(), ref.o()) + relative(ours.get().finalState(), ref.finalState());
+        return err < 1e-4 ? Optional.empty() : Optional.of("the native chunk_inputs disagrees with DJL's inputs on a "
+                + "test layer (relative error " + String.format("%.2e", err) + ")");
     }
 
     private static NDArray unit(NDArray x) {

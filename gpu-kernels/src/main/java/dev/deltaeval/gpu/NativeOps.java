@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import dev.deltaeval.deltanet.ops.ChunkStatePass.ChunkStates;
+import dev.deltaeval.deltanet.ops.ChunkedInputs;
+import dev.deltaeval.deltanet.ops.MixerProjections;
 import dev.deltaeval.runtime.ModelException;
 
 /**
@@ -44,6 +46,17 @@ final class NativeOps {
         check("short_conv", NativeApi.de_short_conv(handle(x), optional(history), handle(weight), optional(bias),
                 silu ? 1 : 0, out));
         return wrap(x, out[0]);
+    }
+
+    /** The rest of K4: a layer's recurrence inputs in the chunk layout of {@code ct} tokens, from its projections. */
+    static ChunkedInputs chunkInputs(MixerProjections p, int ct) {
+        long[] out = new long[6];
+        check("chunk_inputs", NativeApi.de_chunk_inputs(handle(p.qkv()), optional(p.betaRaw()), optional(p.aRaw()),
+                optional(p.dtBias()), optional(p.negExpA()), optional(p.mask()), p.heads(), p.dk(), p.dv(), p.n(), ct,
+                p.qScale(), p.negativeEigenvalues() ? 1 : 0, p.activated() ? 0 : 1, out));
+        NDArray like = p.qkv();
+        return new ChunkedInputs(wrap(like, out[0]), wrap(like, out[1]), wrap(like, out[2]), wrap(like, out[3]),
+                out[4] == 0 ? null : wrap(like, out[4]), out[5] == 0 ? null : wrap(like, out[5]), p.tokens(), ct, p.n());
     }
 
     static long handle(NDArray a) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class NativeApiTest {
     private static final Path HEADER = Path.of("src/main/native/include/deltaeval_native.h");
     private static final Map<String, String> C_TO_JAVA = Map.of("int32_t", "int", "int64_t", "long",
-            "const char*", "String", "int64_t*", "long[]", "int32_t*", "int[]", "void", "");
+            "const char*", "String", "int64_t*", "long[]", "int32_t*", "int[]", "void", "",
+            "float", "float");
 
     private static String java(String cType) {
         String t = cType.trim().replaceAll("\\s+\\*", "*").replaceAll("\\s+[A-Za-z_0-9]+$", "");
@@ -57,7 +58,7 @@ class NativeApiTest {
     @Test
     void theBindingMatchesTheHeader() throws IOException {
         Map<String, String> header = headerFunctions();
-        assertEquals(8, header.size(), "functions read from " + HEADER + ": " + header);
+        assertEquals(9, header.size(), "functions read from " + HEADER + ": " + header);
         assertEquals(header, bindingFunctions());
     }
 

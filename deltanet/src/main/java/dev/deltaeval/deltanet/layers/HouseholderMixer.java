@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import dev.deltaeval.deltanet.config.ModelConfig.QkActivation;
+import dev.deltaeval.deltanet.config.ModelConfig.QkNorm;
 import dev.deltaeval.deltanet.config.ModelConfig;
 import dev.deltaeval.deltanet.ops.HostDeltaRule;
 import dev.deltaeval.deltanet.ops.KernelPlan;
+import dev.deltaeval.deltanet.ops.MixerProjections;
 import dev.deltaeval.deltanet.ops.RecurrenceInputs;
 import dev.deltaeval.deltanet.ops.RecurrenceResult;
 import dev.deltaeval.deltanet.ops.StateObserver;
@@ -15,6 +17,7 @@ import dev.deltaeval.model.ForwardMode;
 import dev.deltaeval.runtime.StageClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The token mixer of all three families (model.md §2.3, §4): projections, causal short convolutions, beta, the
@@ -84,63 +87,37 @@ public final class HouseholderMixer {
                 ShortConv.Output::y);
         NDArray convolved = conv == null ? parts.get(0) : conv.y();
         boolean activated = conv != null && conv.activated();
-        RecurrenceInputs in = clock.time("mixer: q, k, v, beta, g",
-                () -> inputs(x, convolved, activated, parts, padding), RecurrenceInputs::k);
+        MixerProjections projections = projections(convolved, activated, parts, padding);
         NDArray s0 = state == null ? null : state.s();
-        RecurrenceResult r = observer != null ? clock.time("recurrence: host, observed",
-                () -> HostDeltaRule.run(in, s0, observer), RecurrenceResult::o) : kernels.run(mode, in, s0, clock);
+        // a kernel family that builds its own input layout reads the projections (SiLU and L2 norm only: the
+        // configurations its fused pass implements); otherwise the layer builds the inputs in DJL operators
+        boolean fusable = observer == null && cfg.qkActivation() == QkActivation.SILU && cfg.qkNorm() == QkNorm.L2;
+        Optional<RecurrenceResult> fused = fusable ? kernels.runFromProjections(mode, projections, s0, clock)
+                : Optional.empty();
+        RecurrenceResult r = fused.orElseGet(() -> {
+            RecurrenceInputs in = clock.time("mixer: q, k, v, beta, g",
+                    () -> ProjectionInputs.of(projections, cfg.qkActivation(), cfg.qkNorm()), RecurrenceInputs::k);
+            return observer != null ? clock.time("recurrence: host, observed",
+                    () -> HostDeltaRule.run(in, s0, observer), RecurrenceResult::o) : kernels.run(mode, in, s0, clock);
+        });
         NDArray gateRaw = cfg.useOutputGate() ? parts.get(parts.size() - 1) : null;
         NDArray y = clock.time("mixer: output norm, gate, o-projection", () -> readOut(x, r, gateRaw));
         return new Output(y, new LayerState(r.finalState(), conv == null ? null : conv.cache()));
     }
 
     /**
-     * Queries, keys, values, step sizes and decays of the recurrence, head-split, normalised, in fp32.
+     * The recurrence's inputs as the projection holds them.
      *
      * @param activated whether SiLU was already applied to {@code convolved} (by a fused convolution)
      */
-    private RecurrenceInputs inputs(NDArray x, NDArray convolved, boolean activated, NDList parts,
-                                    PaddingMask padding) {
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
-        int n = cfg.numHouseholder();
-        long nh = cfg.numHeads();
-        long dk = cfg.headKDim();
-        long dv = cfg.headVDim();
-        boolean siluAll = cfg.qkActivation() == QkActivation.SILU;
-        // q, k and v alike: one pass, not three
-        NDArray qkvActivated = siluAll && !activated ? Ops.silu(convolved) : convolved;
-        NDList qkv = qkvActivated.split(new long[] {cfg.keyDim(), (long) cfg.keyDim() * (n + 1)}, 2);
+    private MixerProjections projections(NDArray convolved, boolean activated, NDList parts, PaddingMask padding) {
         int p = 1;
         NDArray bRaw = cfg.useBeta() ? parts.get(p++) : null;
         NDArray aRaw = cfg.useForgetGate() ? parts.get(p) : null;
-        // head-split in the projection's [B, T, heads, d] layout; the kernels take [B, heads, T, d] views of it and
-        // make each contiguous exactly once, in the layout their matmuls want
-        NDArray q = normalizeQk(activateQk(toFloat(qkv.get(0)).reshape(b, t, nh, dk).transpose(0, 2, 1, 3)), qScale);
-        NDArray k = normalizeQk(activateQk(toFloat(qkv.get(1)).reshape(b, t * n, nh, dk).transpose(0, 2, 1, 3)), 1f);
-        NDArray v = toFloat(siluAll ? qkv.get(2) : Ops.silu(qkv.get(2))).reshape(b, t * n, nh, dv)
-                .transpose(0, 2, 1, 3);
-        NDArray beta;
-        if (bRaw != null) {
-            beta = toFloat(bRaw).getNDArrayInternal().sigmoid();
-            if (cfg.allowNegEigval()) {
-                beta = beta.mul(2f);
-            }
-            beta = beta.reshape(b, t * n, nh).transpose(0, 2, 1);
-        } else {
-            beta = x.getManager().ones(new ai.djl.ndarray.types.Shape(b, nh, t * n), DataType.FLOAT32);
-        }
-        NDArray g = null;
-        if (aRaw != null) {
-            g = Activation.softPlus(toFloat(aRaw).add(w.dtBias())).mul(w.negExpA()).transpose(0, 2, 1);
-        }
-        if (padding != null) {
-            beta = beta.mul(padding.substeps());
-            if (g != null) {
-                g = g.mul(padding.tokens());
-            }
-        }
-        return new RecurrenceInputs(q, k, v, beta, g, n);
+        return new MixerProjections(convolved, activated, bRaw, aRaw, aRaw == null ? null : w.dtBias(),
+                aRaw == null ? null : w.negExpA(), padding == null ? null : padding.tokens(),
+                padding == null ? null : padding.substeps(), (int) cfg.numHeads(), (int) cfg.headKDim(),
+                (int) cfg.headVDim(), cfg.numHouseholder(), qScale, cfg.allowNegEigval());
     }
 
     /** The per-head output norm (gated when the layer has an output gate) and o_proj. */
@@ -154,32 +131,6 @@ public final class HouseholderMixer {
             o = o.mul(Ops.silu(toFloat(gateRaw).reshape(b, t, nh, dv)));
         }
         return o.reshape(b, t, nh * dv).toType(x.getDataType(), false).matMul(w.oProjT());
-    }
-
-    private NDArray activateQk(NDArray x) {
-        switch (cfg.qkActivation()) {
-            case RELU:
-                return Activation.relu(x);
-            case ELU:
-                return Activation.elu(x, 1f).add(1f);
-            default:
-                return x; // SiLU was applied with the convolution; identity needs nothing
-        }
-    }
-
-    /** The configured normalisation over the head dimension, times {@code scale} (folded into the divisor). */
-    private NDArray normalizeQk(NDArray x, float scale) {
-        NDArray divisor;
-        switch (cfg.qkNorm()) {
-            case SUM:
-                divisor = x.sum(new int[] {-1}, true);
-                break;
-            default:
-                divisor = Ops.l2Divisor(x);
-                break;
-        }
-        NDArray normalized = x.div(divisor);
-        return scale == 1f ? normalized : normalized.mul(scale);
     }
 
     private static NDArray toFloat(NDArray x) {

@@ -35,7 +35,12 @@ public final class ChunkedDeltaRule {
      */
     public static RecurrenceResult run(RecurrenceInputs in, NDArray initialState, int chunkSubsteps,
                                        ChunkConstants constants, ChunkStatePass statePass) {
-        ChunkedInputs x = ChunkedInputs.of(in, chunkSubsteps);
+        return run(ChunkedInputs.of(in, chunkSubsteps), initialState, constants, statePass);
+    }
+
+    /** The same on inputs already in the chunk layout. */
+    public static RecurrenceResult run(ChunkedInputs x, NDArray initialState, ChunkConstants constants,
+                                       ChunkStatePass statePass) {
         int n = x.n();
         long ct = x.ct();
         long nChunks = x.chunks();
@@ -46,7 +51,7 @@ public final class ChunkedDeltaRule {
         NDArray qc = x.q();
         NDArray betaCol = x.beta().expandDims(-1);
         NDArray kT = kc.swapAxes(-1, -2);
-        ChunkConstants.Masks masks = constants.get(c, ct, n, x.dk(), in.q().getDataType());
+        ChunkConstants.Masks masks = constants.get(c, ct, n, x.dk(), x.q().getDataType());
         NDArray a = kc.matMul(kT).mul(betaCol).mul(masks.strictLower);
         NDArray gTok = x.gTok();
         NDArray gSub = x.gSub();

@@ -59,6 +59,23 @@ public interface DeltaRuleKernel {
         }
 
         /**
+         * Runs the recurrence from the layer's projections, building the input layout itself (one fused pass instead
+         * of the layer's head split, norms and copies), or empty when it does not take them (the layer then builds
+         * {@link RecurrenceInputs} and calls {@link #run}).
+         *
+         * @param initialState [B, H, dk, dv] fp32, or null for zeros
+         * @return as {@link #run}
+         */
+        default Optional<RecurrenceResult> runFromProjections(MixerProjections projections, NDArray initialState) {
+            return Optional.empty();
+        }
+
+        /** Whether {@link #runFromProjections} may take a call at all (false: the layer never offers them). */
+        default boolean readsProjections() {
+            return false;
+        }
+
+        /**
          * @param in           in {@link #inputLayout()}
          * @param initialState [B, H, dk, dv] fp32, or null for zeros
          * @return the read-outs [B, H, T, dv] and the final state, whatever the input layout

@@ -127,6 +127,21 @@ public final class KernelPlan {
     }
 
     /**
+     * Runs the recurrence from the layer's projections on {@code mode}'s first-choice kernel, timed as
+     * "recurrence: KERNEL, from projections", or empty when that kernel does not take them (the caller then builds
+     * {@link RecurrenceInputs} and calls {@link #run}, where the whole chain is tried).
+     */
+    public Optional<RecurrenceResult> runFromProjections(ForwardMode mode, MixerProjections projections,
+                                                         NDArray initialState, StageClock clock) {
+        DeltaRuleKernel.Bound first = chains.get(mode).get(0);
+        if (!first.readsProjections()) {
+            return Optional.empty();
+        }
+        return clock.time("recurrence: " + first.name() + ", from projections",
+                () -> first.runFromProjections(projections, initialState), r -> r.map(RecurrenceResult::o).orElse(null));
+    }
+
+    /**
      * The kernel names per mode, fallbacks after "then", and automatic choices that cannot run with why:
      * "parallel djl-chunked, step-by-step djl-recurrent (not used: native-chunked: no native library ...)".
      */
