@@ -72,6 +72,9 @@ final class GpuCommand extends GroupCommand {
                 return 1;
             }
             System.out.println("native kernels: loaded; DJL's handles read right; a test layer equals DJL's kernels");
+            System.out.println("native kernels: layer inputs from the projections (chunk_inputs): "
+                    + NativeKernels.fusedInputsRefused().map(reason -> "not used: " + reason)
+                    .orElse("equal to DJL's on a padded test layer"));
             try {
                 System.out.println("native kernels: an argument error comes back as: " + NativeKernels.argumentError(options));
             } catch (IllegalStateException e) {

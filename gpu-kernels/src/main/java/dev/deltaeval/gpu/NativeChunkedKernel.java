@@ -115,7 +115,7 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
     public Bound bind(NDManager manager, ComputeOptions options) {
         int chunk = options.chunkSubsteps();
         String name = name();
-        boolean fusedInputs = fusedInputs();
+        boolean fusedInputs = fusedInputs() && NativeKernels.fusedInputsRefused().isEmpty();
         return new Bound() {
             @Override
             public String name() {

@@ -32,8 +32,18 @@ public final class NativeKernels {
     /** at::ScalarType::Float */
     private static final int ATEN_FLOAT = 6;
     private static Optional<String> verdict;
+    /** Why layers may not hand the kernels their projections ({@code chunk_inputs}), checked with the verdict. */
+    private static Optional<String> fusedInputsRefused = Optional.of("the library was not checked");
 
     private NativeKernels() {
+    }
+
+    /**
+     * Why {@code chunk_inputs} may not build the layers' inputs although the other kernels run (it disagreed with
+     * the layer's own inputs on the test layer), or empty. Only meaningful once {@link #unavailable} said empty.
+     */
+    public static synchronized Optional<String> fusedInputsRefused() {
+        return fusedInputsRefused;
     }
 
     /** Why the native kernels cannot run with these options, or empty when they can. */
@@ -139,7 +149,15 @@ public final class NativeKernels {
             return Optional.of("the native short convolution disagrees with DJL's (relative error "
                     + String.format("%.2e", convErr) + ")");
         }
-        return projections(m, fp32);
+        // chunk_inputs is checked apart: when it alone disagrees, the other kernels still run, on DJL-built inputs
+        try {
+            fusedInputsRefused = projections(m, fp32);
+        } catch (RuntimeException e) {
+            fusedInputsRefused = Optional.of("chunk_inputs failed on a test layer: " + firstLine(e.getMessage()));
+        }
+        fusedInputsRefused.ifPresent(why -> System.err.println("deltaeval: " + why
+                + "; the layers build the kernels' inputs in DJL operators"));
+        return Optional.empty();
     }
 
     /**
