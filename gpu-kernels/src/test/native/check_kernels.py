@@ -336,6 +336,45 @@ for i, (b, t, H, dk, dv, n, ct, dtype, gated, with_beta, padded, silu) in enumer
         else:
             check(f"{name} empty when ungated", float(tensor.numel()), 0)
 
+print("== K5 against float64: rms_norm (with the residual add), swiglu, head_norm (strided o, column-slice gate)")
+for i, dtype in enumerate([torch.float32, torch.float16]):
+    g = torch.Generator(device="cpu").manual_seed(9500 + i)
+    bar = 1e-6 if dtype == torch.float32 else 1e-3
+    wide = torch.randn(3, 37, 1024 + 16, generator=g).to(dtype)
+    x, res = wide[..., :1024], torch.randn(3, 37, 1024, generator=g).to(dtype)
+    w = torch.randn(1024, generator=g)
+    poison()
+    s_, y = torch.ops.deltaeval.rms_norm(x.to(dev), res.to(dev), w.to(dev), 1e-6)
+    _, y0 = torch.ops.deltaeval.rms_norm(x.to(dev), None, w.to(dev), 1e-6)
+    torch.cuda.synchronize()
+    rms = lambda v: v / torch.sqrt((v * v).mean(-1, keepdim=True) + 1e-6) * w.double()
+    summed = (x.double() + res.double()).to(dtype).double()       # the residual stream is kept in the model's dtype
+    print(f"{str(dtype)[6:]}")
+    check("rms_norm vs float64", rel(y0, rms(x.double())), bar)
+    check("residual sum vs float64", rel(s_, summed), bar)
+    check("rms_norm of the sum vs float64", rel(y, rms(summed)), bar)
+    check("dtypes kept", float(y.dtype != dtype or s_.dtype != dtype), 0)
+    gu = torch.randn(2, 33, 2 * 700, generator=g).to(dtype)
+    poison()
+    yg = torch.ops.deltaeval.swiglu(gu.to(dev))
+    torch.cuda.synchronize()
+    gd, ud = gu.double()[..., :700], gu.double()[..., 700:]
+    check("swiglu vs float64", rel(yg, gd * torch.sigmoid(gd) * ud), bar)
+    o = torch.randn(2, 4, 9, 64, generator=g)[:, :, :7]                 # [B, H, T, dv] with T cut: strided
+    wo = torch.randn(64, generator=g)
+    gate = torch.randn(2, 7, 4 * 64 + 24, generator=g).to(dtype)[..., :4 * 64]
+    for gated in (False, True):
+        poison()
+        yo = torch.ops.deltaeval.head_norm(o.to(dev), wo.to(dev), gate.to(dev) if gated else None, 1e-5,
+                                            dtype == torch.float16)
+        torch.cuda.synchronize()
+        od = o.double()
+        ref = (od / torch.sqrt((od * od).mean(-1, keepdim=True) + 1e-5) * wo.double()).transpose(1, 2)  # [B,T,H,dv]
+        if gated:
+            gd = gate.double().reshape(2, 7, 4, 64)
+            ref = ref * gd * torch.sigmoid(gd)
+        check(f"head_norm{' gated' if gated else ''} vs float64", rel(yo, ref.reshape(2, 7, 256)), bar)
+
 if "--fla" in sys.argv or "--time" in sys.argv:
     from fla.ops.common.chunk_delta_h import chunk_gated_delta_rule_fwd_h as fla_fwd_h
 
@@ -425,6 +464,22 @@ if "--time" in sys.argv:
         ms = timed(lambda: op_inputs(qkv, br, ar, dtb, nea, None, H, dk, dv, n, 32, dk ** -0.5, True, False))
         moved = b * t * cols * (2 + 4)
         print(f"  {b} x {t}: {ms:.3f} ms, {moved / ms / 1e6:.0f} GB/s")
+
+if "--time" in sys.argv:
+    print("== K5 per layer call at 8 x 4096 (fp16; hidden 1024, MLP 2 x 2816, 8 heads of 128), ms and GB/s moved")
+    r, hsz, inter = 8 * 4096, 1024, 2816
+    x, res = torch.randn(r, hsz, device=dev, dtype=torch.float16), torch.randn(r, hsz, device=dev, dtype=torch.float16)
+    w = torch.randn(hsz, device=dev)
+    ms = timed(lambda: torch.ops.deltaeval.rms_norm(x, res, w, 1e-6))
+    print(f"  add + rms_norm: {ms:.3f} ms, {r * hsz * 2 * 4 / ms / 1e6:.0f} GB/s")
+    gu = torch.randn(r, 2 * inter, device=dev, dtype=torch.float16)
+    ms = timed(lambda: torch.ops.deltaeval.swiglu(gu))
+    print(f"  swiglu: {ms:.3f} ms, {r * inter * 2 * 3 / ms / 1e6:.0f} GB/s")
+    o = torch.randn(8, 8, 4096, 128, device=dev)
+    gate = torch.randn(8, 4096, 1024, device=dev, dtype=torch.float16)
+    wo = torch.randn(128, device=dev)
+    ms = timed(lambda: torch.ops.deltaeval.head_norm(o, wo, gate, 1e-5, True))
+    print(f"  head_norm gated: {ms:.3f} ms, {r * 1024 * (4 + 2 + 2) / ms / 1e6:.0f} GB/s")
 
 print("== errors come back as messages (child process)")
 child = f"""

@@ -25,3 +25,20 @@ for b, h, n, ct, nh, dk, dv, gated in [(1, 2, 2, 21, 3, 64, 48, True), (1, 1, 3,
     y = ops.short_conv(x, torch.randn(b, 3, 40, device=dev, dtype=x.dtype) if gated else None,
                        torch.randn(40, 4, device=dev), None, gated)
     print(f"b{b} h{h} n{n} c{c} dk{dk} dv{dv}: finite {bool(torch.isfinite(o).all() and torch.isfinite(last).all())}")
+
+# chunk_inputs (padded rows, a ragged last chunk, gated or not) and the K5 kernels (strided o, column-slice gate)
+for b, t, H, dk, dv, n, ct, dtype, gated in [(2, 45, 2, 64, 48, 3, 21, torch.float16, True),
+                                             (1, 33, 3, 32, 32, 1, 64, torch.float32, False)]:
+    cols = H * dk * (n + 1) + n * H * dv
+    wide = torch.randn(b, t, cols + n * H + H, device=dev, dtype=dtype)
+    mask = (torch.arange(t, device=dev)[None, :] < torch.tensor([[t], [t - 5]][:b], device=dev)).float()
+    out = ops.chunk_inputs(wide[..., :cols], wide[..., cols:cols + n * H], wide[..., cols + n * H:] if gated else None,
+                           torch.randn(H, device=dev) if gated else None, -torch.rand(H, device=dev) if gated else None,
+                           mask, H, dk, dv, n, ct, dk ** -0.5, True, True)
+    s_, y = ops.rms_norm(wide[..., :100], wide[..., 100:200], torch.randn(100, device=dev), 1e-6)
+    yg = ops.swiglu(torch.randn(b, t, 2 * 37, device=dev, dtype=dtype))
+    o = torch.randn(b, H, t + 3, dv, device=dev)[:, :, :t]
+    yo = ops.head_norm(o, torch.randn(dv, device=dev), wide[..., :H * dv] if gated else None, 1e-5,
+                       dtype == torch.float16)
+    torch.cuda.synchronize()
+    print(f"chunk_inputs b{b} t{t} n{n} ct{ct}; K5: finite {bool(all(torch.isfinite(z).all() for z in out[:4]))}")

@@ -129,4 +129,27 @@ int32_t de_chunk_inputs(int64_t qkv, int64_t beta_raw, int64_t a_raw, int64_t dt
     });
 }
 
+int32_t de_rms_norm(int64_t x, int64_t residual, int64_t weight, float eps, int64_t* out) {
+    return guarded([&] {
+        if (x == 0 || weight == 0) throw std::invalid_argument("de_rms_norm: x and weight are required");
+        auto [sum, y] = deltaeval::rms_norm(tensor(x), optional_tensor(residual), tensor(weight), eps);
+        out[0] = residual != 0 ? owned(std::move(sum)) : 0;
+        out[1] = owned(std::move(y));
+    });
+}
+
+int32_t de_swiglu(int64_t gate_up, int64_t* out) {
+    return guarded([&] {
+        if (gate_up == 0) throw std::invalid_argument("de_swiglu: gate_up is required");
+        out[0] = owned(deltaeval::swiglu(tensor(gate_up)));
+    });
+}
+
+int32_t de_head_norm(int64_t o, int64_t weight, int64_t gate, float eps, int32_t half, int64_t* out) {
+    return guarded([&] {
+        if (o == 0 || weight == 0) throw std::invalid_argument("de_head_norm: o and weight are required");
+        out[0] = owned(deltaeval::head_norm(tensor(o), tensor(weight), optional_tensor(gate), eps, half != 0));
+    });
+}
+
 }  // extern "C"

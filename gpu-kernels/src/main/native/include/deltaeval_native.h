@@ -60,6 +60,15 @@ int32_t de_chunk_inputs(int64_t qkv, int64_t beta_raw, int64_t a_raw, int64_t dt
                         int64_t mask, int32_t heads, int32_t dk, int32_t dv, int32_t n, int32_t ct, float q_scale,
                         int32_t neg_eigval, int32_t silu, int64_t* out);
 
+/* K5 (dense_ops.h), fp32 arithmetic, outputs in the input's dtype (fp16 or fp32):
+ * de_rms_norm: x [.., D], residual [.., D] or 0, weight [D]: out[0] = x + residual (0 without residual), out[1] =
+ * that sum / sqrt(mean(sum^2) + eps) * weight. de_swiglu: gate_up [.., 2I]: out[0] = silu(gate) * up [.., I].
+ * de_head_norm: o [B, H, T, dv] fp32, weight [dv], gate [B, T, H dv] or 0 (fp16 when half, else fp32): out[0] =
+ * [B, T, H dv], per (b, t, h) o / sqrt(mean(o^2) + eps) * weight (* silu(gate)), fp16 when half. */
+int32_t de_rms_norm(int64_t x, int64_t residual, int64_t weight, float eps, int64_t* out);
+int32_t de_swiglu(int64_t gate_up, int64_t* out);
+int32_t de_head_norm(int64_t o, int64_t weight, int64_t gate, float eps, int32_t half, int64_t* out);
+
 #ifdef __cplusplus
 }
 #endif

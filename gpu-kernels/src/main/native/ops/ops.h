@@ -35,4 +35,13 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor, at::Tensor, at::Tenso
     const std::optional<at::Tensor>& mask, int64_t heads, int64_t dk, int64_t dv, int64_t n, int64_t ct,
     double q_scale, bool neg_eigval, bool silu);
 
+// K5 (dense_ops.h): (sum or empty, y) = rms_norm(x [.., D], residual? [.., D], weight [D], eps), x's dtype;
+// y [.., I] = silu(gate_up[.., :I]) * gate_up[.., I:]; y [B, T, H dv] = the read-out's per-head norm of o [B, H, T, dv]
+// fp32 with weight [dv] and gate? [B, T, H dv], in fp16 when `half`.
+std::tuple<at::Tensor, at::Tensor> rms_norm(const at::Tensor& x, const std::optional<at::Tensor>& residual,
+                                            const at::Tensor& weight, double eps);
+at::Tensor swiglu(const at::Tensor& gate_up);
+at::Tensor head_norm(const at::Tensor& o, const at::Tensor& weight, const std::optional<at::Tensor>& gate, double eps,
+                     bool half);
+
 }  // namespace deltaeval

@@ -15,4 +15,7 @@ TORCH_LIBRARY(deltaeval, m) {
           "int heads, int dk, int dv, int n, int ct, float q_scale, bool neg_eigval, bool silu) -> "
           "(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)",
           &deltaeval::chunk_inputs);
+    m.def("rms_norm(Tensor x, Tensor? residual, Tensor weight, float eps) -> (Tensor, Tensor)", &deltaeval::rms_norm);
+    m.def("swiglu(Tensor gate_up) -> Tensor", &deltaeval::swiglu);
+    m.def("head_norm(Tensor o, Tensor weight, Tensor? gate, float eps, bool half) -> Tensor", &deltaeval::head_norm);
 }

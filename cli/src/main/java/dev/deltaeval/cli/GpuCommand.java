@@ -75,6 +75,9 @@ final class GpuCommand extends GroupCommand {
             System.out.println("native kernels: layer inputs from the projections (chunk_inputs): "
                     + NativeKernels.fusedInputsRefused().map(reason -> "not used: " + reason)
                     .orElse("equal to DJL's on a padded test layer"));
+            System.out.println("native kernels: norms, SwiGLU and the read-out norm (K5): "
+                    + NativeKernels.denseOpsRefused().map(reason -> "not used: " + reason)
+                    .orElse("equal to DJL's on test rows"));
             try {
                 System.out.println("native kernels: an argument error comes back as: " + NativeKernels.argumentError(options));
             } catch (IllegalStateException e) {

@@ -39,4 +39,10 @@ final class NativeApi {
     static native int de_chunk_inputs(long qkv, long betaRaw, long aRaw, long dtBias, long negExpA, long mask,
                                       int heads, int dk, int dv, int n, int ct, float qScale, int negEigval, int silu,
                                       long[] out);
+
+    static native int de_rms_norm(long x, long residual, long weight, float eps, long[] out);
+
+    static native int de_swiglu(long gateUp, long[] out);
+
+    static native int de_head_norm(long o, long weight, long gate, float eps, int half, long[] out);
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.deltaeval.deltanet.ops.ChunkStatePass.ChunkStates;
 import dev.deltaeval.deltanet.ops.ChunkedInputs;
 import dev.deltaeval.deltanet.ops.DeltaRuleKernel;
+import dev.deltaeval.deltanet.ops.DenseOps;
 import dev.deltaeval.deltanet.ops.MixerProjections;
 import dev.deltaeval.deltanet.ops.RecurrenceInputs;
 import dev.deltaeval.deltanet.ops.RecurrenceResult;
@@ -116,6 +117,8 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
         int chunk = options.chunkSubsteps();
         String name = name();
         boolean fusedInputs = fusedInputs() && NativeKernels.fusedInputsRefused().isEmpty();
+        Optional<DenseOps> dense = fusedInputs() && NativeKernels.denseOpsRefused().isEmpty()
+                ? Optional.of(NativeDenseOps.INSTANCE) : Optional.empty();
         return new Bound() {
             @Override
             public String name() {
@@ -143,6 +146,11 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
             }
 
             @Override
+            public Optional<DenseOps> denseOps() {
+                return dense;
+            }
+
+            @Override
             public Optional<RecurrenceResult> runFromProjections(MixerProjections p, NDArray initialState) {
                 if (NativeChunkedKernel.unsupported(p, chunk).isPresent()) {
                     return Optional.empty();
@@ -159,9 +167,9 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
     }
 
     /**
-     * The same kernels on inputs laid out in DJL operators (the layer's own head split and norms, then the chunk
-     * layout's copies), as before {@code chunk_inputs}: {@code --kernels native-chunked-djl-inputs} measures what the
-     * fused pass saves, in the same call.
+     * The same recurrence kernels with everything around them in DJL operators (the layer's own head split and
+     * norms, the chunk layout's copies, the dense stages), as before {@code chunk_inputs} and K5: {@code --kernels
+     * native-chunked-djl-inputs} measures what the fused passes save, in the same call.
      */
     public static final class DjlInputs extends NativeChunkedKernel {
         @Override

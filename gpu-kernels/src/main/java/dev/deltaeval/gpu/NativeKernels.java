@@ -4,11 +4,13 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.sun.jna.NativeLibrary;
 import dev.deltaeval.deltanet.config.ModelConfig.QkActivation;
 import dev.deltaeval.deltanet.config.ModelConfig.QkNorm;
+import dev.deltaeval.deltanet.layers.DenseStages;
 import dev.deltaeval.deltanet.layers.Ops;
 import dev.deltaeval.deltanet.layers.PaddingMask;
 import dev.deltaeval.deltanet.layers.ProjectionInputs;
@@ -34,6 +36,8 @@ public final class NativeKernels {
     private static Optional<String> verdict;
     /** Why layers may not hand the kernels their projections ({@code chunk_inputs}), checked with the verdict. */
     private static Optional<String> fusedInputsRefused = Optional.of("the library was not checked");
+    /** Why the dense stages may not run on the K5 kernels although the others run, checked with the verdict. */
+    private static Optional<String> denseOpsRefused = Optional.of("the library was not checked");
 
     private NativeKernels() {
     }
@@ -44,6 +48,11 @@ public final class NativeKernels {
      */
     public static synchronized Optional<String> fusedInputsRefused() {
         return fusedInputsRefused;
+    }
+
+    /** Why the dense stages (norms, SwiGLU, the read-out's norm) may not run on the K5 kernels, or empty. */
+    public static synchronized Optional<String> denseOpsRefused() {
+        return denseOpsRefused;
     }
 
     /** Why the native kernels cannot run with these options, or empty when they can. */
@@ -157,6 +166,51 @@ public final class NativeKernels {
         }
         fusedInputsRefused.ifPresent(why -> System.err.println("deltaeval: " + why
                 + "; the layers build the kernels' inputs in DJL operators"));
+        try {
+            denseOpsRefused = dense(m);
+        } catch (RuntimeException e) {
+            denseOpsRefused = Optional.of("a K5 kernel failed on test rows: " + firstLine(e.getMessage()));
+        }
+        denseOpsRefused.ifPresent(why -> System.err.println("deltaeval: " + why
+                + "; the norms and SwiGLU run in DJL operators"));
+        return Optional.empty();
+    }
+
+    /**
+     * The K5 kernels against the layers' own DJL forms: RMSNorm with and without the residual add (fp32, and fp16 at
+     * fp16's precision), SwiGLU, and the read-out's norm of a strided o with and without a column-slice gate.
+     */
+    private static Optional<String> dense(NDManager m) {
+        DenseStages djl = DenseStages.DJL;
+        DenseStages ours = DenseStages.of(Optional.of(NativeDenseOps.INSTANCE));
+        for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
+            double bar = type == DataType.FLOAT32 ? 1e-5 : 2e-3;
+            NDArray x = m.randomNormal(new Shape(2, 5, 200)).toType(type, false);
+            NDArray res = m.randomNormal(new Shape(2, 5, 200)).toType(type, false);
+            NDArray w = m.randomNormal(new Shape(200));
+            NDArray gu = m.randomNormal(new Shape(2, 5, 160)).toType(type, false);
+            NDArray[] want = djl.addRmsNorm(x, res, w, 1e-6f);
+            NDArray[] got = ours.addRmsNorm(x, res, w, 1e-6f);
+            double[] errs = {relative(ours.rmsNorm(x, w, 1e-6f), djl.rmsNorm(x, w, 1e-6f)),
+                relative(got[0], want[0]), relative(got[1], want[1]), relative(ours.swiGlu(gu), djl.swiGlu(gu))};
+            for (double e : errs) {
+                if (!(e < bar)) {
+                    return Optional.of("the native norms or SwiGLU disagree with DJL's in " + type + " (relative error "
+                            + String.format("%.2e", e) + ")");
+                }
+            }
+        }
+        NDArray o = m.randomNormal(new Shape(2, 3, 7, 32)).get(new NDIndex(":, :, 0:5"));   // strided, as unchunk leaves it
+        NDArray w = m.randomNormal(new Shape(32));
+        NDArray gate = m.randomNormal(new Shape(2, 5, 3 * 32 + 8)).get(new NDIndex(":, :, 0:96"));
+        for (NDArray g : new NDArray[] {null, gate}) {
+            double e = relative(ours.headNorm(o, w, g, 1e-5f, DataType.FLOAT32),
+                    djl.headNorm(o, w, g, 1e-5f, DataType.FLOAT32));
+            if (!(e < 1e-5)) {
+                return Optional.of("the native read-out norm disagrees with DJL's (relative error "
+                        + String.format("%.2e", e) + (g == null ? "" : ", gated") + ")");
+            }
+        }
         return Optional.empty();
     }
 

@@ -59,6 +59,27 @@ final class NativeOps {
                 out[4] == 0 ? null : wrap(like, out[4]), out[5] == 0 ? null : wrap(like, out[5]), p.tokens(), ct, p.n());
     }
 
+    /** K5: {x + residual or null, rmsNorm(x + residual)} (no residual: {null, rmsNorm(x)}). */
+    static NDArray[] rmsNorm(NDArray x, NDArray residual, NDArray weight, float eps) {
+        long[] out = new long[2];
+        check("rms_norm", NativeApi.de_rms_norm(handle(x), optional(residual), handle(weight), eps, out));
+        return new NDArray[] {out[0] == 0 ? null : wrap(x, out[0]), wrap(x, out[1])};
+    }
+
+    /** K5: silu(gate) * up of gateUp [..., 2I]. */
+    static NDArray swiGlu(NDArray gateUp) {
+        long[] out = new long[1];
+        check("swiglu", NativeApi.de_swiglu(handle(gateUp), out));
+        return wrap(gateUp, out[0]);
+    }
+
+    /** K5: the read-out's per-head norm (and gate) of o [B, H, T, dv] fp32, as [B, T, H dv] (fp16 when half). */
+    static NDArray headNorm(NDArray o, NDArray weight, NDArray gate, float eps, boolean half) {
+        long[] out = new long[1];
+        check("head_norm", NativeApi.de_head_norm(handle(o), handle(weight), optional(gate), eps, half ? 1 : 0, out));
+        return wrap(o, out[0]);
+    }
+
     static long handle(NDArray a) {
         if (!(a instanceof PtNDArray p)) {
             throw new ModelException("native kernels take PyTorch-engine arrays, got " + a.getClass().getName());

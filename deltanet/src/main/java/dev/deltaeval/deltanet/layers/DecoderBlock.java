@@ -26,14 +26,15 @@ public final class DecoderBlock {
     public HouseholderMixer.Output apply(NDArray h, LayerState state, PaddingMask padding, ForwardMode mode,
                                          KernelPlan kernels, StateObserver observer,
                                          java.util.function.Consumer<NDArray> mixerTap, StageClock clock) {
-        HouseholderMixer.Output mixed = mixer.apply(Ops.rmsNorm(h, attnNorm, eps), state, padding, mode, kernels,
+        DenseStages dense = DenseStages.of(kernels.denseOps(mode));
+        HouseholderMixer.Output mixed = mixer.apply(dense.rmsNorm(h, attnNorm, eps), state, padding, mode, kernels,
                 observer, clock);
         if (mixerTap != null) {
             mixerTap.accept(mixed.y());
         }
         NDArray out = clock.time("block: residuals, norm, MLP", () -> {
-            NDArray r = h.add(mixed.y());
-            return r.add(mlp.apply(Ops.rmsNorm(r, mlpNorm, eps)));
+            NDArray[] residualAndNorm = dense.addRmsNorm(h, mixed.y(), mlpNorm, eps);
+            return residualAndNorm[0].add(mlp.apply(residualAndNorm[1], dense));
         });
         return new HouseholderMixer.Output(out, mixed.state());
     }

@@ -2,8 +2,6 @@ package dev.deltaeval.deltanet.layers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Activation;
 import dev.deltaeval.deltanet.config.ModelConfig.QkActivation;
 import dev.deltaeval.deltanet.config.ModelConfig.QkNorm;
 import dev.deltaeval.deltanet.config.ModelConfig;
@@ -101,7 +99,7 @@ public final class HouseholderMixer {
                     () -> HostDeltaRule.run(in, s0, observer), RecurrenceResult::o) : kernels.run(mode, in, s0, clock);
         });
         NDArray gateRaw = cfg.useOutputGate() ? parts.get(parts.size() - 1) : null;
-        NDArray y = clock.time("mixer: output norm, gate, o-projection", () -> readOut(x, r, gateRaw));
+        NDArray y = clock.time("mixer: output norm, gate, o-projection", () -> readOut(x, r, gateRaw, DenseStages.of(kernels.denseOps(mode))));
         return new Output(y, new LayerState(r.finalState(), conv == null ? null : conv.cache()));
     }
 
@@ -121,20 +119,8 @@ public final class HouseholderMixer {
     }
 
     /** The per-head output norm (gated when the layer has an output gate) and o_proj. */
-    private NDArray readOut(NDArray x, RecurrenceResult r, NDArray gateRaw) {
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
-        long nh = cfg.numHeads();
-        long dv = cfg.headVDim();
-        NDArray o = Ops.rmsNorm(r.o().transpose(0, 2, 1, 3), w.oNorm(), eps);            // [B,T,nh,dv]
-        if (gateRaw != null) {
-            o = o.mul(Ops.silu(toFloat(gateRaw).reshape(b, t, nh, dv)));
-        }
-        return o.reshape(b, t, nh * dv).toType(x.getDataType(), false).matMul(w.oProjT());
-    }
-
-    private static NDArray toFloat(NDArray x) {
-        return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    private NDArray readOut(NDArray x, RecurrenceResult r, NDArray gateRaw, DenseStages dense) {
+        return dense.headNorm(r.o(), w.oNorm(), gateRaw, eps, x.getDataType()).matMul(w.oProjT());
     }
 
     public int convChannels() {

@@ -13,9 +13,9 @@ import dev.deltaeval.common.DeltaEvalException;
 import dev.deltaeval.deltanet.config.ModelConfig;
 import dev.deltaeval.deltanet.config.WeightSchema;
 import dev.deltaeval.deltanet.layers.DecoderBlock;
+import dev.deltaeval.deltanet.layers.DenseStages;
 import dev.deltaeval.deltanet.layers.HouseholderMixer;
 import dev.deltaeval.deltanet.layers.LayerState;
-import dev.deltaeval.deltanet.layers.Ops;
 import dev.deltaeval.deltanet.layers.PaddingMask;
 import dev.deltaeval.deltanet.layers.ShortConv;
 import dev.deltaeval.deltanet.layers.SwiGluMlp;
@@ -290,7 +290,8 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
                 }
             }
             NDArray lastHidden = h;
-            NDArray y = clock.time("final norm", () -> Ops.rmsNorm(lastHidden, finalNorm, (float) config.normEps()));
+            NDArray y = clock.time("final norm", () -> DenseStages.of(kernels.denseOps(req.mode()))
+                    .rmsNorm(lastHidden, finalNorm, (float) config.normEps()));
             if (hidden != null) {
                 copyInto(y, hidden, config.numLayers() * b * t * hsz);
             }

@@ -70,6 +70,11 @@ public interface DeltaRuleKernel {
             return Optional.empty();
         }
 
+        /** Fused dense stages (norms, SwiGLU, the read-out's norm) this kernel family brings, or empty. */
+        default Optional<DenseOps> denseOps() {
+            return Optional.empty();
+        }
+
         /** Whether {@link #runFromProjections} may take a call at all (false: the layer never offers them). */
         default boolean readsProjections() {
             return false;

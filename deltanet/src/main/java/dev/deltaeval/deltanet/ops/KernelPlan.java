@@ -157,6 +157,11 @@ public final class KernelPlan {
         return chains.get(mode).get(0).shortConv();
     }
 
+    /** The fused dense stages of {@code mode}'s first-choice kernel, if its family brings them. */
+    public Optional<DenseOps> denseOps(ForwardMode mode) {
+        return chains.get(mode).get(0).denseOps();
+    }
+
     /** The first-choice kernel of each mode. */
     public Map<ForwardMode, String> primary() {
         Map<ForwardMode, String> out = new EnumMap<>(ForwardMode.class);

@@ -38,11 +38,14 @@ class RaggedBatchTest {
         long[] suffix = Arrays.copyOfRange(ids, 100, 110);
         for (String kernels : new String[] {"auto", "loops"}) {
             int before = LoopsChunkedKernel.callsFromProjections();
+            int denseBefore = LoopsChunkedKernel.denseCalls();
             for (ForwardMode mode : ForwardMode.values()) {
                 paddedRowsLikeSingleRows(fixture, kernels, mode, rows, suffix);
             }
             assertEquals(kernels.equals("loops"), LoopsChunkedKernel.callsFromProjections() > before,
                     kernels + ": whether the layers' projections went to the loops kernel");
+            assertEquals(kernels.equals("loops"), LoopsChunkedKernel.denseCalls() > denseBefore,
+                    kernels + ": whether the dense stages ran on the loops' fused forms");
         }
         assertEquals(5, rows.size());
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A test kernel that reads the layer's projections ({@link MixerProjections}) as a fused native pass does, written
  * as plain loops over their numbers from the record's documented formulas, then runs DJL's chunked math on the
- * layout it built. Installed for tests only ({@code --kernels loops}); FlaGoldenTest runs every fla fixture on it,
+ * layout it built; it brings the dense stages as plain loops too ({@link LoopsDenseOps}). Installed for tests only ({@code --kernels loops}); FlaGoldenTest runs every fla fixture on it,
  * so the contract a native {@code chunk_inputs} implements is checked against fla's logits.
  */
 public class LoopsChunkedKernel implements DeltaRuleKernel {
@@ -21,6 +21,11 @@ public class LoopsChunkedKernel implements DeltaRuleKernel {
     /** How many layer calls read the projections so far (a test's proof that the fused path ran). */
     public static int callsFromProjections() {
         return FROM_PROJECTIONS.get();
+    }
+
+    /** How many dense stages ran on the loops' fused forms so far. */
+    public static int denseCalls() {
+        return LoopsDenseOps.CALLS.get();
     }
 
     @Override
@@ -61,6 +66,11 @@ public class LoopsChunkedKernel implements DeltaRuleKernel {
             @Override
             public boolean readsProjections() {
                 return true;
+            }
+
+            @Override
+            public Optional<DenseOps> denseOps() {
+                return Optional.of(new LoopsDenseOps());
             }
 
             @Override
