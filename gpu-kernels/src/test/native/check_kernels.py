@@ -375,6 +375,26 @@ for i, dtype in enumerate([torch.float32, torch.float16]):
             ref = ref * gd * torch.sigmoid(gd)
         check(f"head_norm{' gated' if gated else ''} vs float64", rel(yo, ref.reshape(2, 7, 256)), bar)
 
+print("== target_log_probs against float64 (fp32 and fp16 logits; a NaN row; an argmax tie goes to the first)")
+for i, (rows, vocab, dtype) in enumerate([(37, 32000, torch.float32), (64, 50277, torch.float16), (3, 7, torch.float32)]):
+    g = torch.Generator(device="cpu").manual_seed(9700 + i)
+    logits = (torch.randn(rows, vocab, generator=g) * 5).to(dtype)
+    logits[1, 5] = logits[1, 3] = logits[1].max() + 1                  # a tie at the maximum: index 3 wins
+    targets = torch.randint(0, vocab, (rows,), generator=g)
+    poison()
+    lp, am = torch.ops.deltaeval.target_log_probs(logits.to(dev), targets.to(dev))
+    torch.cuda.synchronize()
+    ref = torch.log_softmax(logits.double(), -1).gather(-1, targets[:, None])[:, 0]
+    print(f"rows {rows} vocab {vocab} {str(dtype)[6:]}")
+    check("log-probabilities vs float64", rel(lp, ref), 1e-6)
+    check("argmax = first maximum", float((am.cpu() != logits.double().argmax(-1)).sum()), 0)
+    check("tie goes to the first index", float(am[1].item() != 3), 0)
+    bad = logits.clone()
+    bad[2, 1] = float("nan")
+    lpn, _ = torch.ops.deltaeval.target_log_probs(bad.to(dev), targets.to(dev))
+    check("a NaN row gives NaN, others unchanged", float(not math.isnan(lpn[2].item()) or
+                                                       not torch.equal(lpn[:2].cpu(), lp[:2].cpu())), 0)
+
 if "--fla" in sys.argv or "--time" in sys.argv:
     from fla.ops.common.chunk_delta_h import chunk_gated_delta_rule_fwd_h as fla_fwd_h
 
@@ -480,6 +500,17 @@ if "--time" in sys.argv:
     wo = torch.randn(128, device=dev)
     ms = timed(lambda: torch.ops.deltaeval.head_norm(o, wo, gate, 1e-5, True))
     print(f"  head_norm gated: {ms:.3f} ms, {r * 1024 * (4 + 2 + 2) / ms / 1e6:.0f} GB/s")
+
+if "--time" in sys.argv:
+    print("== target_log_probs (fp16 logits, vocab 32000) against torch's cast + log_softmax + gather + argmax")
+    logits = torch.randn(8192, 32000, device=dev, dtype=torch.float16)
+    targets = torch.randint(0, 32000, (8192,), device=dev)
+    ours = timed(lambda: torch.ops.deltaeval.target_log_probs(logits, targets))
+    def torch_path():
+        lp = logits.float().log_softmax(-1)
+        return lp.gather(-1, targets[:, None]), lp.argmax(-1)
+    theirs = timed(torch_path)
+    print(f"  8192 rows: ours {ours:.3f} ms ({8192 * 32000 * 2 / ours / 1e6:.0f} GB/s), torch {theirs:.3f} ms")
 
 print("== errors come back as messages (child process)")
 child = f"""

@@ -42,3 +42,7 @@ for b, t, H, dk, dv, n, ct, dtype, gated in [(2, 45, 2, 64, 48, 3, 21, torch.flo
                        dtype == torch.float16)
     torch.cuda.synchronize()
     print(f"chunk_inputs b{b} t{t} n{n} ct{ct}; K5: finite {bool(all(torch.isfinite(z).all() for z in out[:4]))}")
+
+lp, am = ops.target_log_probs(torch.randn(5, 1001, device=dev, dtype=torch.float16), torch.randint(0, 1001, (5,), device=dev))
+torch.cuda.synchronize()
+print(f"target_log_probs: finite {bool(torch.isfinite(lp).all())}")

@@ -152,4 +152,13 @@ int32_t de_head_norm(int64_t o, int64_t weight, int64_t gate, float eps, int32_t
     });
 }
 
+int32_t de_target_log_probs(int64_t logits, int64_t targets, int64_t* out) {
+    return guarded([&] {
+        if (logits == 0 || targets == 0) throw std::invalid_argument("de_target_log_probs: logits and targets are required");
+        auto [log_prob, argmax] = deltaeval::target_log_probs(tensor(logits), tensor(targets));
+        out[0] = owned(std::move(log_prob));
+        out[1] = owned(std::move(argmax));
+    });
+}
+
 }  // extern "C"

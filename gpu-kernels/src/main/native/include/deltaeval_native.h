@@ -69,6 +69,10 @@ int32_t de_rms_norm(int64_t x, int64_t residual, int64_t weight, float eps, int6
 int32_t de_swiglu(int64_t gate_up, int64_t* out);
 int32_t de_head_norm(int64_t o, int64_t weight, int64_t gate, float eps, int32_t half, int64_t* out);
 
+/* Scoring (target_log_probs.h): logits [..., V] fp16 or fp32, targets [...] int64 (one id per row). out[0] = the
+ * targets' log-probabilities [...] fp32 (NaN for a row holding a NaN), out[1] = each row's first argmax [...] int64. */
+int32_t de_target_log_probs(int64_t logits, int64_t targets, int64_t* out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -44,4 +44,8 @@ at::Tensor swiglu(const at::Tensor& gate_up);
 at::Tensor head_norm(const at::Tensor& o, const at::Tensor& weight, const std::optional<at::Tensor>& gate, double eps,
                      bool half);
 
+// Scoring (target_log_probs.h): (log_prob [...] fp32, argmax [...] int64) of logits [..., V] (fp16 or fp32) at
+// targets [...] int64.
+std::tuple<at::Tensor, at::Tensor> target_log_probs(const at::Tensor& logits, const at::Tensor& targets);
+
 }  // namespace deltaeval

@@ -18,4 +18,5 @@ TORCH_LIBRARY(deltaeval, m) {
     m.def("rms_norm(Tensor x, Tensor? residual, Tensor weight, float eps) -> (Tensor, Tensor)", &deltaeval::rms_norm);
     m.def("swiglu(Tensor gate_up) -> Tensor", &deltaeval::swiglu);
     m.def("head_norm(Tensor o, Tensor weight, Tensor? gate, float eps, bool half) -> Tensor", &deltaeval::head_norm);
+    m.def("target_log_probs(Tensor logits, Tensor targets) -> (Tensor, Tensor)", &deltaeval::target_log_probs);
 }

@@ -45,4 +45,6 @@ final class NativeApi {
     static native int de_swiglu(long gateUp, long[] out);
 
     static native int de_head_norm(long o, long weight, long gate, float eps, int half, long[] out);
+
+    static native int de_target_log_probs(long logits, long targets, long[] out);
 }

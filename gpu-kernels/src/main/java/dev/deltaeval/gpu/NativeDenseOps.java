@@ -46,4 +46,12 @@ final class NativeDenseOps implements DenseOps {
         }
         return Optional.of(NativeOps.headNorm(o, weight, gate, eps, half));
     }
+
+    @Override
+    public Optional<NDArray[]> targetLogProbs(NDArray logits, NDArray targets) {
+        if (!takes(logits) || targets.getDataType() != DataType.INT64 || !targets.getDevice().equals(logits.getDevice())) {
+            return Optional.empty();
+        }
+        return Optional.of(NativeOps.targetLogProbs(logits, targets));
+    }
 }

@@ -200,6 +200,19 @@ public final class NativeKernels {
                 }
             }
         }
+        // scoring: fp32 and fp16 logits of 1000 words, every row's target log-probability and argmax
+        for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
+            NDArray logits = m.randomNormal(new Shape(2, 5, 1000)).mul(4).toType(type, false);
+            NDArray targets = m.randomInteger(0, 1000, new Shape(2, 5, 1), DataType.INT64);
+            NDArray lp = logits.toType(DataType.FLOAT32, false).logSoftmax(-1);
+            NDArray[] got = NativeDenseOps.INSTANCE.targetLogProbs(logits, targets).orElseThrow();
+            double e = relative(got[0], lp.gather(targets, 2).reshape(2, 5));
+            boolean sameArgmax = got[1].reshape(2, 5).contentEquals(lp.argMax(2));
+            if (!(e < 1e-5) || !sameArgmax) {
+                return Optional.of("the native scoring disagrees with DJL's log-softmax in " + type + " (relative error "
+                        + String.format("%.2e", e) + (sameArgmax ? "" : ", argmax differs") + ")");
+            }
+        }
         NDArray o = m.randomNormal(new Shape(2, 3, 7, 32)).get(new NDIndex(":, :, 0:5"));   // strided, as unchunk leaves it
         NDArray w = m.randomNormal(new Shape(32));
         NDArray gate = m.randomNormal(new Shape(2, 5, 3 * 32 + 8)).get(new NDIndex(":, :, 0:96"));

@@ -80,6 +80,13 @@ final class NativeOps {
         return wrap(o, out[0]);
     }
 
+    /** Scoring: {the targets' log-probabilities, each row's argmax} of logits [..., V]. */
+    static NDArray[] targetLogProbs(NDArray logits, NDArray targets) {
+        long[] out = new long[2];
+        check("target_log_probs", NativeApi.de_target_log_probs(handle(logits), handle(targets), out));
+        return new NDArray[] {wrap(logits, out[0]), wrap(logits, out[1])};
+    }
+
     static long handle(NDArray a) {
         if (!(a instanceof PtNDArray p)) {
             throw new ModelException("native kernels take PyTorch-engine arrays, got " + a.getClass().getName());

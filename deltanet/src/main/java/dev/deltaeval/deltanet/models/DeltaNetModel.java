@@ -20,6 +20,7 @@ import dev.deltaeval.deltanet.layers.PaddingMask;
 import dev.deltaeval.deltanet.layers.ShortConv;
 import dev.deltaeval.deltanet.layers.SwiGluMlp;
 import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
+import dev.deltaeval.deltanet.ops.DenseOps;
 import dev.deltaeval.deltanet.ops.KernelPlan;
 import dev.deltaeval.deltanet.ops.StateObserver;
 import dev.deltaeval.model.ForwardMode;
@@ -301,7 +302,7 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
             if (req.targets() != null) {
                 logProbs = new float[(int) (b * t)];
                 argmax = new long[(int) (b * t)];
-                created += scoreTargets(y, req.targets(), logProbs, argmax);
+                created += scoreTargets(y, req.targets(), logProbs, argmax, kernels.denseOps(req.mode()));
             } else if (logits != null) {
                 argmax = argmaxOf(logits, config.vocabSize());
             }
@@ -395,7 +396,9 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
         return new DeltaNetState(sm, layers, batch, 0);
     }
 
-    private long scoreTargets(NDArray y, TokenBatch targets, float[] logProbs, long[] argmax) {
+    /** @param fused the kernel family's fused scoring, tried first on every block (DJL's log-softmax otherwise) */
+    private long scoreTargets(NDArray y, TokenBatch targets, float[] logProbs, long[] argmax,
+                              Optional<DenseOps> fused) {
         long b = targets.batch();
         int t = targets.length();
         long blockElements = options.device().isGpu() ? GPU_SCORE_BLOCK_ELEMENTS : scoreBlockElements;
@@ -409,10 +412,19 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
             int to = Math.min(t, from + block);
             try (NDManager ms = y.getManager().newSubManager()) {
                 NDArray yb = y.get(ms, new NDIndex(":, {}:{}", from, to));
-                NDArray lp = scoringLogits(yb).logSoftmax(-1);
+                NDArray logits = headLogits(yb);
                 NDArray tgt = ms.create(targets.columnIds(from, to), new Shape(b, to - from, 1));
-                NDArray p = lp.gather(tgt, 2).reshape(b, to - from);
-                NDArray a = lp.argMax(2);
+                Optional<NDArray[]> scored = fused.flatMap(f -> f.targetLogProbs(logits, tgt));
+                NDArray p;
+                NDArray a;
+                if (scored.isPresent()) {
+                    p = scored.get()[0].reshape(b, to - from);
+                    a = scored.get()[1].reshape(b, to - from);
+                } else {
+                    NDArray lp = toFloat(logits).logSoftmax(-1);
+                    p = lp.gather(tgt, 2).reshape(b, to - from);
+                    a = lp.argMax(2);
+                }
                 p.attach(y.getManager());
                 a.attach(y.getManager());
                 picked.add(p);
@@ -435,15 +447,24 @@ public final class DeltaNetModel implements LanguageModel, StateInspection {
      * fp32 at a third of the fp64 cost.
      */
     private NDArray scoringLogits(NDArray y) {
+        return toFloat(headLogits(y));
+    }
+
+    /** The head's logits as scoring takes them: fp16 in fp16 runs, else fp32 from the fp64 product (see above). */
+    private NDArray headLogits(NDArray y) {
         // fp16 runs are for speed: the head stays in fp16 (tensor cores) like the rest. fp32 runs are the exact
         // mode, on a GPU too, and score as the CPU does
         if (options.precision() == Precision.FP16) {
-            return y.matMul(outputT).toType(DataType.FLOAT32, false);
+            return y.matMul(outputT);
         }
         if (outputT64 == null) {
             outputT64 = outputT.toType(DataType.FLOAT64, false);
         }
         return y.toType(DataType.FLOAT64, false).matMul(outputT64).toType(DataType.FLOAT32, false);
+    }
+
+    private static NDArray toFloat(NDArray x) {
+        return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
     }
 
     private static long[] argmaxOf(float[] logits, int vocab) {

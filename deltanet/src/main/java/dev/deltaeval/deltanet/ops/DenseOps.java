@@ -36,4 +36,12 @@ public interface DenseOps {
      * @param half   whether the output is fp16 (else fp32)
      */
     Optional<NDArray> headNorm(NDArray o, NDArray weight, NDArray gate, float eps, boolean half);
+
+    /**
+     * Scoring: for logits [..., V] (fp16 or fp32) and targets [...] int64 (one id per row, any shape of that many
+     * elements), {log-probabilities of the targets [...] fp32, each row's first argmax [...] int64}, the
+     * log-probability being logits[target] - (m + log(sum exp(logits - m))), m the row's maximum; NaN for a row
+     * holding a NaN.
+     */
+    Optional<NDArray[]> targetLogProbs(NDArray logits, NDArray targets);
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.deltaeval.checkpoints.SafetensorsFile;
 import dev.deltaeval.deltanet.models.DeltaNetCheckpoint;
+import dev.deltaeval.deltanet.ops.LoopsChunkedKernel;
 import dev.deltaeval.model.ForwardMode;
 import dev.deltaeval.model.ForwardOutput;
 import dev.deltaeval.model.ForwardRequest;
@@ -136,17 +137,27 @@ class StateAndScoringTest {
     @ParameterizedTest
     @FieldSource("FIXTURES")
     void targetLogProbsEqualLogSoftmaxOfFullLogits(String fixture) {
+        for (String kernels : new String[] {"auto", "loops"}) {
+            int before = LoopsChunkedKernel.denseCalls();
+            targetLogProbsEqualLogSoftmaxOfFullLogits(fixture, kernels);
+            assertEquals(kernels.equals("loops"), LoopsChunkedKernel.denseCalls() > before, kernels);
+        }
+    }
+
+    /** On the automatic kernels, and on loops-chunked, whose fused scoring gets the head's logits and targets. */
+    private static void targetLogProbsEqualLogSoftmaxOfFullLogits(String fixture, String kernels) {
         TokenBatch input = inputIds(fixture);
         TokenBatch targets = new TokenBatch(shiftLeft(input), 2, 96);
-        try (DeltaNetModel model = load(fixture, 64)) {
+        try (DeltaNetModel model = DeltaNetModel.load(DeltaNetCheckpoint.open(Fixtures.dir(fixture)),
+                ComputeOptions.cpu().withChunk(64).withKernels(kernels))) {
             model.setScoreBlockElements(2L * 10 * VOCAB); // blocks of 10 positions: exercises the block loop
             ForwardOutput out = model.forward(input, null, ForwardRequest.score(targets).withLogits());
             float[] logits = out.logits();
             for (int r = 0; r < 2 * 96; r++) {
                 double want = LogSoftmaxReference.logProb(logits, r, VOCAB, targets.ids()[r]);
                 int best = LogSoftmaxReference.argmax(logits, r, VOCAB);
-                assertEquals(want, out.targetLogProbs()[r], 1e-4, fixture + " row " + r);
-                assertEquals(best, out.argmax()[r], fixture + " argmax row " + r);
+                assertEquals(want, out.targetLogProbs()[r], 1e-4, fixture + " " + kernels + " row " + r);
+                assertEquals(best, out.argmax()[r], fixture + " " + kernels + " argmax row " + r);
             }
         }
     }

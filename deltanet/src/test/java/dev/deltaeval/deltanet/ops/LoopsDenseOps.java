@@ -87,6 +87,33 @@ final class LoopsDenseOps implements DenseOps {
         return Optional.of(o.getManager().create(y, new Shape(b, t, (long) h * dv)));
     }
 
+    @Override
+    public Optional<NDArray[]> targetLogProbs(NDArray logits, NDArray targets) {
+        CALLS.incrementAndGet();
+        float[] x = logits.toFloatArray();
+        long[] ids = targets.toLongArray();
+        long[] dims = logits.getShape().getShape();
+        int vocab = (int) dims[dims.length - 1];
+        float[] lp = new float[ids.length];
+        long[] best = new long[ids.length];
+        for (int r = 0; r < ids.length; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < vocab; v++) {
+                if (x[r * vocab + v] > max) {
+                    max = x[r * vocab + v];
+                    best[r] = v;
+                }
+            }
+            double sum = 0;
+            for (int v = 0; v < vocab; v++) {
+                sum += Math.exp(x[r * vocab + v] - max);
+            }
+            lp[r] = (float) (x[r * vocab + (int) ids[r]] - max - Math.log(sum));
+        }
+        Shape rows = new Shape(java.util.Arrays.copyOf(dims, dims.length - 1));
+        return Optional.of(new NDArray[] {logits.getManager().create(lp, rows), logits.getManager().create(best, rows)});
+    }
+
     /** Rows of the last axis: x / sqrt(mean(x^2) + eps) * weight. */
     private static float[] norm(float[] x, float[] w, float eps) {
         int d = w.length;
