@@ -375,6 +375,36 @@ for i, dtype in enumerate([torch.float32, torch.float16]):
             ref = ref * gd * torch.sigmoid(gd)
         check(f"head_norm{' gated' if gated else ''} vs float64", rel(yo, ref.reshape(2, 7, 256)), bar)
 
+print("== recurrent (stepwise) against the token-by-token delta rule in float64 (n_h 1-3, gated, s0, partial blocks)")
+for i, (b, h, t, n, dk, dv, gated, with_s0) in enumerate([(2, 3, 1, 2, 128, 128, True, True),
+                                                          (1, 2, 37, 3, 64, 48, True, False),
+                                                          (3, 1, 5, 1, 256, 32, False, True),
+                                                          (1, 4, 9, 2, 32, 200, False, False)]):
+    g_ = torch.Generator(device="cpu").manual_seed(9900 + i)
+    q = torch.nn.functional.normalize(torch.randn(b, h, t, 1, dk, generator=g_), dim=-1) * dk ** -0.5
+    k = torch.nn.functional.normalize(torch.randn(b, h, t, n, dk, generator=g_), dim=-1)
+    v = torch.randn(b, h, t, n, dv, generator=g_)
+    beta = torch.rand(b, h, t, n, generator=g_) * 2
+    g = -torch.rand(b, h, t, 1, generator=g_) * 0.3 if gated else None
+    s0 = torch.randn(b, h, dk, dv, generator=g_) * 0.3 if with_s0 else None
+    c = lambda y: y.to(dev) if y is not None else None
+    poison()
+    o, last = torch.ops.deltaeval.recurrent(c(q), c(k), c(v), c(beta), c(g), c(s0), n)
+    torch.cuda.synchronize()
+    S = s0.double().clone() if with_s0 else torch.zeros(b, h, dk, dv, dtype=torch.float64)
+    ref = torch.zeros(b, h, t, 1, dv, dtype=torch.float64)
+    for ti in range(t):
+        if gated:
+            S = S * torch.exp(g[:, :, ti, 0].double())[..., None, None]
+        for j in range(n):
+            kk, vv = k[:, :, ti, j].double(), v[:, :, ti, j].double()
+            u = beta[:, :, ti, j, None].double() * (vv - torch.einsum("bhk,bhkv->bhv", kk, S))
+            S = S + kk[..., :, None] * u[..., None, :]
+        ref[:, :, ti, 0] = torch.einsum("bhk,bhkv->bhv", q[:, :, ti, 0].double(), S)
+    print(f"b{b} h{h} t{t} n{n} dk{dk} dv{dv}{' gated' if gated else ''}{' s0' if with_s0 else ''}")
+    check("read-outs vs float64", rel(o, ref), 1e-5)
+    check("final state vs float64", rel(last, S), 1e-5)
+
 print("== target_log_probs against float64 (fp32 and fp16 logits; a NaN row; an argmax tie goes to the first)")
 for i, (rows, vocab, dtype) in enumerate([(37, 32000, torch.float32), (64, 50277, torch.float16), (3, 7, torch.float32)]):
     g = torch.Generator(device="cpu").manual_seed(9700 + i)
@@ -511,6 +541,16 @@ if "--time" in sys.argv:
         return lp.gather(-1, targets[:, None]), lp.argmax(-1)
     theirs = timed(torch_path)
     print(f"  8192 rows: ours {ours:.3f} ms ({8192 * 32000 * 2 / ours / 1e6:.0f} GB/s), torch {theirs:.3f} ms")
+
+if "--time" in sys.argv:
+    print("== recurrent: one generation step of 32 prompts (8 heads, dk = dv = 128, n_h = 2), per layer call")
+    q = torch.randn(32, 8, 1, 1, 128, device=dev)
+    k = torch.nn.functional.normalize(torch.randn(32, 8, 1, 2, 128, device=dev), dim=-1)
+    v = torch.randn(32, 8, 1, 2, 128, device=dev)
+    beta = torch.rand(32, 8, 1, 2, device=dev)
+    s0 = torch.randn(32, 8, 128, 128, device=dev)
+    ms = timed(lambda: torch.ops.deltaeval.recurrent(q, k, v, beta, None, s0, 2))
+    print(f"  {ms * 1000:.1f} us ({32 * 8 * 128 * 128 * 4 * 2 / ms / 1e6:.0f} GB/s of state read + written)")
 
 print("== errors come back as messages (child process)")
 child = f"""

@@ -46,3 +46,11 @@ for b, t, H, dk, dv, n, ct, dtype, gated in [(2, 45, 2, 64, 48, 3, 21, torch.flo
 lp, am = ops.target_log_probs(torch.randn(5, 1001, device=dev, dtype=torch.float16), torch.randint(0, 1001, (5,), device=dev))
 torch.cuda.synchronize()
 print(f"target_log_probs: finite {bool(torch.isfinite(lp).all())}")
+
+for dk, dv, gated in [(64, 48, True), (32, 200, False)]:
+    o, last = ops.recurrent(torch.randn(2, 3, 4, 1, dk, device=dev), torch.randn(2, 3, 4, 2, dk, device=dev),
+                            torch.randn(2, 3, 4, 2, dv, device=dev), torch.rand(2, 3, 4, 2, device=dev),
+                            -torch.rand(2, 3, 4, 1, device=dev) if gated else None,
+                            torch.randn(2, 3, dk, dv, device=dev) if gated else None, 2)
+    torch.cuda.synchronize()
+    print(f"recurrent dk{dk} dv{dv}: finite {bool(torch.isfinite(o).all() and torch.isfinite(last).all())}")

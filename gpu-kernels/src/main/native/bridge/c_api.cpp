@@ -161,4 +161,14 @@ int32_t de_target_log_probs(int64_t logits, int64_t targets, int64_t* out) {
     });
 }
 
+int32_t de_recurrent(int64_t q, int64_t k, int64_t v, int64_t beta, int64_t g, int64_t s0, int32_t n, int64_t* out) {
+    return guarded([&] {
+        if (q == 0 || k == 0 || v == 0 || beta == 0) throw std::invalid_argument("de_recurrent: q, k, v and beta are required");
+        auto [o, last] = deltaeval::recurrent(tensor(q), tensor(k), tensor(v), tensor(beta), optional_tensor(g),
+                                              optional_tensor(s0), n);
+        out[0] = owned(std::move(o));
+        out[1] = owned(std::move(last));
+    });
+}
+
 }  // extern "C"

@@ -73,6 +73,11 @@ int32_t de_head_norm(int64_t o, int64_t weight, int64_t gate, float eps, int32_t
  * targets' log-probabilities [...] fp32 (NaN for a row holding a NaN), out[1] = each row's first argmax [...] int64. */
 int32_t de_target_log_probs(int64_t logits, int64_t targets, int64_t* out);
 
+/* The token-by-token recurrence (recurrent.h) on the chunk layout with one token a chunk, all fp32 CUDA: q [B, H, T,
+ * 1, dk], k [B, H, T, n, dk], v [B, H, T, n, dv], beta [B, H, T, n], g [B, H, T, 1] log decay or 0, s0 [B, H, dk, dv]
+ * or 0. out[0] = o [B, H, T, 1, dv], out[1] = last [B, H, dk, dv]. dk 32, 64, 128 or 256. */
+int32_t de_recurrent(int64_t q, int64_t k, int64_t v, int64_t beta, int64_t g, int64_t s0, int32_t n, int64_t* out);
+
 #ifdef __cplusplus
 }
 #endif

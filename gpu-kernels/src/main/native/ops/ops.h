@@ -48,4 +48,10 @@ at::Tensor head_norm(const at::Tensor& o, const at::Tensor& weight, const std::o
 // targets [...] int64.
 std::tuple<at::Tensor, at::Tensor> target_log_probs(const at::Tensor& logits, const at::Tensor& targets);
 
+// Stepwise (recurrent.h): (o [B,H,T,1,dv], last [B,H,dk,dv]) from the chunk layout with one token a chunk (q
+// [B,H,T,1,dk], k [B,H,T,n,dk], v [B,H,T,n,dv], beta [B,H,T,n], g [B,H,T,1]), s0 [B,H,dk,dv] or none.
+std::tuple<at::Tensor, at::Tensor> recurrent(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                             const at::Tensor& beta, const std::optional<at::Tensor>& g,
+                                             const std::optional<at::Tensor>& s0, int64_t n);
+
 }  // namespace deltaeval

@@ -19,4 +19,6 @@ TORCH_LIBRARY(deltaeval, m) {
     m.def("swiglu(Tensor gate_up) -> Tensor", &deltaeval::swiglu);
     m.def("head_norm(Tensor o, Tensor weight, Tensor? gate, float eps, bool half) -> Tensor", &deltaeval::head_norm);
     m.def("target_log_probs(Tensor logits, Tensor targets) -> (Tensor, Tensor)", &deltaeval::target_log_probs);
+    m.def("recurrent(Tensor q, Tensor k, Tensor v, Tensor beta, Tensor? g, Tensor? s0, int n) -> (Tensor, Tensor)",
+          &deltaeval::recurrent);
 }

@@ -78,6 +78,9 @@ final class GpuCommand extends GroupCommand {
             System.out.println("native kernels: norms, SwiGLU and the read-out norm (K5): "
                     + NativeKernels.denseOpsRefused().map(reason -> "not used: " + reason)
                     .orElse("equal to DJL's on test rows"));
+            System.out.println("native kernels: stepwise passes (recurrent): "
+                    + NativeKernels.recurrentRefused().map(reason -> "not used: " + reason)
+                    .orElse("equal to DJL's recurrent kernel on a test layer"));
             try {
                 System.out.println("native kernels: an argument error comes back as: " + NativeKernels.argumentError(options));
             } catch (IllegalStateException e) {

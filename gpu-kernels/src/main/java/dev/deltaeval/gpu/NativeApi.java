@@ -47,4 +47,6 @@ final class NativeApi {
     static native int de_head_norm(long o, long weight, long gate, float eps, int half, long[] out);
 
     static native int de_target_log_probs(long logits, long targets, long[] out);
+
+    static native int de_recurrent(long q, long k, long v, long beta, long g, long s0, int n, long[] out);
 }

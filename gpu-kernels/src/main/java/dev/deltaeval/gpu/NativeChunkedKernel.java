@@ -29,8 +29,8 @@ import java.util.Set;
  */
 public class NativeChunkedKernel implements DeltaRuleKernel {
     private static final Set<Long> KEY_SIZES = Set.of(32L, 64L, 128L, 256L);
-    private static final int MAX_CHUNK = 64;
-    private static final int MAX_VALUE_SIZE = 256;
+    static final int MAX_CHUNK = 64;
+    static final int MAX_VALUE_SIZE = 256;
     private static final int MAX_CONV_WIDTH = 8;
 
     @Override

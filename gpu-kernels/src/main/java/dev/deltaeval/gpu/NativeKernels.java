@@ -15,7 +15,9 @@ import dev.deltaeval.deltanet.layers.Ops;
 import dev.deltaeval.deltanet.layers.PaddingMask;
 import dev.deltaeval.deltanet.layers.ProjectionInputs;
 import dev.deltaeval.deltanet.layers.ShortConv;
+import dev.deltaeval.deltanet.ops.ChunkedInputs;
 import dev.deltaeval.deltanet.ops.DjlChunkedKernel;
+import dev.deltaeval.deltanet.ops.DjlRecurrentKernel;
 import dev.deltaeval.deltanet.ops.MixerProjections;
 import dev.deltaeval.deltanet.ops.RecurrenceInputs;
 import dev.deltaeval.deltanet.ops.RecurrenceResult;
@@ -38,6 +40,8 @@ public final class NativeKernels {
     private static Optional<String> fusedInputsRefused = Optional.of("the library was not checked");
     /** Why the dense stages may not run on the K5 kernels although the others run, checked with the verdict. */
     private static Optional<String> denseOpsRefused = Optional.of("the library was not checked");
+    /** Why stepwise passes may not run on the native recurrent kernel although the others run. */
+    private static Optional<String> recurrentRefused = Optional.of("the library was not checked");
 
     private NativeKernels() {
     }
@@ -53,6 +57,11 @@ public final class NativeKernels {
     /** Why the dense stages (norms, SwiGLU, the read-out's norm) may not run on the K5 kernels, or empty. */
     public static synchronized Optional<String> denseOpsRefused() {
         return denseOpsRefused;
+    }
+
+    /** Why stepwise passes may not run on the native {@code recurrent} kernel, or empty. */
+    public static synchronized Optional<String> recurrentRefused() {
+        return recurrentRefused;
     }
 
     /** Why the native kernels cannot run with these options, or empty when they can. */
@@ -173,7 +182,37 @@ public final class NativeKernels {
         }
         denseOpsRefused.ifPresent(why -> System.err.println("deltaeval: " + why
                 + "; the norms and SwiGLU run in DJL operators"));
+        try {
+            recurrentRefused = recurrent(m, fp32);
+        } catch (RuntimeException e) {
+            recurrentRefused = Optional.of("the native recurrent kernel failed on a test layer: "
+                    + firstLine(e.getMessage()));
+        }
+        recurrentRefused.ifPresent(why -> System.err.println("deltaeval: " + why
+                + "; stepwise passes run on DJL's kernel"));
         return Optional.empty();
+    }
+
+    /** Five tokens of a gated n_h = 2 layer with a state to continue from, 48 value columns (a partial block). */
+    private static Optional<String> recurrent(NDManager m, ComputeOptions options) {
+        int b = 2;
+        int h = 2;
+        int t = 5;
+        int n = 2;
+        int dk = 32;
+        int dv = 48;
+        NDArray q = unit(m.randomNormal(new Shape(b, h, t, dk))).mul(Math.pow(dk, -0.5));
+        NDArray k = unit(m.randomNormal(new Shape(b, h, (long) t * n, dk)));
+        NDArray v = m.randomNormal(new Shape(b, h, (long) t * n, dv));
+        NDArray beta = m.randomUniform(0f, 2f, new Shape(b, h, (long) t * n));
+        NDArray g = m.randomUniform(-0.2f, 0f, new Shape(b, h, t));
+        NDArray s0 = m.randomNormal(new Shape(b, h, dk, dv)).mul(0.1);
+        RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
+        RecurrenceResult ref = new DjlRecurrentKernel().bind(m, options).run(in, s0);
+        RecurrenceResult ours = NativeRecurrentKernel.runStepwise(ChunkedInputs.of(in, n), s0);
+        double err = relative(ours.o(), ref.o()) + relative(ours.finalState(), ref.finalState());
+        return err < 1e-5 ? Optional.empty() : Optional.of("the native recurrent kernel disagrees with DJL's on a "
+                + "test layer (relative error " + String.format("%.2e", err) + ")");
     }
 
     /**

@@ -87,6 +87,14 @@ final class NativeOps {
         return new NDArray[] {wrap(logits, out[0]), wrap(logits, out[1])};
     }
 
+    /** Stepwise: the token-by-token recurrence over the chunk layout of one token a chunk; {o [B,H,T,1,dv], last}. */
+    static NDArray[] recurrent(ChunkedInputs x, NDArray initialState) {
+        long[] out = new long[2];
+        check("recurrent", NativeApi.de_recurrent(handle(x.q()), handle(x.k()), handle(x.v()), handle(x.beta()),
+                optional(x.gTok()), optional(initialState), x.n(), out));
+        return new NDArray[] {wrap(x.q(), out[0]), wrap(x.q(), out[1])};
+    }
+
     static long handle(NDArray a) {
         if (!(a instanceof PtNDArray p)) {
             throw new ModelException("native kernels take PyTorch-engine arrays, got " + a.getClass().getName());

@@ -174,7 +174,8 @@ class KernelPlanTest {
     void theInstalledKernelsAreTheDjlOnesAndTheTestsLoops() {
         // loops-chunked: this module's test kernel (test resources' service file), never chosen automatically
         List<String> names = KernelPlan.installed().stream().map(DeltaRuleKernel::name).sorted().toList();
-        assertEquals(List.of("djl-chunked", "djl-chunked-doubling", "djl-recurrent", "loops-chunked"), names);
+        assertEquals(List.of("djl-chunked", "djl-chunked-doubling", "djl-recurrent", "loops-chunked", "loops-recurrent"),
+                names);
         assertSame(ForwardMode.STEPWISE, KernelPlan.installed().stream()
                 .filter(k -> k.name().equals("djl-recurrent")).findFirst().orElseThrow().mode());
     }

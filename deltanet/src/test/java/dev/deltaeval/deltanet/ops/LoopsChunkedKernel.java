@@ -38,6 +38,16 @@ public class LoopsChunkedKernel implements DeltaRuleKernel {
         return ForwardMode.PARALLEL;
     }
 
+    /** The recurrence over the chunk layout: DJL's chunked math (the stepwise form overrides it). */
+    RecurrenceResult recur(ChunkedInputs x, NDArray initialState, ChunkConstants constants) {
+        return ChunkedDeltaRule.run(x, initialState, constants, null);
+    }
+
+    /** Sub-steps a chunk for a call of n sub-steps a token (the parallel form: the options' chunk). */
+    int chunkFor(ComputeOptions options, int n) {
+        return options.chunkSubsteps();
+    }
+
     @Override
     public Optional<String> unavailable(ComputeOptions options) {
         return Optional.empty();
@@ -51,16 +61,16 @@ public class LoopsChunkedKernel implements DeltaRuleKernel {
     @Override
     public Bound bind(NDManager manager, ComputeOptions options) {
         ChunkConstants constants = new ChunkConstants(manager, UtInverse.forOptions(options));
-        int chunk = options.chunkSubsteps();
+        String name = name();
         return new Bound() {
             @Override
             public String name() {
-                return "loops-chunked";
+                return name;
             }
 
             @Override
             public RecurrenceResult run(RecurrenceInputs in, NDArray initialState) {
-                return ChunkedDeltaRule.run(in, initialState, chunk, constants);
+                return recur(ChunkedInputs.of(in, chunkFor(options, in.n())), initialState, constants);
             }
 
             @Override
@@ -76,7 +86,7 @@ public class LoopsChunkedKernel implements DeltaRuleKernel {
             @Override
             public Optional<RecurrenceResult> runFromProjections(MixerProjections p, NDArray initialState) {
                 FROM_PROJECTIONS.incrementAndGet();
-                return Optional.of(ChunkedDeltaRule.run(layout(p, chunk), initialState, constants, null));
+                return Optional.of(recur(layout(p, chunkFor(options, p.n())), initialState, constants));
             }
         };
     }
@@ -167,6 +177,83 @@ public class LoopsChunkedKernel implements DeltaRuleKernel {
         double f = l2 ? scale / Math.sqrt(squares + 1e-6) : 1;
         for (int e = 0; e < d; e++) {
             dst[to + e] = (float) (x[e] * f);
+        }
+    }
+
+    /**
+     * The stepwise form, as the native recurrent kernel reads its inputs: the layout with one token a chunk (chunks
+     * of n sub-steps), then the recurrence token by token in double.
+     */
+    public static final class Stepwise extends LoopsChunkedKernel {
+        @Override
+        public String name() {
+            return "loops-recurrent";
+        }
+
+        @Override
+        public ForwardMode mode() {
+            return ForwardMode.STEPWISE;
+        }
+
+        @Override
+        int chunkFor(ComputeOptions options, int n) {
+            return n;
+        }
+
+        /** Token by token in double, as the native recurrent kernel runs: decay, n rank-one updates, read-out. */
+        @Override
+        RecurrenceResult recur(ChunkedInputs x, NDArray initialState, ChunkConstants constants) {
+            int b = (int) x.batch();
+            int h = (int) x.heads();
+            int t = (int) x.chunks();
+            int n = x.n();
+            int dk = (int) x.dk();
+            int dv = (int) x.v().getShape().get(4);
+            float[] q = x.q().toFloatArray();
+            float[] k = x.k().toFloatArray();
+            float[] v = x.v().toFloatArray();
+            float[] beta = x.beta().toFloatArray();
+            float[] g = x.gTok() == null ? null : x.gTok().toFloatArray();
+            float[] s0 = initialState == null ? null : initialState.toFloatArray();
+            float[] o = new float[b * h * t * dv];
+            float[] last = new float[b * h * dk * dv];
+            for (int bh = 0; bh < b * h; bh++) {
+                double[] st = new double[dk * dv];
+                for (int i = 0; i < dk * dv; i++) {
+                    st[i] = s0 == null ? 0 : s0[bh * dk * dv + i];
+                }
+                for (int ti = 0; ti < t; ti++) {
+                    double decay = g == null ? 1 : Math.exp(g[bh * t + ti]);
+                    for (int i = 0; i < dk * dv; i++) {
+                        st[i] *= decay;
+                    }
+                    for (int j = 0; j < n; j++) {
+                        int step = (bh * t + ti) * n + j;
+                        for (int c = 0; c < dv; c++) {
+                            double dot = 0;
+                            for (int r = 0; r < dk; r++) {
+                                dot += st[r * dv + c] * k[step * dk + r];
+                            }
+                            double u = beta[step] * (v[step * dv + c] - dot);
+                            for (int r = 0; r < dk; r++) {
+                                st[r * dv + c] += k[step * dk + r] * u;
+                            }
+                        }
+                    }
+                    for (int c = 0; c < dv; c++) {
+                        double dot = 0;
+                        for (int r = 0; r < dk; r++) {
+                            dot += st[r * dv + c] * q[(bh * t + ti) * dk + r];
+                        }
+                        o[(bh * t + ti) * dv + c] = (float) dot;
+                    }
+                }
+                for (int i = 0; i < dk * dv; i++) {
+                    last[bh * dk * dv + i] = (float) st[i];
+                }
+            }
+            NDManager m = x.q().getManager();
+            return new RecurrenceResult(m.create(o, new Shape(b, h, t, dv)), m.create(last, new Shape(b, h, dk, dv)));
         }
     }
 }
