@@ -4,30 +4,13 @@
 // ~335 MB a layer), writes the fp32 chunk layout once (~670 MB).
 #include "chunk_inputs.h"
 
-#include <cuda_fp16.h>
+#include "elements.cuh"
 
 namespace deltaeval {
 namespace {
 
 constexpr int kThreads = 256;
 constexpr int kPerLane = kChunkInputsMaxD / 32;
-
-template <typename T>
-__device__ __forceinline__ float load(const T* p, long long i);
-
-template <>
-__device__ __forceinline__ float load<float>(const float* p, long long i) {
-    return __ldg(p + i);
-}
-
-template <>
-__device__ __forceinline__ float load<__half>(const __half* p, long long i) {
-    return __half2float(p[i]);
-}
-
-__device__ __forceinline__ float silu(float x) {
-    return x / (1.f + __expf(-x));
-}
 
 // torch.nn.functional.softplus with beta 1, threshold 20 (DJL's softPlus)
 __device__ __forceinline__ float softplus(float x) {

@@ -2,54 +2,17 @@
 // width works); a grid-stride loop for SwiGLU. fp32 arithmetic; the output rounded once.
 #include "dense_ops.h"
 
-#include <cuda_fp16.h>
+#include "elements.cuh"
 
 namespace deltaeval {
 namespace {
 
 constexpr int kWarps = 8;
 
-template <typename T>
-__device__ __forceinline__ float load(const T* p, long long i);
-
-template <>
-__device__ __forceinline__ float load<float>(const float* p, long long i) {
-    return p[i];
-}
-
-template <>
-__device__ __forceinline__ float load<__half>(const __half* p, long long i) {
-    return __half2float(p[i]);
-}
-
-template <typename T>
-__device__ __forceinline__ T cast(float v);
-
-template <>
-__device__ __forceinline__ float cast<float>(float v) {
-    return v;
-}
-
-template <>
-__device__ __forceinline__ __half cast<__half>(float v) {
-    return __float2half(v);
-}
-
-// v as the dtype T holds it (the residual stream is kept in the model's dtype)
-template <typename T>
-__device__ __forceinline__ float rounded(float v) {
-    const T r = cast<T>(v);
-    return load<T>(&r, 0);
-}
-
 __device__ __forceinline__ float warp_sum(float v) {
 #pragma unroll
     for (int off = 16; off > 0; off >>= 1) v += __shfl_xor_sync(0xffffffffu, v, off);
     return v;
-}
-
-__device__ __forceinline__ float silu(float x) {
-    return x / (1.f + __expf(-x));
 }
 
 template <typename T>

@@ -3,36 +3,10 @@
 // shifted multiply-adds and the SiLU pass (82.8 ms a forward at 8 x 4096 on the H200 breakdown, docs/gpu-performance.md).
 #include "short_conv.h"
 
-#include <cuda_fp16.h>
+#include "elements.cuh"
 
 namespace deltaeval {
 namespace {
-
-template <typename T>
-__device__ __forceinline__ float load(const T* p, long long i);
-
-template <>
-__device__ __forceinline__ float load<float>(const float* p, long long i) {
-    return __ldg(p + i);
-}
-
-template <>
-__device__ __forceinline__ float load<__half>(const __half* p, long long i) {
-    return __half2float(p[i]);
-}
-
-template <typename T>
-__device__ __forceinline__ void store(T* p, long long i, float v);
-
-template <>
-__device__ __forceinline__ void store<float>(float* p, long long i, float v) {
-    p[i] = v;
-}
-
-template <>
-__device__ __forceinline__ void store<__half>(__half* p, long long i, float v) {
-    p[i] = __float2half(v);
-}
 
 // Any width: one thread per output element, indices from a flat counter (64-bit divisions per element).
 template <typename T>
@@ -62,7 +36,7 @@ __global__ void short_conv_kernel(ShortConvArgs a) {
             acc += __ldg(taps + i) * in;
         }
         if (a.silu) acc = acc / (1.f + __expf(-acc));
-        store<T>(y, e, acc);
+        y[e] = cast<T>(acc);
     }
 }
 
@@ -97,7 +71,7 @@ __global__ void short_conv_window_kernel(ShortConvArgs a) {
 #pragma unroll
         for (int i = 0; i < W; ++i) acc += taps[i] * window[i];
         if (a.silu) acc = acc / (1.f + __expf(-acc));
-        store<T>(y, t * a.channels, acc);
+        y[t * a.channels] = cast<T>(acc);
 #pragma unroll
         for (int i = 0; i < W - 1; ++i) window[i] = window[i + 1];
     }

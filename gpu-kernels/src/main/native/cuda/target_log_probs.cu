@@ -4,26 +4,13 @@
 // log_softmax to ~1e-6.
 #include "target_log_probs.h"
 
-#include <cuda_fp16.h>
+#include "elements.cuh"
 #include <math.h>
 
 namespace deltaeval {
 namespace {
 
 constexpr int kThreads = 256;
-
-template <typename T>
-__device__ __forceinline__ float load(const T* p, long long i);
-
-template <>
-__device__ __forceinline__ float load<float>(const float* p, long long i) {
-    return __ldg(p + i);
-}
-
-template <>
-__device__ __forceinline__ float load<__half>(const __half* p, long long i) {
-    return __half2float(p[i]);
-}
 
 struct Partial {
     float max;

@@ -136,18 +136,9 @@ public final class NativeKernels {
      */
     private static Optional<String> agreement(NDManager m, ComputeOptions options) {
         m.getEngine().setRandomSeed(20261207);
-        int b = 1;
-        int h = 2;
-        int t = 64;
-        int n = 2;
-        int d = 32;
-        NDArray q = unit(m.randomNormal(new Shape(b, h, t, d))).mul(Math.pow(d, -0.5));
-        NDArray k = unit(m.randomNormal(new Shape(b, h, (long) t * n, d)));
-        NDArray v = m.randomNormal(new Shape(b, h, (long) t * n, d));
-        NDArray beta = m.randomUniform(0f, 2f, new Shape(b, h, (long) t * n));
-        NDArray g = m.randomUniform(-0.2f, 0f, new Shape(b, h, t));
-        NDArray s0 = m.randomNormal(new Shape(b, h, d, d)).mul(0.1);
-        RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
+        TestLayer layer = TestLayer.random(m, 1, 2, 64, 2, 32, 32);
+        RecurrenceInputs in = layer.in();
+        NDArray s0 = layer.s0();
         ComputeOptions fp32 = options.withChunk(ComputeOptions.DEFAULT_CHUNK);
         RecurrenceResult ref = new DjlChunkedKernel().bind(m, fp32).run(in, s0);
         RecurrenceResult ours = new NativeChunkedKernel().bind(m, fp32).run(in, s0);
@@ -195,21 +186,9 @@ public final class NativeKernels {
 
     /** Five tokens of a gated n_h = 2 layer with a state to continue from, 48 value columns (a partial block). */
     private static Optional<String> recurrent(NDManager m, ComputeOptions options) {
-        int b = 2;
-        int h = 2;
-        int t = 5;
-        int n = 2;
-        int dk = 32;
-        int dv = 48;
-        NDArray q = unit(m.randomNormal(new Shape(b, h, t, dk))).mul(Math.pow(dk, -0.5));
-        NDArray k = unit(m.randomNormal(new Shape(b, h, (long) t * n, dk)));
-        NDArray v = m.randomNormal(new Shape(b, h, (long) t * n, dv));
-        NDArray beta = m.randomUniform(0f, 2f, new Shape(b, h, (long) t * n));
-        NDArray g = m.randomUniform(-0.2f, 0f, new Shape(b, h, t));
-        NDArray s0 = m.randomNormal(new Shape(b, h, dk, dv)).mul(0.1);
-        RecurrenceInputs in = new RecurrenceInputs(q, k, v, beta, g, n);
-        RecurrenceResult ref = new DjlRecurrentKernel().bind(m, options).run(in, s0);
-        RecurrenceResult ours = NativeRecurrentKernel.runStepwise(ChunkedInputs.of(in, n), s0);
+        TestLayer layer = TestLayer.random(m, 2, 2, 5, 2, 32, 48);
+        RecurrenceResult ref = new DjlRecurrentKernel().bind(m, options).run(layer.in(), layer.s0());
+        RecurrenceResult ours = NativeRecurrentKernel.runStepwise(ChunkedInputs.of(layer.in(), 2), layer.s0());
         double err = relative(ours.o(), ref.o()) + relative(ours.finalState(), ref.finalState());
         return err < 1e-5 ? Optional.empty() : Optional.of("the native recurrent kernel disagrees with DJL's on a "
                 + "test layer (relative error " + String.format("%.2e", err) + ")");
@@ -293,6 +272,19 @@ public final class NativeKernels {
         double err = relative(ours.get().o(), ref.o()) + relative(ours.get().finalState(), ref.finalState());
         return err < 1e-4 ? Optional.empty() : Optional.of("the native chunk_inputs disagrees with DJL's inputs on a "
                 + "test layer (relative error " + String.format("%.2e", err) + ")");
+    }
+
+    /** A gated layer's recurrence inputs as the model builds them (unit keys, beta in [0, 2]) and a state s0. */
+    private record TestLayer(RecurrenceInputs in, NDArray s0) {
+        static TestLayer random(NDManager m, int b, int h, int t, int n, int dk, int dv) {
+            NDArray q = unit(m.randomNormal(new Shape(b, h, t, dk))).mul(Math.pow(dk, -0.5));
+            NDArray k = unit(m.randomNormal(new Shape(b, h, (long) t * n, dk)));
+            NDArray v = m.randomNormal(new Shape(b, h, (long) t * n, dv));
+            NDArray beta = m.randomUniform(0f, 2f, new Shape(b, h, (long) t * n));
+            NDArray g = m.randomUniform(-0.2f, 0f, new Shape(b, h, t));
+            NDArray s0 = m.randomNormal(new Shape(b, h, dk, dv)).mul(0.1);
+            return new TestLayer(new RecurrenceInputs(q, k, v, beta, g, n), s0);
+        }
     }
 
     private static NDArray unit(NDArray x) {
