@@ -6,7 +6,8 @@
 #      fla 0.5.2's fwd_h, then per-layer times of each against fla's matching kernel
 #   3. the fla fixtures through the CLI on the native kernels (fp32, chunks of 16 so every fixture spans chunks)
 #   4. bench forward on the 392M n_h = 2 model: native vs djl kernels, then fla_bench.py (fla bf16)
-# QUICK=1: only the library (build.sh, no Java) and step 2, for a short device budget.
+# QUICK=1: only the library (build.sh, no Java), step 2 and memcheck, for a short device budget (FLA=0: without fla,
+# the float64 checks and our kernels' own timings, no Triton compiling: ~3 minutes).
 # CHECKS=0: skip steps 2 and 3 (only the build and the timings).
 # NOTIME=1: no timings (steps 2 without --time, no step 4), for a call that shares the GPU with other work.
 # FIXTURES=0: skip compute-sanitizer and the fla fixtures through the CLI (step 3).
@@ -21,7 +22,10 @@ nvidia-smi --query-gpu=name,memory.total,clocks.max.sm --format=csv,noheader
 tar xJf .gpu-data/fla-0.5.2.tar.xz -C $W/py
 if [ "${QUICK:-0}" = 1 ]; then
   LIB=$(bash gpu-kernels/src/main/native/build.sh $W/nb) || { grep -hE "error" $W/nb/*.log | head -n 40; exit 1; }; el
-  PYTHONPATH=$W/py timeout 150 python3 gpu-kernels/src/test/native/check_kernels.py $LIB --fla --time 2>&1 | tee $OUT/check.txt; el
+  FLAGS="--fla --time"; [ "${FLA:-1}" = 0 ] && FLAGS=--time-ours   # FLA=0: no fla, so no Triton compiling
+  PYTHONPATH=$W/py timeout 200 python3 gpu-kernels/src/test/native/check_kernels.py $LIB $FLAGS 2>&1 | tee $OUT/check.txt; el
+  timeout 120 compute-sanitizer --tool memcheck --error-exitcode 9 python3 gpu-kernels/src/test/native/sanitize_kernels.py $LIB > $W/san.txt 2>&1
+  echo "memcheck: rc $? $(grep -E 'ERROR SUMMARY' $W/san.txt)" | tee $OUT/sanitizer.txt; grep -E "Invalid|Error" $W/san.txt | head -n 20; el
   exit 0
 fi
 cp -r .gpu-kit $W/kit && cp tools/gpu/setup.sh $W/kit/setup.sh

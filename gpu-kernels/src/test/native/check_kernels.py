@@ -1,6 +1,6 @@
 """GPU-host checks of libdeltaeval_native.so, no Java needed (gpu-native.md §5.6).
 
-  python3 check_kernels.py LIB [--fla] [--time]
+  python3 check_kernels.py LIB [--fla] [--time | --time-ours]
 
 On random inputs built the way the model builds them (unit keys, beta in [0, 2], a decay per token applied before
 its first sub-step), with the caching allocator poisoned with NaN before every call:
@@ -10,9 +10,12 @@ its first sub-step), with the caching allocator poisoned with NaN before every c
      parallel keys with beta near 2 (the case that broke the DJL path's doubling product in fp32);
   3. chunk_out: the read-out against float64 on the same starts and v_new;
   4. the three chained (the Java kernel's path) against the token-by-token delta rule's read-outs in float64;
+     then short_conv, chunk_inputs (projections -> chunk layout), the K5 kernels (rms_norm with the residual add,
+     swiglu, head_norm), target_log_probs and recurrent (stepwise), each against float64 written here;
   5. with --fla, chunk_state against fla 0.5.2's chunk_gated_delta_rule_fwd_h on the same inputs (fla's [B, T, H, K]
      layout, its decay in base 2);
   6. with --time, CUDA-event times of ours (fp32) against fla's matching kernels (fp32 and bf16) per layer call;
+     --time-ours: only the times of the kernels without an fla counterpart here (no fla needed);
   7. an argument error comes back as a message (in a child process, so that a crash is reported, not fatal).
 Exit status 1 if any check fails."""
 import math, subprocess, sys, statistics
@@ -26,6 +29,22 @@ op_wy = torch.ops.deltaeval.chunk_wy
 op_out = torch.ops.deltaeval.chunk_out
 dev = torch.device("cuda")
 failures = []
+
+
+def timed(fn, reps=10):
+    """Median CUDA-event time of fn in ms, after 3 warm-up calls."""
+    for _ in range(3):
+        fn()
+    ts = []
+    for _ in range(reps):
+        e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        e0.record(); fn(); e1.record(); torch.cuda.synchronize()
+        ts.append(e0.elapsed_time(e1))
+    return statistics.median(ts)
+
+
+# --time-ours: the timings that need no fla (the per-layer times of the kernels without an fla counterpart here)
+TIME_OURS = "--time" in sys.argv or "--time-ours" in sys.argv
 
 
 def poison():
@@ -451,16 +470,6 @@ if "--fla" in sys.argv:
         check("final vs fla final state", rel(last, fin), 1e-2)
 
 if "--time" in sys.argv:
-    def timed(fn, reps=10):
-        for _ in range(3):
-            fn()
-        ts = []
-        for _ in range(reps):
-            e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            e0.record(); fn(); e1.record(); torch.cuda.synchronize()
-            ts.append(e0.elapsed_time(e1))
-        return statistics.median(ts)
-
     from fla.ops.gated_delta_rule.chunk_fwd import chunk_gated_delta_rule_fwd_intra as fla_intra
     from fla.ops.common.chunk_o import chunk_fwd_o as fla_fwd_o
 
@@ -494,7 +503,7 @@ if "--time" in sys.argv:
         print(f"  {b} x {h} x {subs:<5}                      | {t_wy:6.3f} {fb_wy:6.3f} | {t_st:6.3f} {t_st32:6.3f} "
               f"{fb_st:6.3f} | {t_out:6.3f} {fb_out:6.3f} | {ours:6.3f} {fla:6.3f} | {ours / fla:.2f}x the time")
 
-if "--time" in sys.argv:
+if TIME_OURS:
     print("== short_conv per layer call (fp16, SiLU, a slice of a wider projection), ms and GB/s of x read + y written")
     for b, t, c in [(8, 4096, 5120), (1, 16384, 5120)]:
         wide = torch.randn(b, t, c + 1024, device=dev, dtype=torch.float16)
@@ -503,7 +512,7 @@ if "--time" in sys.argv:
         ms = timed(lambda: op_conv(x, None, weight, None, True))
         print(f"  {b} x {t} x {c}: {ms:.3f} ms, {2 * b * t * c * 2 / ms / 1e6:.0f} GB/s")
 
-if "--time" in sys.argv:
+if TIME_OURS:
     print("== chunk_inputs per layer call (fp16 projections of the 392M n_h = 2 model, gated), ms and GB/s moved")
     for b, t in [(8, 4096), (1, 16384)]:
         H, dk, dv, n = 8, 128, 128, 2
@@ -515,7 +524,7 @@ if "--time" in sys.argv:
         moved = b * t * cols * (2 + 4)
         print(f"  {b} x {t}: {ms:.3f} ms, {moved / ms / 1e6:.0f} GB/s")
 
-if "--time" in sys.argv:
+if TIME_OURS:
     print("== K5 per layer call at 8 x 4096 (fp16; hidden 1024, MLP 2 x 2816, 8 heads of 128), ms and GB/s moved")
     r, hsz, inter = 8 * 4096, 1024, 2816
     x, res = torch.randn(r, hsz, device=dev, dtype=torch.float16), torch.randn(r, hsz, device=dev, dtype=torch.float16)
@@ -531,7 +540,7 @@ if "--time" in sys.argv:
     ms = timed(lambda: torch.ops.deltaeval.head_norm(o, wo, gate, 1e-5, True))
     print(f"  head_norm gated: {ms:.3f} ms, {r * 1024 * (4 + 2 + 2) / ms / 1e6:.0f} GB/s")
 
-if "--time" in sys.argv:
+if TIME_OURS:
     print("== target_log_probs (fp16 logits, vocab 32000) against torch's cast + log_softmax + gather + argmax")
     logits = torch.randn(8192, 32000, device=dev, dtype=torch.float16)
     targets = torch.randint(0, 32000, (8192,), device=dev)
@@ -542,7 +551,7 @@ if "--time" in sys.argv:
     theirs = timed(torch_path)
     print(f"  8192 rows: ours {ours:.3f} ms ({8192 * 32000 * 2 / ours / 1e6:.0f} GB/s), torch {theirs:.3f} ms")
 
-if "--time" in sys.argv:
+if TIME_OURS:
     print("== recurrent: one generation step of 32 prompts (8 heads, dk = dv = 128, n_h = 2), per layer call")
     q = torch.randn(32, 8, 1, 1, 128, device=dev)
     k = torch.nn.functional.normalize(torch.randn(32, 8, 1, 2, 128, device=dev), dim=-1)
