@@ -9,6 +9,25 @@ namespace {
 constexpr int kCols = 32;
 constexpr int kGroups = 4;
 
+// (S^T x)[c] for the thread's column c: x (DK floats from global memory) staged in `vec`, each thread's rows summed,
+// the four row groups merged through `part`. Leaves x in `vec` for the caller; the caller syncs before reusing either.
+template <int DK>
+__device__ __forceinline__ float column_dot(const float* x, float* vec, float (*part)[kCols], const float* s, int r,
+                                            int c) {
+    constexpr int kRows = DK / kGroups;
+    for (int e = threadIdx.x; e < DK; e += kCols * kGroups) vec[e] = x[e];
+    __syncthreads();
+    float dot = 0.f;
+#pragma unroll
+    for (int i = 0; i < kRows; ++i) dot += s[i] * vec[r * kRows + i];
+    part[r][c] = dot;
+    __syncthreads();
+    float total = 0.f;
+#pragma unroll
+    for (int q = 0; q < kGroups; ++q) total += part[q][c];
+    return total;
+}
+
 template <int DK>
 __global__ void __launch_bounds__(kCols * kGroups) recurrent_kernel(RecurrentArgs a) {
     constexpr int kRows = DK / kGroups;
@@ -33,35 +52,15 @@ __global__ void __launch_bounds__(kCols * kGroups) recurrent_kernel(RecurrentArg
         }
         for (int j = 0; j < a.n; ++j) {
             const long long step = t * a.n + j;
-            for (int e = threadIdx.x; e < DK; e += kCols * kGroups) vec[e] = a.k[(bh * steps + step) * DK + e];
-            __syncthreads();
-            float dot = 0.f;
-#pragma unroll
-            for (int i = 0; i < kRows; ++i) dot += s[i] * vec[r * kRows + i];
-            part[r][c] = dot;
-            __syncthreads();
-            float total = 0.f;
-#pragma unroll
-            for (int q = 0; q < kGroups; ++q) total += part[q][c];
+            const float total = column_dot<DK>(a.k + (bh * steps + step) * DK, vec, part, s, r, c);
             const float v = live ? a.v[(bh * steps + step) * a.dv + col] : 0.f;
             const float u = a.beta[bh * steps + step] * (v - total);
 #pragma unroll
             for (int i = 0; i < kRows; ++i) s[i] += vec[r * kRows + i] * u;
             __syncthreads();  // vec and part are rewritten next
         }
-        for (int e = threadIdx.x; e < DK; e += kCols * kGroups) vec[e] = a.q[(bh * a.tokens + t) * DK + e];
-        __syncthreads();
-        float dot = 0.f;
-#pragma unroll
-        for (int i = 0; i < kRows; ++i) dot += s[i] * vec[r * kRows + i];
-        part[r][c] = dot;
-        __syncthreads();
-        if (r == 0 && live) {
-            float total = 0.f;
-#pragma unroll
-            for (int q = 0; q < kGroups; ++q) total += part[q][c];
-            a.o[(bh * a.tokens + t) * a.dv + col] = total;
-        }
+        const float read = column_dot<DK>(a.q + (bh * a.tokens + t) * DK, vec, part, s, r, c);
+        if (r == 0 && live) a.o[(bh * a.tokens + t) * a.dv + col] = read;
         __syncthreads();
     }
     if (live) {
