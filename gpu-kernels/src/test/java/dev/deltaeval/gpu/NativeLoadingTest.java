@@ -11,6 +11,7 @@ import dev.deltaeval.runtime.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -60,12 +61,14 @@ class NativeLoadingTest {
     }
 
     @Test
-    void onACpuTheNativeKernelIsNeitherChosenNorMentioned() {
-        NativeChunkedKernel k = new NativeChunkedKernel();
-        assertEquals(Optional.of("needs a CUDA device"), k.unavailable(ComputeOptions.cpu()));
-        assertTrue(k.autoPreference(ComputeOptions.cpu()).isEmpty());
-        assertTrue(KernelPlan.installed().stream().map(DeltaRuleKernel::name).anyMatch("native-chunked"::equals),
-                "registered through ServiceLoader");
+    void onACpuTheNativeKernelsAreNeitherChosenNorMentioned() {
+        for (DeltaRuleKernel k : List.of(new NativeChunkedKernel(), new NativeChunkedKernel.DjlInputs(),
+                new NativeRecurrentKernel())) {
+            assertEquals(Optional.of("needs a CUDA device"), k.unavailable(ComputeOptions.cpu()), k.name());
+            assertTrue(k.autoPreference(ComputeOptions.cpu()).isEmpty(), k.name());
+            assertTrue(KernelPlan.installed().stream().map(DeltaRuleKernel::name).anyMatch(k.name()::equals),
+                    k.name() + " registered through ServiceLoader");
+        }
         KernelPlan plan = KernelPlan.choose(KernelPlan.installed(), ComputeOptions.cpu(), null);
         assertEquals("parallel djl-chunked, step-by-step djl-recurrent", plan.describe());
     }
@@ -76,6 +79,9 @@ class NativeLoadingTest {
         assertEquals(Optional.of("-Ddeltaeval.native.library=" + tmp.resolve("absent.so") + ": no such file"),
                 new NativeChunkedKernel().unavailable(GPU));
         assertTrue(new NativeChunkedKernel().autoPreference(GPU).isEmpty(), "opt-in until the changed kernels are timed beside fla");
+        assertEquals(new NativeChunkedKernel().unavailable(GPU), new NativeRecurrentKernel().unavailable(GPU),
+                "the stepwise kernel gives the library's reason");
+        assertTrue(new NativeRecurrentKernel().autoPreference(GPU).isEmpty(), "opt-in as the chunked one");
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> NativeKernels.argumentError(GPU));
         assertEquals("the native library is not loaded", e.getMessage(), "gpu check probes errors only when loaded");
