@@ -114,8 +114,8 @@ public final class HouseholderMixer {
         NDArray aRaw = cfg.useForgetGate() ? parts.get(p) : null;
         return new MixerProjections(convolved, activated, bRaw, aRaw, aRaw == null ? null : w.dtBias(),
                 aRaw == null ? null : w.negExpA(), padding == null ? null : padding.tokens(),
-                padding == null ? null : padding.substeps(), (int) cfg.numHeads(), (int) cfg.headKDim(),
-                (int) cfg.headVDim(), cfg.numHouseholder(), qScale, cfg.allowNegEigval());
+                padding == null ? null : padding.substeps(), cfg.numHeads(), cfg.headKDim(),
+                cfg.headVDim(), cfg.numHouseholder(), qScale, cfg.allowNegEigval());
     }
 
     /** The per-head output norm (gated when the layer has an output gate) and o_proj. */
