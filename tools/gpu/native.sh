@@ -32,7 +32,7 @@ cp -r .gpu-kit $W/kit && cp tools/gpu/setup.sh $W/kit/setup.sh
 bash $W/kit/setup.sh 2>&1 | tail -n 4; el
 cp /tmp/deltaeval-gpu/native-setup.log /tmp/deltaeval-gpu/native-build/build/*.log $OUT/ 2>/dev/null
 D=/tmp/deltaeval-gpu/deltaeval
-echo "== deltaeval gpu check"; $D gpu check 2>&1 | tail -n 4 | tee $OUT/gpu-check.txt; el
+echo "== deltaeval gpu check"; $D gpu check 2>&1 | tail -n 8 | tee $OUT/gpu-check.txt; el
 LIB=$(ls ~/.djl.ai/deltaeval/libdeltaeval_native-*.so 2>/dev/null | head -1)
 if [ -z "$LIB" ]; then
   echo "no native library; build logs:"; grep -E "error|Error" /tmp/deltaeval-gpu/native-build/build/*.log | head -n 40
