@@ -4,7 +4,8 @@
 #   1. tools/gpu/setup.sh: DJL's JNI and, beside it, `deltaeval gpu setup` (the native library, as a user builds it)
 #   2. check_kernels.py: chunk_wy, chunk_state, chunk_out and their chain against float64, chunk_state against
 #      fla 0.5.2's fwd_h, then per-layer times of each against fla's matching kernel
-#   3. the fla fixtures through the CLI on the native kernels (fp32, chunks of 16 so every fixture spans chunks)
+#   3. the fla fixtures through the CLI on the native kernels (fp32, chunks of 16 so every fixture spans chunks; and
+#      the stepwise form, --mode recurrent)
 #   4. bench forward on the 392M n_h = 2 model: native vs djl kernels, then fla_bench.py (fla bf16)
 # QUICK=1: only the library (build.sh, no Java), step 2 and memcheck, for a short device budget (FLA=0: without fla,
 # the float64 checks and our kernels' own timings, no Triton compiling: ~3 minutes).
@@ -57,6 +58,9 @@ echo "== fla fixtures on the native kernels, fp32, chunks of 16 sub-steps (bar 1
 for fx in deltanet/src/test/resources/fla-golden/*/; do n=$(basename $fx)
   $D forward $fx --input-ids $fx/expected.safetensors --out $W/$n.st --device gpu --dtype fp32 --kernels native --chunk 16 >/dev/null 2>$W/err || tail -n 2 $W/err
   printf '%-24s ' $n; python3 tools/gpu/compare.py logits $W/$n.st $fx/expected.safetensors 1e-3
+  # the stepwise form (native-recurrent, chunk_inputs with one token a chunk)
+  $D forward $fx --input-ids $fx/expected.safetensors --out $W/$n.rec.st --device gpu --dtype fp32 --kernels native --mode recurrent >/dev/null 2>$W/err || tail -n 2 $W/err
+  printf '%-24s ' "$n recurrent"; python3 tools/gpu/compare.py logits $W/$n.rec.st $fx/expected.safetensors 1e-3
 done 2>&1 | tee $OUT/fixtures.txt; grep -h "kernels" $W/err | head -1; el
 fi
 fi
