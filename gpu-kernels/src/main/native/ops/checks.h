@@ -3,6 +3,7 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
