@@ -99,7 +99,8 @@ public final class HouseholderMixer {
                     () -> HostDeltaRule.run(in, s0, observer), RecurrenceResult::o) : kernels.run(mode, in, s0, clock);
         });
         NDArray gateRaw = cfg.useOutputGate() ? parts.get(parts.size() - 1) : null;
-        NDArray y = clock.time("mixer: output norm, gate, o-projection", () -> readOut(x, r, gateRaw, DenseStages.of(kernels.denseOps(mode))));
+        DenseStages dense = DenseStages.of(kernels.denseOps(mode));
+        NDArray y = clock.time("mixer: output norm, gate, o-projection", () -> readOut(x, r, gateRaw, dense));
         return new Output(y, new LayerState(r.finalState(), conv == null ? null : conv.cache()));
     }
 
