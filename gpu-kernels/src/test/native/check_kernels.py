@@ -443,6 +443,16 @@ for i, (rows, vocab, dtype) in enumerate([(37, 32000, torch.float32), (64, 50277
     lpn, _ = torch.ops.deltaeval.target_log_probs(bad.to(dev), targets.to(dev))
     check("a NaN row gives NaN, others unchanged", float(not math.isnan(lpn[2].item()) or
                                                        not torch.equal(lpn[:2].cpu(), lp[:2].cpu())), 0)
+# masked rows: -inf everywhere but one entry, and -inf everywhere (torch's argmax: index 0); vocab 7 < 256 threads,
+# so most threads see no element and must never win the merge
+masked = torch.full((3, 7), float("-inf"))
+masked[0, 4] = 0.5
+masked[2, 6] = -1e30
+lpm, amm = torch.ops.deltaeval.target_log_probs(masked.to(dev), torch.tensor([4, 0, 6]).to(dev))
+torch.cuda.synchronize()
+print("masked rows (vocab 7)")
+check("argmax of masked rows = torch's", float((amm.cpu() != masked.argmax(-1)).sum()), 0)
+check("log-probability of the only finite entry = 0", abs(lpm[0].item()) + abs(lpm[2].item()), 1e-7)
 
 if "--fla" in sys.argv or "--time" in sys.argv:
     from fla.ops.common.chunk_delta_h import chunk_gated_delta_rule_fwd_h as fla_fwd_h

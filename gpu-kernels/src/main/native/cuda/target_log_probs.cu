@@ -19,11 +19,12 @@ struct Partial {
     bool nan;
 };
 
-// a after b in the row's order of merging: the larger maximum wins, equal maxima keep the lower index
+// the larger maximum wins, equal maxima keep the lower index; a partial that saw no element (arg -1: a thread past
+// the end of a short row) never wins over one that did, even when both maxima are -inf
 __device__ __forceinline__ Partial merge(Partial a, Partial b) {
     Partial r;
     r.nan = a.nan || b.nan;
-    if (b.max > a.max || (b.max == a.max && b.arg < a.arg && b.arg >= 0)) {
+    if (b.max > a.max || (b.max == a.max && b.arg >= 0 && (a.arg < 0 || b.arg < a.arg))) {
         r.max = b.max;
         r.arg = b.arg;
     } else {
