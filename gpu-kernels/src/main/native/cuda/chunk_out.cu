@@ -1,31 +1,37 @@
-// K3: the read-out of each chunk (gpu-native.md §6). One block per (chunk, BV value columns), 256 threads:
-//   1. Q and K to shared memory; P = (Q K^T . exp(G_t - G_j)) masked to the sub-steps each token has seen, each
-//      thread a 4 x 4 tile of P;
-//   2. o = exp(G_t) Q S + P V_new: a thread owns one column and every G-th token, S's and V_new's column read once
-//      from global memory (coalesced across the warp) and kept for all of its tokens.
+// K3: the read-out of each chunk (gpu-native.md §6). One block per (chunk, 128 value columns), 256 threads, fp32:
+//   1. Q^T and K^T to shared memory (token / sub-step minor, so four consecutive ones are one float4);
+//   2. P = (Q K^T . exp(G_t - G_j)) masked to the sub-steps each token has seen, each thread a 4 x 4 tile; tiles
+//      wholly above the mask or past the chunk skip the products. P^T then takes K^T's place;
+//   3. o = exp(G_t) Q S + P V_new as one register-tiled product: a thread owns TM consecutive tokens and 4
+//      consecutive columns, so each step of the inner loop is one float4 of S or V_new (global, coalesced across the
+//      warp), TM / 4 float4 broadcasts from shared memory, and 4 TM FMAs. The P V_new loop stops at the last
+//      sub-step the thread's tokens have seen.
+// The first version (one column and every fourth token a thread, one shared-memory load per FMA, all 64 token rows
+// computed whatever the chunk's token count, the Q K^T tile recomputed by each of a chunk's two blocks) took
+// 5.46 ms a layer call at 8 x 4096 on an H100 against fla's 0.38 (bf16): docs/gpu-performance.md, seventh session.
 #include "chunk_out.h"
-#include "tile_products.cuh"
+
+#include <stdint.h>
 
 namespace deltaeval {
 namespace {
 
 constexpr int kThreads = 256;
 constexpr int kC = kChunkOutMaxC;
-constexpr int kLdp = kC + 1;
+constexpr int kLd = kC + 4;  // row stride of the transposed tiles: float4-aligned rows, stores at most 4-way conflicted
+constexpr int kBV = 128;     // value columns a block: 32 threads x 4
 
+// Q^T [DK][kLd], then K^T [DK][kLd] whose space P^T [kC][kLd] reuses
 size_t shared_floats(int dk) {
-    return (size_t)kC * (dk + 1) * 2 + (size_t)kC * kLdp;
+    return (size_t)(dk + (dk > kC ? dk : kC)) * kLd;
 }
 
-template <int DK, int BV>
+template <int DK, int TM>
 __global__ void __launch_bounds__(kThreads) chunk_out_kernel(ChunkOutArgs a) {
-    constexpr int LD = DK + 1;
-    constexpr int kGroups = kThreads / BV;       // threads sharing a column
-    constexpr int kTokens = kC / kGroups;        // most tokens a thread reads out (ct <= 64)
-    extern __shared__ float smem[];
-    float* qs = smem;                 // [kC][LD]
-    float* ks = qs + kC * LD;         // [kC][LD]
-    float* ps = ks + kC * LD;         // [kC][kLdp]
+    extern __shared__ __align__(16) float smem[];
+    float* qt = smem;           // [DK][kLd]
+    float* kt = qt + DK * kLd;  // [DK][kLd]
+    float* pt = kt;             // [kC][kLd], once K^T is no longer read
     __shared__ float gs[kC];
 
     const int tid = threadIdx.x;
@@ -35,84 +41,142 @@ __global__ void __launch_bounds__(kThreads) chunk_out_kernel(ChunkOutArgs a) {
     const float* qg = a.q + chunk * ct * DK;
     const float* kg = a.k + chunk * c * DK;
 
+    // 1. consecutive threads read consecutive elements of a row (coalesced) and write down a column of the transpose
     for (int e = tid; e < kC * DK; e += kThreads) {
-        const int i = e / DK;
-        qs[i * LD + e % DK] = i < ct ? qg[e] : 0.f;
-        ks[i * LD + e % DK] = i < c ? kg[e] : 0.f;
+        const int i = e / DK, d = e % DK;
+        qt[d * kLd + i] = i < ct ? qg[e] : 0.f;
+        kt[d * kLd + i] = i < c ? kg[e] : 0.f;
     }
     if (tid < kC) gs[tid] = gated && tid < c ? a.g[chunk * c + tid] : 0.f;
     __syncthreads();
 
+    // 2. P: thread (ti, tj) computes tokens 4 ti .. 4 ti + 3 against sub-steps 4 tj .. 4 tj + 3
     {
-        const int ti = tid / 16;
-        const int tj = tid % 16;
-        float acc[4][4];
-        tile_products_64x64<DK, LD>(qs, ks, tid, acc);
+        const int ti = tid / 16, tj = tid % 16;
+        const bool live = 4 * ti < ct && 4 * tj < c && 4 * tj <= (4 * ti + 4) * n - 1;
+        float p[4][4];
 #pragma unroll
-        for (int r = 0; r < 4; ++r) {
-            const int t = ti + 16 * r;
+        for (int r = 0; r < 4; ++r)
 #pragma unroll
-            for (int s = 0; s < 4; ++s) {
-                const int j = tj + 16 * s;
-                float p = 0.f;
-                if (t < ct && j < c && j <= t * n + n - 1) {
-                    p = acc[r][s];
-                    if (gated) p *= expf(gs[t * n] - gs[j]);  // G is non-increasing: the exponent is <= 0
-                }
-                ps[t * kLdp + j] = p;
+            for (int s = 0; s < 4; ++s) p[r][s] = 0.f;
+        if (live) {
+#pragma unroll 4
+            for (int d = 0; d < DK; ++d) {
+                const float4 x = *reinterpret_cast<const float4*>(qt + d * kLd + 4 * ti);
+                const float4 y = *reinterpret_cast<const float4*>(kt + d * kLd + 4 * tj);
+                const float xs[4] = {x.x, x.y, x.z, x.w};
+                const float ys[4] = {y.x, y.y, y.z, y.w};
+#pragma unroll
+                for (int r = 0; r < 4; ++r)
+#pragma unroll
+                    for (int s = 0; s < 4; ++s) p[r][s] += xs[r] * ys[s];
             }
+        }
+        __syncthreads();  // every read of K^T is done: P^T takes its place, zero wherever the mask or the chunk ends
+#pragma unroll
+        for (int s = 0; s < 4; ++s) {
+            const int j = 4 * tj + s;
+            float col[4];
+#pragma unroll
+            for (int r = 0; r < 4; ++r) {
+                const int t = 4 * ti + r;
+                float v = 0.f;
+                if (live && t < ct && j < c && j <= t * n + n - 1) {
+                    v = p[r][s];
+                    if (gated) v *= expf(gs[t * n] - gs[j]);  // G is non-increasing: the exponent is <= 0
+                }
+                col[r] = v;
+            }
+            *reinterpret_cast<float4*>(pt + j * kLd + 4 * ti) = make_float4(col[0], col[1], col[2], col[3]);
         }
     }
     __syncthreads();
 
-    const int col = blockIdx.y * BV + tid % BV;
-    const int group = tid / BV;
-    float acc[kTokens];
+    // 3. o: thread (ty, tx) owns tokens TM ty .. TM ty + TM - 1 (one warp shares them: the shared-memory reads are
+    //    broadcasts) and columns 4 tx .. 4 tx + 3 of the block's 128. No barrier below: warps past the chunk leave.
+    const int ty = tid / 32, tx = tid % 32;
+    const int t0 = TM * ty;
+    const int col = blockIdx.y * kBV + 4 * tx;
+    if (t0 >= ct || col >= dv) return;  // dv is a multiple of 16: a thread's four columns are all in or all out
+    float acc[TM][4];
 #pragma unroll
-    for (int m = 0; m < kTokens; ++m) acc[m] = 0.f;
+    for (int m = 0; m < TM; ++m)
+#pragma unroll
+        for (int x = 0; x < 4; ++x) acc[m][x] = 0.f;
+
     const float* sg = a.starts + chunk * DK * dv + col;
 #pragma unroll 4
     for (int d = 0; d < DK; ++d) {
-        const float s = sg[(long long)d * dv];
+        const float4 s = *reinterpret_cast<const float4*>(sg + (long long)d * dv);
 #pragma unroll
-        for (int m = 0; m < kTokens; ++m) acc[m] += qs[(group + m * kGroups) * LD + d] * s;
-    }
+        for (int m4 = 0; m4 < TM; m4 += 4) {
+            const float4 x = *reinterpret_cast<const float4*>(qt + d * kLd + t0 + m4);
+            const float xs[4] = {x.x, x.y, x.z, x.w};
 #pragma unroll
-    for (int m = 0; m < kTokens; ++m) {
-        const int t = group + m * kGroups;
-        if (gated && t < ct) acc[m] *= expf(gs[t * n]);
+            for (int m = 0; m < 4; ++m) {
+                acc[m4 + m][0] += xs[m] * s.x;
+                acc[m4 + m][1] += xs[m] * s.y;
+                acc[m4 + m][2] += xs[m] * s.z;
+                acc[m4 + m][3] += xs[m] * s.w;
+            }
+        }
     }
+    if (gated) {
+#pragma unroll
+        for (int m = 0; m < TM; ++m) {
+            const float e = t0 + m < ct ? expf(gs[(t0 + m) * n]) : 0.f;
+#pragma unroll
+            for (int x = 0; x < 4; ++x) acc[m][x] *= e;
+        }
+    }
+    const int jend = min(c, (t0 + TM) * n);  // one past the last sub-step the thread's last token has seen
     const float* vg = a.v_new + chunk * c * dv + col;
-    for (int j = 0; j < c; ++j) {
-        const float v = vg[(long long)j * dv];
+#pragma unroll 4
+    for (int j = 0; j < jend; ++j) {
+        const float4 v = *reinterpret_cast<const float4*>(vg + (long long)j * dv);
 #pragma unroll
-        for (int m = 0; m < kTokens; ++m) acc[m] += ps[(group + m * kGroups) * kLdp + j] * v;
+        for (int m4 = 0; m4 < TM; m4 += 4) {
+            const float4 x = *reinterpret_cast<const float4*>(pt + j * kLd + t0 + m4);
+            const float xs[4] = {x.x, x.y, x.z, x.w};
+#pragma unroll
+            for (int m = 0; m < 4; ++m) {
+                acc[m4 + m][0] += xs[m] * v.x;
+                acc[m4 + m][1] += xs[m] * v.y;
+                acc[m4 + m][2] += xs[m] * v.z;
+                acc[m4 + m][3] += xs[m] * v.w;
+            }
+        }
     }
     float* og = a.o + chunk * ct * dv + col;
 #pragma unroll
-    for (int m = 0; m < kTokens; ++m) {
-        const int t = group + m * kGroups;
-        if (t < ct) og[(long long)t * dv] = acc[m];
+    for (int m = 0; m < TM; ++m) {
+        if (t0 + m < ct) {
+            *reinterpret_cast<float4*>(og + (long long)(t0 + m) * dv) =
+                make_float4(acc[m][0], acc[m][1], acc[m][2], acc[m][3]);
+        }
     }
 }
 
-template <int DK, int BV>
+template <int DK, int TM>
 const char* launch(const ChunkOutArgs& a, cudaStream_t stream) {
     const size_t bytes = sizeof(float) * shared_floats(DK);
-    cudaError_t err = cudaFuncSetAttribute(chunk_out_kernel<DK, BV>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+    cudaError_t err = cudaFuncSetAttribute(chunk_out_kernel<DK, TM>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                            (int)bytes);
     if (err != cudaSuccess) return cudaGetErrorString(err);
-    dim3 grid((unsigned)a.chunks, a.dv / BV);
-    chunk_out_kernel<DK, BV><<<grid, kThreads, bytes, stream>>>(a);
+    dim3 grid((unsigned)a.chunks, (unsigned)((a.dv + kBV - 1) / kBV));
+    chunk_out_kernel<DK, TM><<<grid, kThreads, bytes, stream>>>(a);
     err = cudaGetLastError();
     return err == cudaSuccess ? nullptr : cudaGetErrorString(err);
 }
 
+// eight warps of TM tokens each cover the chunk's tokens
 template <int DK>
 const char* launch_dk(const ChunkOutArgs& a, cudaStream_t stream) {
-    if (a.dv % 64 == 0) return launch<DK, 64>(a, stream);
-    if (a.dv % 32 == 0) return launch<DK, 32>(a, stream);
-    return launch<DK, 16>(a, stream);
+    return a.ct <= 32 ? launch<DK, 4>(a, stream) : launch<DK, 8>(a, stream);
+}
+
+bool aligned16(const void* p) {
+    return reinterpret_cast<uintptr_t>(p) % 16 == 0;
 }
 
 }  // namespace
@@ -129,6 +193,9 @@ const char* launch_chunk_out(const ChunkOutArgs& a, cudaStream_t stream) {
     if (why != nullptr) return why;
     if (a.chunks == 0) return nullptr;
     if (a.chunks > 0x7fffffffLL) return "more than 2^31 - 1 chunks in one call";
+    if (!aligned16(a.starts) || !aligned16(a.v_new) || !aligned16(a.o)) {
+        return "starts, v_new and o must start on 16-byte boundaries (rows are read as float4)";
+    }
     switch (a.dk) {
         case 32: return launch_dk<32>(a, stream);
         case 64: return launch_dk<64>(a, stream);

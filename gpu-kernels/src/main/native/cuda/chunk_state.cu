@@ -211,11 +211,14 @@ const char* launch(const ChunkStateArgs& a, cudaStream_t stream) {
 
 template <int DK>
 const char* launch_dk(const ChunkStateArgs& a, cudaStream_t stream) {
-    // Narrow tiles when wide ones would leave SMs idle (few sequence-heads: one long sequence).
+    // Narrow tiles only when wide ones would leave SMs idle (few sequence-heads: one long sequence). Every block
+    // loads each chunk's whole W and K, so narrow tiles double that traffic and the chunks walked per SM: at
+    // 8 x 4096 (64 sequence-heads, dv 128) the narrow grid of 512 blocks ran in two waves, 3.55 ms a layer call on
+    // an H100 (seventh session), where the wide one (256 blocks, two per SM) fits in one.
     int device = 0, sms = 0;
     cudaGetDevice(&device);
     cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device);
-    const bool wide = a.dv % 32 == 0 && (long long)a.bh * (a.dv / 32) >= 2LL * sms;
+    const bool wide = a.dv % 32 == 0 && (long long)a.bh * (a.dv / 32) >= sms;
     const long long blocks = (long long)a.bh * (a.dv / (wide ? 32 : 16));
     // Two stages (172 KB) leave room for one block per SM: worth it only when the grid fits on the SMs in one wave
     // anyway (one long sequence); a larger grid keeps two single-stage blocks per SM, each hiding the other's loads.

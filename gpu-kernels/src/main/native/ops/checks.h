@@ -3,6 +3,7 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <cstdint>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -21,14 +22,18 @@ void require(bool ok, const Parts&... parts) {
     }
 }
 
-// fp32, CUDA, on `like`'s device, of the given rank; a contiguous copy only if the caller passed a strided view.
+// fp32, CUDA, on `like`'s device, of the given rank; a contiguous copy only if the caller passed a strided view or
+// one not on a 16-byte boundary.
 inline at::Tensor checked(const char* op, const at::Tensor& t, const char* name, int64_t dims, const at::Tensor& like) {
     require(t.defined(), op, ": ", name, " is missing");
     require(t.is_cuda(), op, ": ", name, " must be a CUDA tensor");
     require(t.scalar_type() == at::kFloat, op, ": ", name, " must be float32, got ", t.scalar_type());
     require(t.dim() == dims, op, ": ", name, " must have ", dims, " dimensions, got ", t.sizes());
     require(t.device() == like.device(), op, ": ", name, " is on ", t.device(), ", the first input on ", like.device());
-    return t.contiguous();
+    at::Tensor c = t.contiguous();
+    // the kernels read rows as float4: a view that starts inside an allocation gets an aligned copy
+    if (reinterpret_cast<uintptr_t>(c.data_ptr()) % 16 != 0) c = c.clone();
+    return c;
 }
 
 // The optional tensor, checked, or an undefined tensor when absent.
