@@ -395,19 +395,27 @@ def with_bos(x, y, n):
 
 
 def preflight(a, model, n, xtr, ytr, xte, yte):
-    """Cheap end-to-end check of every code path on the untrained model (compiles fla's kernels too)."""
+    """Cheap end-to-end check of every code path on the untrained model. It also compiles and autotunes fla's kernels
+    at the shapes the training and the per-epoch evaluations use (one full batch, the whole test set in bf16 and, with
+    --select-on both, in fp32), so that runs started after this one's preflight find every kernel in the shared
+    Triton cache (2026-12-07, seventh session: preflight at 64 rows, then four runs compiling the training's own
+    shapes side by side finished no epoch in 170 s)."""
     import torch, torch.nn.functional as F
     info = {}
     model.train()
-    lg = model(input_ids=xtr[:64], use_cache=False).logits
-    F.cross_entropy(lg.float().flatten(0, 1), ytr[:64].flatten()).backward()
+    lg = model(input_ids=xtr[:a.bs], use_cache=False).logits
+    F.cross_entropy(lg.float().flatten(0, 1), ytr[:a.bs].flatten()).backward()
     model.zero_grad(set_to_none=True)
+    del lg
     model.eval()
     ids = xte[:2]
     with torch.no_grad():
         bf = model(input_ids=ids, use_cache=False).logits.float()
         m32 = copy.deepcopy(model).float().eval()
         f32 = m32(input_ids=ids, use_cache=False).logits.float()
+        curves_from_logits_fn(lambda x: model(input_ids=x, use_cache=False).logits, xte, yte)
+        if a.select_on == "both":
+            curves_from_logits_fn(lambda x: m32(input_ids=x, use_cache=False).logits.float(), xte, yte)
         info["bf16_vs_fp32_max_abs"] = float((bf - f32).abs().max())
         try:                                   # a cross-check only: never fatal
             man = manual_logits_fp32({k: v.float() for k, v in model.state_dict().items()}, model.config, ids)
