@@ -15,7 +15,7 @@ its first sub-step), with the caching allocator poisoned with NaN before every c
   5. with --fla, chunk_state against fla 0.5.2's chunk_gated_delta_rule_fwd_h on the same inputs (fla's [B, T, H, K]
      layout, its decay in base 2);
   6. with --time, CUDA-event times of ours (fp32) against fla's matching kernels (fp32 and bf16) per layer call;
-     --time-ours: only the times of the kernels without an fla counterpart here (no fla needed);
+     --time-ours: our times alone (no fla needed), the three recurrence kernels' included;
   7. an argument error comes back as a message (in a child process, so that a crash is reported, not fatal).
 Exit status 1 if any check fails."""
 import math, subprocess, sys, statistics
@@ -512,6 +512,25 @@ if "--time" in sys.argv:
         ours, fla = t_wy + t_st + t_out, fb_wy + fb_st + fb_out
         print(f"  {b} x {h} x {subs:<5}                      | {t_wy:6.3f} {fb_wy:6.3f} | {t_st:6.3f} {t_st32:6.3f} "
               f"{fb_st:6.3f} | {t_out:6.3f} {fb_out:6.3f} | {ours:6.3f} {fla:6.3f} | {ours / fla:.2f}x the time")
+
+if "--time-ours" in sys.argv and "--time" not in sys.argv:   # --time has them beside fla's
+    print("== chunk_wy, chunk_state, chunk_out per layer call (fp32, n_h = 2, dk = dv = 128), ms: wy state out sum")
+    for b, h, subs in [(8, 8, 8192), (1, 8, 32768)]:
+        for gated in (False, True):
+            n, c, dk, dv, nh = subs // 64, 64, 128, 128, 2
+            k = torch.nn.functional.normalize(torch.randn(b, h, n, c, dk, device=dev), dim=-1)
+            v = torch.randn(b, h, n, c, dv, device=dev)
+            beta = torch.rand(b, h, n, c, device=dev) * 2
+            q = torch.nn.functional.normalize(torch.randn(b, h, n, c // nh, dk, device=dev), dim=-1) / math.sqrt(dk)
+            g = ((-torch.rand(b, h, n, c // nh, device=dev) * 0.1).cumsum(-1).repeat_interleave(nh, -1).contiguous()
+                 if gated else None)
+            w, u = op_wy(k, v, beta, g)
+            starts, vnew, _ = op(k, w, u, g, None)
+            t_wy = timed(lambda: op_wy(k, v, beta, g))
+            t_st = timed(lambda: op(k, w, u, g, None))
+            t_out = timed(lambda: op_out(q, k, starts, vnew, g, nh))
+            print(f"  {b} x {h} x {subs}{' gated' if gated else ''}: {t_wy:.3f} {t_st:.3f} {t_out:.3f} "
+                  f"{t_wy + t_st + t_out:.3f}")
 
 if TIME_OURS:
     print("== short_conv per layer call (fp16, SiLU, a slice of a wider projection), ms and GB/s of x read + y written")
