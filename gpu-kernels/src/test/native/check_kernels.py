@@ -225,8 +225,16 @@ for i, (b, h, n, ct, nh, dk, dv, gated) in enumerate([(1, 2, 4, 32, 2, 128, 128,
     o = op_out(f32(q), f32(x["k"]), f32(starts), f32(vnew), f32(x["G"]), nh)
     torch.cuda.synchronize()
     print(f"b{b} h{h} n{n} tokens{ct} x n_h {nh} dk{dk} dv{dv}{' gated' if gated else ''}")
-    check("o vs float64", rel(o, out_reference(q, x["k"], starts, vnew, x["G"], nh)), 1e-5)
+    ref = out_reference(q, x["k"], starts, vnew, x["G"], nh)
+    check("o vs float64", rel(o, ref), 1e-5)
     check("no NaN left from the poison", float(torch.isnan(o).sum()), 0)
+    # the tensor-core form: TF32 operands carry 11 significant bits (unit roundoff 2^-11 = 4.9e-4); a numpy port of
+    # the kernel with operands rounded as cvt.rna does (tools/emulate/chunk_out_tc.py --tf32) lands at 2.3e-4..3.8e-4
+    poison()
+    o_tc = op_out(f32(q), f32(x["k"]), f32(starts), f32(vnew), f32(x["G"]), nh, True)
+    torch.cuda.synchronize()
+    check("o on tensor cores (TF32) vs float64", rel(o_tc, ref), 2e-3)
+    check("no NaN left from the poison (TF32)", float(torch.isnan(o_tc).sum()), 0)
 
 
 print("== chunk_wy -> chunk_state -> chunk_out against the token-by-token delta rule (float64)")
@@ -497,6 +505,7 @@ if "--time" in sys.argv:
         t_wy = timed(lambda: op_wy(k, v, beta, None))
         t_st = timed(lambda: op(k, w, u, None, None))
         t_out = timed(lambda: op_out(q, k, starts, vnew, None, nh))
+        t_out_tc = timed(lambda: op_out(q, k, starts, vnew, None, nh, True))
         kf, vf, wf, uf = (fla_layout(t) for t in (k, v, w, u))
         bf = fla_layout(beta)
         t_st32 = timed(lambda: fla_fwd_h(kf, wf, uf, output_final_state=True))
@@ -511,7 +520,8 @@ if "--time" in sys.argv:
         fb_out = timed(lambda: fla_fwd_o(qb, kb, vnb, hb, scale=1.0))
         ours, fla = t_wy + t_st + t_out, fb_wy + fb_st + fb_out
         print(f"  {b} x {h} x {subs:<5}                      | {t_wy:6.3f} {fb_wy:6.3f} | {t_st:6.3f} {t_st32:6.3f} "
-              f"{fb_st:6.3f} | {t_out:6.3f} {fb_out:6.3f} | {ours:6.3f} {fla:6.3f} | {ours / fla:.2f}x the time")
+              f"{fb_st:6.3f} | {t_out:6.3f} {fb_out:6.3f} | {ours:6.3f} {fla:6.3f} | {ours / fla:.2f}x the time"
+              f"   (out on tensor cores, TF32: {t_out_tc:.3f})")
 
 if "--time-ours" in sys.argv and "--time" not in sys.argv:   # --time has them beside fla's
     print("== chunk_wy, chunk_state, chunk_out per layer call (fp32, n_h = 2, dk = dv = 128), ms: wy state out sum")
@@ -529,8 +539,9 @@ if "--time-ours" in sys.argv and "--time" not in sys.argv:   # --time has them b
             t_wy = timed(lambda: op_wy(k, v, beta, g))
             t_st = timed(lambda: op(k, w, u, g, None))
             t_out = timed(lambda: op_out(q, k, starts, vnew, g, nh))
+            t_tc = timed(lambda: op_out(q, k, starts, vnew, g, nh, True))
             print(f"  {b} x {h} x {subs}{' gated' if gated else ''}: {t_wy:.3f} {t_st:.3f} {t_out:.3f} "
-                  f"{t_wy + t_st + t_out:.3f}")
+                  f"{t_wy + t_st + t_out:.3f}   (chunk_out on tensor cores, TF32: {t_tc:.3f})")
 
 if TIME_OURS:
     print("== short_conv per layer call (fp16, SiLU, a slice of a wider projection), ms and GB/s of x read + y written")

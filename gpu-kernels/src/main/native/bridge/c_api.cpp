@@ -99,7 +99,7 @@ int32_t de_chunk_out(int64_t q, int64_t k, int64_t starts, int64_t v_new, int64_
         if (q == 0 || k == 0 || starts == 0 || v_new == 0) {
             throw std::invalid_argument("de_chunk_out: q, k, starts and v_new are required");
         }
-        out[0] = owned(deltaeval::chunk_out(tensor(q), tensor(k), tensor(starts), tensor(v_new), optional_tensor(g), n));
+        out[0] = owned(deltaeval::chunk_out(tensor(q), tensor(k), tensor(starts), tensor(v_new), optional_tensor(g), n, false));
     });
 }
 

@@ -193,9 +193,10 @@ const char* launch_chunk_out(const ChunkOutArgs& a, cudaStream_t stream) {
     if (why != nullptr) return why;
     if (a.chunks == 0) return nullptr;
     if (a.chunks > 0x7fffffffLL) return "more than 2^31 - 1 chunks in one call";
-    if (!aligned16(a.starts) || !aligned16(a.v_new) || !aligned16(a.o)) {
-        return "starts, v_new and o must start on 16-byte boundaries (rows are read as float4)";
+    if (!aligned16(a.q) || !aligned16(a.k) || !aligned16(a.starts) || !aligned16(a.v_new) || !aligned16(a.o)) {
+        return "q, k, starts, v_new and o must start on 16-byte boundaries (rows are read as float4)";
     }
+    if (a.tf32) return launch_chunk_out_tc(a, stream);
     switch (a.dk) {
         case 32: return launch_dk<32>(a, stream);
         case 64: return launch_dk<64>(a, stream);

@@ -25,6 +25,7 @@ struct ChunkOutArgs {
     int n;
     int dk;
     int dv;
+    bool tf32;  // the products on tensor cores with TF32 operands (chunk_out_tc.cu), for fp16 mode; else fp32 FMA
 };
 
 constexpr int kChunkOutMaxC = 64;
@@ -32,5 +33,8 @@ constexpr int kChunkOutMaxC = 64;
 const char* chunk_out_unsupported(int ct, int n, int dk, int dv);
 
 const char* launch_chunk_out(const ChunkOutArgs& a, cudaStream_t stream);
+
+// the tensor-core form; launch_chunk_out calls it for a.tf32 after checking the arguments
+const char* launch_chunk_out_tc(const ChunkOutArgs& a, cudaStream_t stream);
 
 }  // namespace deltaeval

@@ -8,7 +8,7 @@
 namespace deltaeval {
 
 at::Tensor chunk_out(const at::Tensor& q_in, const at::Tensor& k_in, const at::Tensor& starts_in,
-                     const at::Tensor& v_new_in, const std::optional<at::Tensor>& g_in, int64_t n) {
+                     const at::Tensor& v_new_in, const std::optional<at::Tensor>& g_in, int64_t n, bool tf32) {
     constexpr const char* op = "chunk_out";
     at::Tensor q = checked(op, q_in, "q", 5, q_in);
     at::Tensor k = checked(op, k_in, "k", 5, q_in);
@@ -28,7 +28,7 @@ at::Tensor chunk_out(const at::Tensor& q_in, const at::Tensor& k_in, const at::T
     c10::cuda::CUDAGuard guard(q.device());
     at::Tensor o = at::empty({q.size(0), q.size(1), q.size(2), ct, dv}, q.options());
     ChunkOutArgs a{q.data_ptr<float>(), k.data_ptr<float>(), starts.data_ptr<float>(), v_new.data_ptr<float>(), ptr(g),
-                   o.data_ptr<float>(), q.size(0) * q.size(1) * q.size(2), (int)ct, (int)n, (int)dk, (int)dv};
+                   o.data_ptr<float>(), q.size(0) * q.size(1) * q.size(2), (int)ct, (int)n, (int)dk, (int)dv, tf32};
     const char* err = launch_chunk_out(a, at::cuda::getCurrentCUDAStream().stream());
     require(err == nullptr, op, ": launch failed: ", err);
     return o;

@@ -17,9 +17,10 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> chunk_state(const at::Tensor& k, 
 std::tuple<at::Tensor, at::Tensor> chunk_wy(const at::Tensor& k, const at::Tensor& v, const at::Tensor& beta,
                                             const std::optional<at::Tensor>& g);
 
-// K3: o [B,H,N,Ct,dv] from q [B,H,N,Ct,dk], k [B,H,N,C,dk], starts and v_new (K1's), g, n = C / Ct.
+// K3: o [B,H,N,Ct,dv] from q [B,H,N,Ct,dk], k [B,H,N,C,dk], starts and v_new (K1's), g, n = C / Ct; tf32: its
+// products on tensor cores (TF32 operands, fp32 accumulation).
 at::Tensor chunk_out(const at::Tensor& q, const at::Tensor& k, const at::Tensor& starts, const at::Tensor& v_new,
-                     const std::optional<at::Tensor>& g, int64_t n);
+                     const std::optional<at::Tensor>& g, int64_t n, bool tf32);
 
 // Part of K4: y [B,T,C] = silu?(causal depthwise conv of history [B,W-1,C] ++ x [B,T,C]) with weight [C,W] (the
 // last tap on the current token) and bias [C]; x, history, y fp16 or fp32, fp32 accumulation.
