@@ -1,35 +1,18 @@
 # chunk_out_tc.cu (tensor-core read-out, seventh session) ported warp by warp to numpy: its shared memory as arrays,
 # each mma.sync.m16n8k8 as the 16 x 8 x 8 product assembled from and scattered back to the 32 lanes' registers by
-# the PTX fragment layouts the kernel's header states. Checks the kernel's index logic against the formula in
+# the PTX fragment layouts (mma.py). Checks the kernel's index logic against the formula in
 # chunk_out.h (float64: `python3 tools/emulate/chunk_out_tc.py`), and with --tf32 rounds every operand to TF32 as
 # cvt.rna does, to show the error the TF32 operands leave. A port: it says nothing about the CUDA itself;
 # gpu-kernels/src/test/native/check_kernels.py checks the kernel on the GPU. Keep it in step with the kernel or delete it.
+import os
 import sys
+
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mma import TF32, mma, tf32  # noqa: E402
+
 kC, kBV, kLdp = 64, 128, 68
-TF32 = "--tf32" in sys.argv
-
-
-def tf32(x):
-    if not TF32:
-        return np.float64(x)
-    b = np.array(x, dtype=np.float32).view(np.uint32)
-    b = (b + np.uint32(0x1000)) & np.uint32(0xFFFFE000)   # round to nearest (ties away) on the 13 dropped bits
-    return np.float64(b.view(np.float32))
-
-
-def mma(d, a, b):
-    """d[lane][4] += A B, A from a[lane][4], B from b[lane][2], by the m16n8k8 layouts."""
-    A, B = np.zeros((16, 8)), np.zeros((8, 8))
-    for lane in range(32):
-        g, q = lane >> 2, lane & 3
-        A[g, q], A[g + 8, q], A[g, q + 4], A[g + 8, q + 4] = a[lane]
-        B[q, g], B[q + 4, g] = b[lane]
-    D = A @ B
-    for lane in range(32):
-        g, q = lane >> 2, lane & 3
-        d[lane] += [D[g, 2 * q], D[g, 2 * q + 1], D[g + 8, 2 * q], D[g + 8, 2 * q + 1]]
 
 
 def kernel(qa, ka, S, V, G, ct, n, DK, dv):

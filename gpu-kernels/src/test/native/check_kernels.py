@@ -131,10 +131,10 @@ def check(name, err, bar):
         failures.append(name)
 
 
-def run_ours(x, with_s0):
+def run_ours(x, with_s0, tf32=False):
     f = lambda t: t.float().to(dev).contiguous() if t is not None else None
     poison()
-    return op(f(x["k"]), f(x["w"]), f(x["u"]), f(x["G"]), f(x["s0"]) if with_s0 else None)
+    return op(f(x["k"]), f(x["w"]), f(x["u"]), f(x["G"]), f(x["s0"]) if with_s0 else None, tf32)
 
 
 CASES = [  # b, h, n, c, dk, dv, gated, s0
@@ -161,6 +161,15 @@ for i, (b, h, n, c, dk, dv, gated, with_s0) in enumerate(CASES):
     check("v_new vs chunked float64", rel(vnew, rv), 1e-5)
     check("final vs chunked float64", rel(last, rl), 1e-5)
     check("no NaN left from the poison", float(torch.isnan(starts).sum() + torch.isnan(vnew).sum()), 0)
+    if dk in (64, 128) and dv % 64 == 0:
+        # the tensor-core form (TF32 operands: unit roundoff 2^-11 = 4.9e-4; its numpy port with operands rounded
+        # as the kernel rounds them, tools/emulate/chunk_state_tc.py --tf32, lands at 1e-4..4e-4 over three chunks)
+        ts, tv, tl = run_ours(x, with_s0, True)
+        torch.cuda.synchronize()
+        check("tensor cores (TF32): starts vs float64", rel(ts, rs), 2e-3)
+        check("tensor cores (TF32): v_new vs float64", rel(tv, rv), 2e-3)
+        check("tensor cores (TF32): final vs float64", rel(tl, rl), 2e-3)
+        check("tensor cores: no NaN left from the poison", float(torch.isnan(ts).sum() + torch.isnan(tv).sum()), 0)
 
 
 def rel_max(a, b):
@@ -506,6 +515,7 @@ if "--time" in sys.argv:
         t_st = timed(lambda: op(k, w, u, None, None))
         t_out = timed(lambda: op_out(q, k, starts, vnew, None, nh))
         t_out_tc = timed(lambda: op_out(q, k, starts, vnew, None, nh, True))
+        t_st_tc = timed(lambda: op(k, w, u, None, None, True))
         kf, vf, wf, uf = (fla_layout(t) for t in (k, v, w, u))
         bf = fla_layout(beta)
         t_st32 = timed(lambda: fla_fwd_h(kf, wf, uf, output_final_state=True))
@@ -521,7 +531,7 @@ if "--time" in sys.argv:
         ours, fla = t_wy + t_st + t_out, fb_wy + fb_st + fb_out
         print(f"  {b} x {h} x {subs:<5}                      | {t_wy:6.3f} {fb_wy:6.3f} | {t_st:6.3f} {t_st32:6.3f} "
               f"{fb_st:6.3f} | {t_out:6.3f} {fb_out:6.3f} | {ours:6.3f} {fla:6.3f} | {ours / fla:.2f}x the time"
-              f"   (out on tensor cores, TF32: {t_out_tc:.3f})")
+              f"   (on tensor cores, TF32: state {t_st_tc:.3f} out {t_out_tc:.3f})")
 
 if "--time-ours" in sys.argv and "--time" not in sys.argv:   # --time has them beside fla's
     print("== chunk_wy, chunk_state, chunk_out per layer call (fp32, n_h = 2, dk = dv = 128), ms: wy state out sum")
@@ -539,9 +549,10 @@ if "--time-ours" in sys.argv and "--time" not in sys.argv:   # --time has them b
             t_wy = timed(lambda: op_wy(k, v, beta, g))
             t_st = timed(lambda: op(k, w, u, g, None))
             t_out = timed(lambda: op_out(q, k, starts, vnew, g, nh))
+            t_st_tc = timed(lambda: op(k, w, u, g, None, True))
             t_tc = timed(lambda: op_out(q, k, starts, vnew, g, nh, True))
             print(f"  {b} x {h} x {subs}{' gated' if gated else ''}: {t_wy:.3f} {t_st:.3f} {t_out:.3f} "
-                  f"{t_wy + t_st + t_out:.3f}   (chunk_out on tensor cores, TF32: {t_tc:.3f})")
+                  f"{t_wy + t_st + t_out:.3f}   (on tensor cores, TF32: state {t_st_tc:.3f} out {t_tc:.3f})")
 
 if TIME_OURS:
     print("== short_conv per layer call (fp16, SiLU, a slice of a wider projection), ms and GB/s of x read + y written")

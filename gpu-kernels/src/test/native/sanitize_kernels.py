@@ -9,7 +9,8 @@ torch.ops.load_library(sys.argv[1])
 ops = torch.ops.deltaeval
 dev = "cuda"
 for b, h, n, ct, nh, dk, dv, gated in [(1, 2, 2, 21, 3, 64, 48, True), (1, 1, 3, 32, 2, 128, 128, False),
-                                       (2, 1, 1, 64, 1, 32, 32, True), (1, 1, 2, 8, 2, 256, 16, False)]:
+                                       (2, 1, 1, 64, 1, 32, 32, True), (1, 1, 2, 8, 2, 256, 16, False),
+                                       (1, 2, 3, 16, 4, 64, 64, True)]:
     c = ct * nh
     k = torch.nn.functional.normalize(torch.randn(b, h, n, c, dk, device=dev), dim=-1)
     v = torch.randn(b, h, n, c, dv, device=dev)
@@ -20,12 +21,14 @@ for b, h, n, ct, nh, dk, dv, gated in [(1, 2, 2, 21, 3, 64, 48, True), (1, 1, 3,
     w, u = ops.chunk_wy(k, v, beta, g)
     starts, vnew, last = ops.chunk_state(k, w, u, g, s0)
     o = ops.chunk_out(q, k, starts, vnew, g, nh)
-    o_tc = ops.chunk_out(q, k, starts, vnew, g, nh, True)  # the tensor-core form's paths too
+    o_tc = ops.chunk_out(q, k, starts, vnew, g, nh, True)  # the tensor-core forms' paths too
+    _, _, last_tc = ops.chunk_state(k, w, u, g, s0, True)
     torch.cuda.synchronize()
     x = torch.randn(b, 7, 40, device=dev, dtype=torch.float16 if gated else torch.float32)
     y = ops.short_conv(x, torch.randn(b, 3, 40, device=dev, dtype=x.dtype) if gated else None,
                        torch.randn(40, 4, device=dev), None, gated)
-    print(f"b{b} h{h} n{n} c{c} dk{dk} dv{dv}: finite {bool(torch.isfinite(o).all() and torch.isfinite(o_tc).all() and torch.isfinite(last).all())}")
+    finite = all(bool(torch.isfinite(t).all()) for t in (o, o_tc, last, last_tc))
+    print(f"b{b} h{h} n{n} c{c} dk{dk} dv{dv}: finite {finite}")
 
 # chunk_inputs (padded rows, a ragged last chunk, gated or not) and the K5 kernels (strided o, column-slice gate)
 for b, t, H, dk, dv, n, ct, dtype, gated in [(2, 45, 2, 64, 48, 3, 21, torch.float16, True),

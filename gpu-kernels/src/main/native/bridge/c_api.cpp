@@ -78,7 +78,7 @@ int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, i
     return guarded([&] {
         if (k == 0 || w == 0 || u == 0) throw std::invalid_argument("de_chunk_state: k, w and u are required");
         auto [starts, v_new, last] = deltaeval::chunk_state(tensor(k), tensor(w), tensor(u), optional_tensor(g),
-                                                            optional_tensor(s0));
+                                                            optional_tensor(s0), false);
         out[0] = owned(std::move(starts));
         out[1] = owned(std::move(v_new));
         out[2] = owned(std::move(last));

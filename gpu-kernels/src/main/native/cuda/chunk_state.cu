@@ -5,6 +5,7 @@
 #include "chunk_state.h"
 
 #include <cuda_pipeline.h>
+#include <stdint.h>
 
 namespace deltaeval {
 namespace {
@@ -242,6 +243,13 @@ const char* launch_chunk_state(const ChunkStateArgs& a, cudaStream_t stream) {
     const char* why = chunk_state_unsupported(a.c, a.dk, a.dv);
     if (why != nullptr) return why;
     if (a.bh == 0 || a.chunks == 0) return nullptr;
+    if (a.tf32 && chunk_state_tc_takes(a.dk, a.dv)) {
+        const auto aligned = [](const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
+        if (!aligned(a.k) || !aligned(a.w) || !aligned(a.u) || !aligned(a.starts) || !aligned(a.v_new)) {
+            return "k, w, u, starts and v_new must start on 16-byte boundaries (copied as 16-byte pieces)";
+        }
+        return launch_chunk_state_tc(a, stream);
+    }
     switch (a.dk) {
         case 32: return launch_dk<32>(a, stream);
         case 64: return launch_dk<64>(a, stream);

@@ -29,6 +29,7 @@ struct ChunkStateArgs {
     int c;
     int dk;
     int dv;
+    bool tf32;  // the products on tensor cores with TF32 operands where chunk_state_tc.cu takes the shape (fp16 mode)
 };
 
 // Largest chunk (in sub-steps) the kernel takes.
@@ -39,5 +40,9 @@ const char* chunk_state_unsupported(int c, int dk, int dv);
 
 // Launches on `stream`; returns nullptr or a CUDA error's text. Never synchronises.
 const char* launch_chunk_state(const ChunkStateArgs& a, cudaStream_t stream);
+
+// The tensor-core form (chunk_state_tc.cu): the shapes it takes, and its launch (launch_chunk_state calls it).
+bool chunk_state_tc_takes(int dk, int dv);
+const char* launch_chunk_state_tc(const ChunkStateArgs& a, cudaStream_t stream);
 
 }  // namespace deltaeval

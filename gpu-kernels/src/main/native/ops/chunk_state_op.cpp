@@ -9,7 +9,7 @@ namespace deltaeval {
 
 std::tuple<at::Tensor, at::Tensor, at::Tensor> chunk_state(const at::Tensor& k_in, const at::Tensor& w_in,
                                                            const at::Tensor& u_in, const std::optional<at::Tensor>& g_in,
-                                                           const std::optional<at::Tensor>& s0_in) {
+                                                           const std::optional<at::Tensor>& s0_in, bool tf32) {
     constexpr const char* op = "chunk_state";
     at::Tensor k = checked(op, k_in, "k", 5, k_in);
     at::Tensor w = checked(op, w_in, "w", 5, k_in);
@@ -32,7 +32,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> chunk_state(const at::Tensor& k_i
     at::Tensor last = at::empty({b, h, dk, dv}, k.options());
     ChunkStateArgs a{k.data_ptr<float>(), w.data_ptr<float>(), u.data_ptr<float>(), ptr(g), ptr(s0),
                      starts.data_ptr<float>(), v_new.data_ptr<float>(), last.data_ptr<float>(),
-                     (int)(b * h), (int)n, (int)c, (int)dk, (int)dv};
+                     (int)(b * h), (int)n, (int)c, (int)dk, (int)dv, tf32};
     const char* err = launch_chunk_state(a, at::cuda::getCurrentCUDAStream().stream());
     require(err == nullptr, op, ": launch failed: ", err);
     return std::make_tuple(starts, v_new, last);

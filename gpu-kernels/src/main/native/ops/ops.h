@@ -8,10 +8,11 @@
 
 namespace deltaeval {
 
-// K1: starts [B,H,N,dk,dv], v_new [B,H,N,C,dv], last [B,H,dk,dv] from k, w [B,H,N,C,dk], u [B,H,N,C,dv].
+// K1: starts [B,H,N,dk,dv], v_new [B,H,N,C,dv], last [B,H,dk,dv] from k, w [B,H,N,C,dk], u [B,H,N,C,dv]; tf32: its
+// products on tensor cores where chunk_state_tc.cu takes the shape.
 std::tuple<at::Tensor, at::Tensor, at::Tensor> chunk_state(const at::Tensor& k, const at::Tensor& w,
                                                            const at::Tensor& u, const std::optional<at::Tensor>& g,
-                                                           const std::optional<at::Tensor>& s0);
+                                                           const std::optional<at::Tensor>& s0, bool tf32);
 
 // K2: w [B,H,N,C,dk], u [B,H,N,C,dv] from k, v, beta [B,H,N,C] and the cumulative log decay g [B,H,N,C].
 std::tuple<at::Tensor, at::Tensor> chunk_wy(const at::Tensor& k, const at::Tensor& v, const at::Tensor& beta,
