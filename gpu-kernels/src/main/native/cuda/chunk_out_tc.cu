@@ -9,11 +9,12 @@
 //   3. o = exp(G_t) Q S + P V_new: MT token tiles x 16 column tiles of 8, 2 MT column tiles a warp, S and V_new read as
 //      B fragments straight from global memory (four rows of 32 bytes a warp load), the P V_new loop ending at the last
 //      sub-step the warp's tokens have seen.
-// Fragment layouts (PTX ISA, mma.m16n8k8 .tf32), g = lane / 4, q = lane % 4: A a0 (g, q), a1 (g + 8, q), a2 (g, q + 4),
-// a3 (g + 8, q + 4); B b0 (k q, n g), b1 (k q + 4, n g); C c0 (g, 2q), c1 (g, 2q + 1), c2 (g + 8, 2q), c3 (g + 8, 2q + 1).
+// Fragment layouts: mma_tf32.cuh.
 #include "chunk_out.h"
 
 #include <stdint.h>
+
+#include "mma_tf32.cuh"
 
 namespace deltaeval {
 namespace {
@@ -22,20 +23,6 @@ constexpr int kThreads = 256;
 constexpr int kC = kChunkOutMaxC;
 constexpr int kBV = 128;
 constexpr int kLdp = kC + 4;
-
-__device__ __forceinline__ uint32_t tf32(float x) {
-    uint32_t r;
-    asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
-    return r;
-}
-
-// d += a b for one 16 x 8 x 8 tile
-__device__ __forceinline__ void mma_tf32(float d[4], const uint32_t a[4], const uint32_t b[2]) {
-    asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-                 "{%0,%1,%2,%3};"
-                 : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-}
 
 // the A fragment of rows m0.. and columns k0.. of a row-major tile in shared memory
 __device__ __forceinline__ void load_a(uint32_t a[4], const float* tile, int ld, int m0, int k0, int g, int q) {

@@ -9,12 +9,14 @@
 //   - per chunk: S to shared memory (the B operand of W S) and to `starts`; v_new = U - W S (warp w: row tile w / 2,
 //     column tiles 4 (w % 2) .. + 3), written undecayed to `v_new` and decayed to the chunk's end into shared memory;
 //     then S <- exp(g_last) S + K^T v_dec, K read transposed from its row-major tile.
-// Fragment layouts as in chunk_out_tc.cu. Taken when dk is 64 or 128 and dv a multiple of 64 (launch_chunk_state
+// Fragment layouts: mma_tf32.cuh. Taken when dk is 64 or 128 and dv a multiple of 64 (launch_chunk_state
 // falls back to chunk_state.cu otherwise).
 #include "chunk_state.h"
 
 #include <cuda_pipeline.h>
 #include <stdint.h>
+
+#include "mma_tf32.cuh"
 
 namespace deltaeval {
 namespace {
@@ -23,19 +25,6 @@ constexpr int kThreads = 256;
 constexpr int kC = kChunkStateMaxC;
 constexpr int kBV = 64;
 constexpr int kLdv = kBV + 8;  // rows of S and v_dec in shared memory: the B-fragment loads hit 32 distinct banks
-
-__device__ __forceinline__ uint32_t tf32(float x) {
-    uint32_t r;
-    asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
-    return r;
-}
-
-__device__ __forceinline__ void mma_tf32(float d[4], const uint32_t a[4], const uint32_t b[2]) {
-    asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
-                 "{%0,%1,%2,%3};"
-                 : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-}
 
 template <int DK>
 __host__ __device__ constexpr int stage_floats() {

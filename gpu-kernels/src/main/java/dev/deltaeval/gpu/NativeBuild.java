@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
 public final class NativeBuild {
     /** The native sources, as packaged under {@link #RESOURCE_ROOT} (a test keeps the list equal to the folder). */
     static final List<String> FILES = List.of("CMakeLists.txt", "build.sh", "include/deltaeval_native.h",
-            "cuda/elements.cuh", "cuda/tile_products.cuh", "cuda/chunk_state.h", "cuda/chunk_state.cu",
-            "cuda/chunk_state_tc.cu", "cuda/chunk_wy.h", "cuda/chunk_wy.cu", "cuda/chunk_out.h", "cuda/chunk_out.cu",
-            "cuda/chunk_out_tc.cu", "cuda/short_conv.h", "cuda/short_conv.cu", "cuda/chunk_inputs.h",
-            "cuda/chunk_inputs.cu", "cuda/dense_ops.h", "cuda/dense_ops.cu", "cuda/target_log_probs.h",
-            "cuda/target_log_probs.cu", "cuda/recurrent.h", "cuda/recurrent.cu", "ops/ops.h", "ops/checks.h",
-            "ops/chunk_state_op.cpp", "ops/chunk_wy_op.cpp", "ops/chunk_out_op.cpp", "ops/short_conv_op.cpp",
-            "ops/chunk_inputs_op.cpp", "ops/dense_ops_op.cpp", "ops/target_log_probs_op.cpp", "ops/recurrent_op.cpp",
-            "ops/registration.cpp", "bridge/c_api.cpp");
+            "cuda/elements.cuh", "cuda/tile_products.cuh", "cuda/mma_tf32.cuh", "cuda/chunk_state.h",
+            "cuda/chunk_state.cu", "cuda/chunk_state_tc.cu", "cuda/chunk_wy.h", "cuda/chunk_wy.cu",
+            "cuda/chunk_out.h", "cuda/chunk_out.cu", "cuda/chunk_out_tc.cu", "cuda/short_conv.h",
+            "cuda/short_conv.cu", "cuda/chunk_inputs.h", "cuda/chunk_inputs.cu", "cuda/dense_ops.h",
+            "cuda/dense_ops.cu", "cuda/target_log_probs.h", "cuda/target_log_probs.cu", "cuda/recurrent.h",
+            "cuda/recurrent.cu", "ops/ops.h", "ops/checks.h", "ops/chunk_state_op.cpp", "ops/chunk_wy_op.cpp",
+            "ops/chunk_out_op.cpp", "ops/short_conv_op.cpp", "ops/chunk_inputs_op.cpp", "ops/dense_ops_op.cpp",
+            "ops/target_log_probs_op.cpp", "ops/recurrent_op.cpp", "ops/registration.cpp", "bridge/c_api.cpp");
     static final String RESOURCE_ROOT = "/dev/deltaeval/gpu/native-src/";
     private static final List<String> TOOLS = List.of("cmake", "nvcc", "python3");
 
