@@ -4,9 +4,17 @@
 # chunk_out.h on odd shapes, without a GPU: `python3 tools/emulate/chunk_out.py` (~1 s). It is a port, so it says
 # nothing about the CUDA itself (races, alignment, fp32 rounding): gpu-kernels/src/test/native/check_kernels.py
 # checks the kernel on the GPU. Keep it in step with the kernel or delete it.
+import os
 import sys
+
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from formulas import read_out as reference  # noqa: E402
+
 kC, kLd, kBV, T = 64, 68, 128, 256
+
+
 def kernel(q, k, S, V, g, ct, n, DK, dv, TM):
     c = ct * n; chunks = q.shape[0]; o = np.full((chunks, ct, dv), np.nan)
     for chunk in range(chunks):
@@ -58,16 +66,8 @@ def kernel(q, k, S, V, g, ct, n, DK, dv, TM):
                 for m in range(TM):
                     if t0 + m < ct: o[chunk, t0 + m, col:col + 4] = acc[m]
     return o
-def reference(q, k, S, V, g, ct, n):
-    chunks, c = q.shape[0], ct * n; o = np.zeros((chunks, ct, V.shape[2]))
-    for ch in range(chunks):
-        for t in range(ct):
-            G = g[ch, t * n] if g is not None else 0.0
-            o[ch, t] = np.exp(G) * q[ch, t] @ S[ch]
-            for j in range(t * n + n):
-                w = np.exp(G - g[ch, j]) if g is not None else 1.0
-                o[ch, t] += (q[ch, t] @ k[ch, j]) * w * V[ch, j]
-    return o
+
+
 rng = np.random.default_rng(1)
 for ct, n, DK, dv, gated in [(21, 3, 32, 48, True), (32, 2, 64, 16, False), (64, 1, 32, 144, True), (16, 4, 32, 32, True), (1, 2, 32, 16, True), (7, 9, 64, 32, False)]:
     c = ct * n; ch = 2

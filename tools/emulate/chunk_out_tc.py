@@ -10,6 +10,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from formulas import read_out as reference  # noqa: E402
 from mma import TF32, mma, tf32  # noqa: E402
 
 kC, kBV, kLdp = 64, 128, 68
@@ -97,18 +98,6 @@ def kernel(qa, ka, S, V, G, ct, n, DK, dv):
                             o[chunk, m0 + g, col:col + 2] = acc[i][l][0:2]
                         if m0 + g + 8 < ct:
                             o[chunk, m0 + g + 8, col:col + 2] = acc[i][l][2:4]
-    return o
-
-
-def reference(q, k, S, V, G, ct, n):
-    o = np.zeros((q.shape[0], ct, V.shape[2]))
-    for ch in range(q.shape[0]):
-        for t in range(ct):
-            g_t = G[ch, t * n] if G is not None else 0.0
-            o[ch, t] = np.exp(g_t) * q[ch, t] @ S[ch]
-            for j in range(t * n + n):
-                w = np.exp(g_t - G[ch, j]) if G is not None else 1.0
-                o[ch, t] += (q[ch, t] @ k[ch, j]) * w * V[ch, j]
     return o
 
 
