@@ -10,8 +10,7 @@
 // computed whatever the chunk's token count, the Q K^T tile recomputed by each of a chunk's two blocks) took
 // 5.46 ms a layer call at 8 x 4096 on an H100 against fla's 0.38 (bf16): docs/gpu-performance.md, seventh session.
 #include "chunk_out.h"
-
-#include <stdint.h>
+#include "launch.cuh"
 
 namespace deltaeval {
 namespace {
@@ -159,24 +158,14 @@ __global__ void __launch_bounds__(kThreads) chunk_out_kernel(ChunkOutArgs a) {
 
 template <int DK, int TM>
 const char* launch(const ChunkOutArgs& a, cudaStream_t stream) {
-    const size_t bytes = sizeof(float) * shared_floats(DK);
-    cudaError_t err = cudaFuncSetAttribute(chunk_out_kernel<DK, TM>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                           (int)bytes);
-    if (err != cudaSuccess) return cudaGetErrorString(err);
-    dim3 grid((unsigned)a.chunks, (unsigned)((a.dv + kBV - 1) / kBV));
-    chunk_out_kernel<DK, TM><<<grid, kThreads, bytes, stream>>>(a);
-    err = cudaGetLastError();
-    return err == cudaSuccess ? nullptr : cudaGetErrorString(err);
+    const dim3 grid((unsigned)a.chunks, (unsigned)((a.dv + kBV - 1) / kBV));
+    return launch_with_shared(chunk_out_kernel<DK, TM>, grid, kThreads, sizeof(float) * shared_floats(DK), stream, a);
 }
 
 // eight warps of TM tokens each cover the chunk's tokens
 template <int DK>
 const char* launch_dk(const ChunkOutArgs& a, cudaStream_t stream) {
     return a.ct <= 32 ? launch<DK, 4>(a, stream) : launch<DK, 8>(a, stream);
-}
-
-bool aligned16(const void* p) {
-    return reinterpret_cast<uintptr_t>(p) % 16 == 0;
 }
 
 }  // namespace

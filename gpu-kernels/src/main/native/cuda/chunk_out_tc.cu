@@ -11,9 +11,7 @@
 //      sub-step the warp's tokens have seen.
 // Fragment layouts: mma_tf32.cuh.
 #include "chunk_out.h"
-
-#include <stdint.h>
-
+#include "launch.cuh"
 #include "mma_tf32.cuh"
 
 namespace deltaeval {
@@ -174,14 +172,9 @@ __global__ void __launch_bounds__(kThreads) chunk_out_tc_kernel(ChunkOutArgs a) 
 
 template <int DK, int MT>
 const char* launch(const ChunkOutArgs& a, cudaStream_t stream) {
-    const size_t bytes = sizeof(float) * shared_floats(DK);
-    cudaError_t err = cudaFuncSetAttribute(chunk_out_tc_kernel<DK, MT>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                           (int)bytes);
-    if (err != cudaSuccess) return cudaGetErrorString(err);
-    dim3 grid((unsigned)a.chunks, (unsigned)((a.dv + kBV - 1) / kBV));
-    chunk_out_tc_kernel<DK, MT><<<grid, kThreads, bytes, stream>>>(a);
-    err = cudaGetLastError();
-    return err == cudaSuccess ? nullptr : cudaGetErrorString(err);
+    const dim3 grid((unsigned)a.chunks, (unsigned)((a.dv + kBV - 1) / kBV));
+    return launch_with_shared(chunk_out_tc_kernel<DK, MT>, grid, kThreads, sizeof(float) * shared_floats(DK), stream,
+                              a);
 }
 
 // MT token tiles of 16 cover the chunk's tokens (three round up to four)

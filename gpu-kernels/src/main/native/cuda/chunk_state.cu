@@ -5,7 +5,8 @@
 #include "chunk_state.h"
 
 #include <cuda_pipeline.h>
-#include <stdint.h>
+
+#include "launch.cuh"
 
 namespace deltaeval {
 namespace {
@@ -199,15 +200,8 @@ __global__ void __launch_bounds__(kThreads) chunk_state_kernel(ChunkStateArgs a)
 
 template <int DK, int BV, bool PREFETCH>
 const char* launch(const ChunkStateArgs& a, cudaStream_t stream) {
-    constexpr size_t bytes = shared_bytes<DK, BV, PREFETCH>();
-    // Opting in to more than 48 KiB of shared memory is per kernel and per device; it is cheap to repeat.
-    cudaError_t err = cudaFuncSetAttribute(chunk_state_kernel<DK, BV, PREFETCH>,
-                                           cudaFuncAttributeMaxDynamicSharedMemorySize, (int)bytes);
-    if (err != cudaSuccess) return cudaGetErrorString(err);
-    dim3 grid(a.dv / BV, a.bh);
-    chunk_state_kernel<DK, BV, PREFETCH><<<grid, kThreads, bytes, stream>>>(a);
-    err = cudaGetLastError();
-    return err == cudaSuccess ? nullptr : cudaGetErrorString(err);
+    return launch_with_shared(chunk_state_kernel<DK, BV, PREFETCH>, dim3(a.dv / BV, a.bh), kThreads,
+                              shared_bytes<DK, BV, PREFETCH>(), stream, a);
 }
 
 template <int DK>
@@ -244,8 +238,7 @@ const char* launch_chunk_state(const ChunkStateArgs& a, cudaStream_t stream) {
     if (why != nullptr) return why;
     if (a.bh == 0 || a.chunks == 0) return nullptr;
     if (a.tf32 && chunk_state_tc_takes(a.dk, a.dv)) {
-        const auto aligned = [](const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; };
-        if (!aligned(a.k) || !aligned(a.w) || !aligned(a.u) || !aligned(a.starts) || !aligned(a.v_new)) {
+        if (!aligned16(a.k) || !aligned16(a.w) || !aligned16(a.u) || !aligned16(a.starts) || !aligned16(a.v_new)) {
             return "k, w, u, starts and v_new must start on 16-byte boundaries (copied as 16-byte pieces)";
         }
         return launch_chunk_state_tc(a, stream);

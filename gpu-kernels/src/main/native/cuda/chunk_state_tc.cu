@@ -14,8 +14,8 @@
 #include "chunk_state.h"
 
 #include <cuda_pipeline.h>
-#include <stdint.h>
 
+#include "launch.cuh"
 #include "mma_tf32.cuh"
 
 namespace deltaeval {
@@ -192,14 +192,8 @@ __global__ void __launch_bounds__(kThreads) chunk_state_tc_kernel(ChunkStateArgs
 
 template <int DK>
 const char* launch(const ChunkStateArgs& a, cudaStream_t stream) {
-    constexpr size_t bytes = shared_bytes<DK>();
-    cudaError_t err = cudaFuncSetAttribute(chunk_state_tc_kernel<DK>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                           (int)bytes);
-    if (err != cudaSuccess) return cudaGetErrorString(err);
-    dim3 grid(a.dv / kBV, a.bh);
-    chunk_state_tc_kernel<DK><<<grid, kThreads, bytes, stream>>>(a);
-    err = cudaGetLastError();
-    return err == cudaSuccess ? nullptr : cudaGetErrorString(err);
+    return launch_with_shared(chunk_state_tc_kernel<DK>, dim3(a.dv / kBV, a.bh), kThreads, shared_bytes<DK>(), stream,
+                              a);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 //      place; the column lives in registers (fully unrolled over the 64 rows), A's rows come as float4 broadcasts.
 // No T = (I + A)^-1, no doubling product, no fp64, no host synchronisation.
 #include "chunk_wy.h"
+#include "launch.cuh"
 #include "tile_products.cuh"
 
 namespace deltaeval {
@@ -118,13 +119,8 @@ __global__ void __launch_bounds__(kThreads, 2) chunk_wy_kernel(ChunkWyArgs a) {
 
 template <int DK>
 const char* launch(const ChunkWyArgs& a, cudaStream_t stream) {
-    const size_t bytes = sizeof(float) * shared_floats(DK, a.dv);
-    cudaError_t err = cudaFuncSetAttribute(chunk_wy_kernel<DK>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                           (int)bytes);
-    if (err != cudaSuccess) return cudaGetErrorString(err);
-    chunk_wy_kernel<DK><<<(unsigned)a.chunks, kThreads, bytes, stream>>>(a);
-    err = cudaGetLastError();
-    return err == cudaSuccess ? nullptr : cudaGetErrorString(err);
+    return launch_with_shared(chunk_wy_kernel<DK>, dim3((unsigned)a.chunks), kThreads,
+                              sizeof(float) * shared_floats(DK, a.dv), stream, a);
 }
 
 }  // namespace
