@@ -74,11 +74,11 @@ int32_t de_probe(int64_t handle, int64_t* numel, int32_t* dtype, int32_t* dims, 
     });
 }
 
-int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, int64_t* out) {
+int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, int32_t tf32, int64_t* out) {
     return guarded([&] {
         if (k == 0 || w == 0 || u == 0) throw std::invalid_argument("de_chunk_state: k, w and u are required");
         auto [starts, v_new, last] = deltaeval::chunk_state(tensor(k), tensor(w), tensor(u), optional_tensor(g),
-                                                            optional_tensor(s0), false);
+                                                            optional_tensor(s0), tf32 != 0);
         out[0] = owned(std::move(starts));
         out[1] = owned(std::move(v_new));
         out[2] = owned(std::move(last));
@@ -94,12 +94,14 @@ int32_t de_chunk_wy(int64_t k, int64_t v, int64_t beta, int64_t g, int64_t* out)
     });
 }
 
-int32_t de_chunk_out(int64_t q, int64_t k, int64_t starts, int64_t v_new, int64_t g, int32_t n, int64_t* out) {
+int32_t de_chunk_out(int64_t q, int64_t k, int64_t starts, int64_t v_new, int64_t g, int32_t n, int32_t tf32,
+                     int64_t* out) {
     return guarded([&] {
         if (q == 0 || k == 0 || starts == 0 || v_new == 0) {
             throw std::invalid_argument("de_chunk_out: q, k, starts and v_new are required");
         }
-        out[0] = owned(deltaeval::chunk_out(tensor(q), tensor(k), tensor(starts), tensor(v_new), optional_tensor(g), n, false));
+        out[0] = owned(deltaeval::chunk_out(tensor(q), tensor(k), tensor(starts), tensor(v_new), optional_tensor(g), n,
+                                                  tf32 != 0));
     });
 }
 

@@ -16,7 +16,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or a meaning below changes; Java refuses a library of another version. */
-#define DE_ABI_VERSION 4
+#define DE_ABI_VERSION 5
 
 int32_t de_abi_version(void);
 
@@ -33,8 +33,10 @@ int32_t de_probe(int64_t handle, int64_t* numel, int32_t* dtype, int32_t* dims, 
 /* The sequential state pass of the chunked delta rule (chunk_state.h has the algebra). Inputs fp32 CUDA:
  * k, w [B, H, N, C, dk]; u [B, H, N, C, dv]; g [B, H, N, C] cumulative log decay or 0 for none; s0 [B, H, dk, dv]
  * or 0 for zeros. out[0] = starts [B, H, N, dk, dv], out[1] = v_new [B, H, N, C, dv], out[2] = last [B, H, dk, dv].
- * C at most 64; dk 32, 64, 128 or 256; dv a multiple of 16. */
-int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, int64_t* out);
+ * C at most 64; dk 32, 64, 128 or 256; dv a multiple of 16. tf32 != 0: the products on tensor cores with TF32
+ * operands and fp32 accumulation (chunk_state_tc.cu) where it takes the shape (dk 64 or 128, dv a multiple of 64),
+ * else the fp32 form; for fp16 mode, whose own rounding is of the same size (2^-11). */
+int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, int32_t tf32, int64_t* out);
 
 /* The WY factors of every chunk (chunk_wy.h has the algebra). Inputs fp32 CUDA: k [B, H, N, C, dk], v [B, H, N, C, dv],
  * beta [B, H, N, C], g [B, H, N, C] cumulative log decay or 0 for none. out[0] = w [B, H, N, C, dk], out[1] = u
@@ -42,8 +44,10 @@ int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, i
 int32_t de_chunk_wy(int64_t k, int64_t v, int64_t beta, int64_t g, int64_t* out);
 
 /* The read-out (chunk_out.h): q [B, H, N, Ct, dk], k [B, H, N, Ct * n, dk], starts [B, H, N, dk, dv] and v_new
- * [B, H, N, Ct * n, dv] (de_chunk_state's), g as for de_chunk_wy or 0. out[0] = o [B, H, N, Ct, dv]. */
-int32_t de_chunk_out(int64_t q, int64_t k, int64_t starts, int64_t v_new, int64_t g, int32_t n, int64_t* out);
+ * [B, H, N, Ct * n, dv] (de_chunk_state's), g as for de_chunk_wy or 0. out[0] = o [B, H, N, Ct, dv]. tf32 != 0: the
+ * products on tensor cores (chunk_out_tc.cu), as for de_chunk_state. */
+int32_t de_chunk_out(int64_t q, int64_t k, int64_t starts, int64_t v_new, int64_t g, int32_t n, int32_t tf32,
+                     int64_t* out);
 
 /* The causal depthwise short convolution of the q/k/v channels, SiLU applied when silu != 0 (short_conv.h):
  * x [B, T, C] fp16 or fp32, history [B, W - 1, C] in x's dtype or 0 for zeros, weight [C, W] (the last tap on the

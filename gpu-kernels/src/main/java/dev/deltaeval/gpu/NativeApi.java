@@ -10,7 +10,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class NativeApi {
     /** The header's DE_ABI_VERSION this binding was written for. */
-    static final int ABI_VERSION = 4;
+    static final int ABI_VERSION = 5;
 
     private NativeApi() {
     }
@@ -28,11 +28,11 @@ final class NativeApi {
 
     static native int de_probe(long handle, long[] numel, int[] dtype, int[] dims, int[] isCuda);
 
-    static native int de_chunk_state(long k, long w, long u, long g, long s0, long[] out);
+    static native int de_chunk_state(long k, long w, long u, long g, long s0, int tf32, long[] out);
 
     static native int de_chunk_wy(long k, long v, long beta, long g, long[] out);
 
-    static native int de_chunk_out(long q, long k, long starts, long vNew, long g, int n, long[] out);
+    static native int de_chunk_out(long q, long k, long starts, long vNew, long g, int n, int tf32, long[] out);
 
     static native int de_short_conv(long x, long history, long weight, long bias, int silu, long[] out);
 

@@ -13,6 +13,7 @@ import dev.deltaeval.deltanet.ops.RecurrenceResult;
 import dev.deltaeval.deltanet.ops.ShortConvOp;
 import dev.deltaeval.model.ForwardMode;
 import dev.deltaeval.runtime.ComputeOptions;
+import dev.deltaeval.runtime.Precision;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -94,11 +95,11 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
         return Math.max(1, Math.min(tokens, chunk / n));
     }
 
-    /** K2, K1, K3 over inputs in the chunk layout. */
-    static RecurrenceResult runChunked(ChunkedInputs x, NDArray initialState) {
+    /** K2, K1, K3 over inputs in the chunk layout; with {@code tf32} K1's and K3's products on tensor cores. */
+    static RecurrenceResult runChunked(ChunkedInputs x, NDArray initialState, boolean tf32) {
         NDArray[] wu = NativeOps.chunkWy(x.k(), x.v(), x.beta(), x.gSub());
-        ChunkStates states = NativeOps.chunkState(x.k(), wu[0], wu[1], x.gSub(), initialState);
-        NDArray o = NativeOps.chunkOut(x.q(), x.k(), states.starts(), states.vNew(), x.gSub(), x.n());
+        ChunkStates states = NativeOps.chunkState(x.k(), wu[0], wu[1], x.gSub(), initialState, tf32);
+        NDArray o = NativeOps.chunkOut(x.q(), x.k(), states.starts(), states.vNew(), x.gSub(), x.n(), tf32);
         return new RecurrenceResult(x.unchunk(o), states.last());
     }
 
@@ -112,10 +113,20 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
         return Optional.of(NativeOps.shortConv(x, history, weight, bias, silu));
     }
 
+    /**
+     * Whether K1's and K3's products run on tensor cores (TF32 operands, fp32 accumulation): in fp16 mode, whose
+     * projections already round to 2^-11, as TF32 rounds the products' operands, once the handshake's tensor-core
+     * layer agreed with DJL's kernel. fp32 mode keeps fp32 products (fla's kernels take bf16 operands throughout).
+     */
+    static boolean tensorCores(ComputeOptions options) {
+        return options.precision() == Precision.FP16 && NativeKernels.tensorCoresRefused().isEmpty();
+    }
+
     @Override
     public Bound bind(NDManager manager, ComputeOptions options) {
         int chunk = options.chunkSubsteps();
-        String name = name();
+        boolean tf32 = tensorCores(options);
+        String name = tf32 ? name() + "+tf32" : name();
         boolean fusedInputs = fusedInputs() && NativeKernels.fusedInputsRefused().isEmpty();
         Optional<DenseOps> dense = fusedInputs() && NativeKernels.denseOpsRefused().isEmpty()
                 ? Optional.of(NativeDenseOps.INSTANCE) : Optional.empty();
@@ -137,7 +148,7 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
 
             @Override
             public RecurrenceResult run(RecurrenceInputs in, NDArray initialState) {
-                return runChunked(ChunkedInputs.of(in, chunk), initialState);
+                return runChunked(ChunkedInputs.of(in, chunk), initialState, tf32);
             }
 
             @Override
@@ -156,7 +167,7 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
                     return Optional.empty();
                 }
                 ChunkedInputs x = NativeOps.chunkInputs(p, (int) tokensPerChunk(p.tokens(), p.n(), chunk));
-                return Optional.of(runChunked(x, initialState));
+                return Optional.of(runChunked(x, initialState, tf32));
             }
         };
     }

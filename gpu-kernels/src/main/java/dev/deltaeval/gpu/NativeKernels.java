@@ -42,6 +42,8 @@ public final class NativeKernels {
     private static Optional<String> denseOpsRefused = Optional.of("the library was not checked");
     /** Why stepwise passes may not run on the native recurrent kernel although the others run. */
     private static Optional<String> recurrentRefused = Optional.of("the library was not checked");
+    /** Why fp16 mode may not run the recurrence's products on tensor cores (TF32) although the fp32 forms run. */
+    private static Optional<String> tensorCoresRefused = Optional.of("the library was not checked");
 
     private NativeKernels() {
     }
@@ -62,6 +64,14 @@ public final class NativeKernels {
     /** Why stepwise passes may not run on the native {@code recurrent} kernel, or empty. */
     public static synchronized Optional<String> recurrentRefused() {
         return recurrentRefused;
+    }
+
+    /**
+     * Why fp16 mode may not run {@code chunk_state} and {@code chunk_out} on tensor cores (TF32 operands, fp32
+     * accumulation), or empty: they disagreed with DJL's kernel on the test layer beyond TF32's rounding.
+     */
+    public static synchronized Optional<String> tensorCoresRefused() {
+        return tensorCoresRefused;
     }
 
     /** Why the native kernels cannot run with these options, or empty when they can. */
@@ -181,7 +191,30 @@ public final class NativeKernels {
         }
         recurrentRefused.ifPresent(why -> System.err.println("deltaeval: " + why
                 + "; stepwise passes run on DJL's kernel"));
+        try {
+            tensorCoresRefused = tensorCores(m, fp32);
+        } catch (RuntimeException e) {
+            tensorCoresRefused = Optional.of("the tensor-core kernels failed on a test layer: "
+                    + firstLine(e.getMessage()));
+        }
+        tensorCoresRefused.ifPresent(why -> System.err.println("deltaeval: " + why
+                + "; fp16 mode runs the recurrence's products on fp32 CUDA cores"));
         return Optional.empty();
+    }
+
+    /**
+     * The chain with its products on tensor cores, on a gated n_h = 2 layer of three chunks with 64-wide heads (the
+     * state pass's tensor-core form takes dk 64 or 128 and dv a multiple of 64; the read-out's takes every shape).
+     * The bar is TF32's: operands rounded to 2^-11, as check_kernels.py's float64 checks on the GPU host.
+     */
+    private static Optional<String> tensorCores(NDManager m, ComputeOptions options) {
+        TestLayer layer = TestLayer.random(m, 1, 2, 80, 2, 64, 64);
+        RecurrenceResult ref = new DjlChunkedKernel().bind(m, options).run(layer.in(), layer.s0());
+        ChunkedInputs x = ChunkedInputs.of(layer.in(), ComputeOptions.DEFAULT_CHUNK);
+        RecurrenceResult ours = NativeChunkedKernel.runChunked(x, layer.s0(), true);
+        double err = Math.max(relative(ours.o(), ref.o()), relative(ours.finalState(), ref.finalState()));
+        return err < 2e-3 ? Optional.empty() : Optional.of("the tensor-core chunk_state / chunk_out disagree with "
+                + "DJL's kernel on a test layer (relative error " + String.format("%.2e", err) + ", TF32's bar 2e-3)");
     }
 
     /** Five tokens of a gated n_h = 2 layer with a state to continue from, 48 value columns (a partial block). */

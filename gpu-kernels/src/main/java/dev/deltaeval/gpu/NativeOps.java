@@ -17,11 +17,14 @@ final class NativeOps {
     private NativeOps() {
     }
 
-    /** K1: the state entering every chunk, V_new = U - W S and the final state. */
-    static ChunkStates chunkState(NDArray k, NDArray w, NDArray u, NDArray gSub, NDArray s0) {
+    /**
+     * K1: the state entering every chunk, V_new = U - W S and the final state; with {@code tf32} its products on
+     * tensor cores (TF32 operands, fp32 accumulation) where the library's tensor-core form takes the shape.
+     */
+    static ChunkStates chunkState(NDArray k, NDArray w, NDArray u, NDArray gSub, NDArray s0, boolean tf32) {
         long[] out = new long[3];
         check("chunk_state", NativeApi.de_chunk_state(handle(k), handle(w), handle(u), optional(gSub), optional(s0),
-                out));
+                tf32 ? 1 : 0, out));
         return new ChunkStates(wrap(k, out[0]), wrap(k, out[1]), wrap(k, out[2]));
     }
 
@@ -32,11 +35,11 @@ final class NativeOps {
         return new NDArray[] {wrap(k, out[0]), wrap(k, out[1])};
     }
 
-    /** K3: the read-outs [B, H, N, Ct, dv]. */
-    static NDArray chunkOut(NDArray q, NDArray k, NDArray starts, NDArray vNew, NDArray gSub, int n) {
+    /** K3: the read-outs [B, H, N, Ct, dv]; {@code tf32} as for {@link #chunkState}. */
+    static NDArray chunkOut(NDArray q, NDArray k, NDArray starts, NDArray vNew, NDArray gSub, int n, boolean tf32) {
         long[] out = new long[1];
         check("chunk_out", NativeApi.de_chunk_out(handle(q), handle(k), handle(starts), handle(vNew), optional(gSub),
-                n, out));
+                n, tf32 ? 1 : 0, out));
         return wrap(q, out[0]);
     }
 
