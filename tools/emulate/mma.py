@@ -18,6 +18,19 @@ def tf32(x):
     return np.float64(b.view(np.float32))
 
 
+def split(x):
+    """x = hi + lo as the 3xTF32 split (split_tf32 in mma_tf32.cuh)."""
+    hi = tf32(x)
+    return hi, tf32(x - hi)
+
+
+def mma3(d, a_hi, a_lo, b_hi, b_lo):
+    """mma_3xtf32: d += a_hi b_lo + a_lo b_hi + a_hi b_hi."""
+    mma(d, a_hi, b_lo)
+    mma(d, a_lo, b_hi)
+    mma(d, a_hi, b_hi)
+
+
 def mma(d, a, b):
     """d[lane][4] += A B, A from a[lane][4], B from b[lane][2]."""
     A, B = np.zeros((16, 8)), np.zeros((8, 8))

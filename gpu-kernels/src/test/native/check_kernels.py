@@ -201,6 +201,14 @@ for i, (b, h, n, c, dk, dv, gated, parallel) in enumerate(WY_CASES):
     check("W vs float64", rel(w, x["w"]), bar)
     check("U vs float64", rel(u, x["u"]), bar)
     check("no NaN left from the poison", float(torch.isnan(w).sum() + torch.isnan(u).sum()), 0)
+    # the tensor-core form (A with TF32 operands, T = (I + A)^-1 in fp32, T R in 3xTF32): TF32's unit roundoff is
+    # 2^-11 = 4.9e-4; tools/emulate/chunk_wy_tc.py --tf32 lands at 7e-5..4e-4, 8e-4 on nearly parallel keys
+    poison()
+    w_tc, u_tc = op_wy(f32(x["k"]), f32(x["v"]), f32(x["beta"]), f32(x["G"]), True)
+    torch.cuda.synchronize()
+    check("W on tensor cores (TF32) vs float64", rel(w_tc, x["w"]), 2e-3)
+    check("U on tensor cores (TF32) vs float64", rel(u_tc, x["u"]), 2e-3)
+    check("no NaN left from the poison (TF32)", float(torch.isnan(w_tc).sum() + torch.isnan(u_tc).sum()), 0)
 
 
 def out_reference(q, k, starts, vnew, G, nh):
@@ -270,6 +278,13 @@ for i, (b, h, n, ct, nh, dk, dv, gated) in enumerate([(1, 2, 3, 32, 2, 128, 128,
     print(f"b{b} h{h} n{n} tokens{ct} x n_h {nh} dk{dk} dv{dv}{' gated' if gated else ''}")
     check("read-outs vs token-by-token", rel(o, ref_o), 1e-5)
     check("final state vs token-by-token", rel(last, ref_s), 1e-5)
+    # the chain as fp16 mode runs it, every product on tensor cores (TF32): the bar the Java handshake uses
+    w, u = op_wy(k32, f32(x["v"]), f32(x["beta"]), G32, True)
+    starts, vnew, last = op(k32, w, u, G32, f32(x["s0"]), True)
+    o = op_out(f32(q), k32, starts, vnew, G32, nh, True)
+    torch.cuda.synchronize()
+    check("read-outs on tensor cores vs token-by-token", rel(o, ref_o), 2e-3)
+    check("final state on tensor cores vs token-by-token", rel(last, ref_s), 2e-3)
 
 op_conv = torch.ops.deltaeval.short_conv
 
@@ -522,6 +537,7 @@ if "--time" in sys.argv:
         t_out = timed(lambda: op_out(q, k, starts, vnew, None, nh))
         t_out_tc = timed(lambda: op_out(q, k, starts, vnew, None, nh, True))
         t_st_tc = timed(lambda: op(k, w, u, None, None, True))
+        t_wy_tc = timed(lambda: op_wy(k, v, beta, None, True))
         kf, vf, wf, uf = (fla_layout(t) for t in (k, v, w, u))
         bf = fla_layout(beta)
         t_st32 = timed(lambda: fla_fwd_h(kf, wf, uf, output_final_state=True))
@@ -537,7 +553,8 @@ if "--time" in sys.argv:
         ours, fla = t_wy + t_st + t_out, fb_wy + fb_st + fb_out
         print(f"  {b} x {h} x {subs:<5}                      | {t_wy:6.3f} {fb_wy:6.3f} | {t_st:6.3f} {t_st32:6.3f} "
               f"{fb_st:6.3f} | {t_out:6.3f} {fb_out:6.3f} | {ours:6.3f} {fla:6.3f} | {ours / fla:.2f}x the time"
-              f"   (on tensor cores, TF32: state {t_st_tc:.3f} out {t_out_tc:.3f})")
+              f"   (on tensor cores, TF32: wy {t_wy_tc:.3f} state {t_st_tc:.3f} out {t_out_tc:.3f}, sum "
+              f"{t_wy_tc + t_st_tc + t_out_tc:.3f}: {(t_wy_tc + t_st_tc + t_out_tc) / fla:.2f}x fla's time)")
 
 if "--time-ours" in sys.argv and "--time" not in sys.argv:   # --time has them beside fla's
     print("== chunk_wy, chunk_state, chunk_out per layer call (fp32, n_h = 2, dk = dv = 128), ms: wy state out sum")
@@ -555,10 +572,12 @@ if "--time-ours" in sys.argv and "--time" not in sys.argv:   # --time has them b
             t_wy = timed(lambda: op_wy(k, v, beta, g))
             t_st = timed(lambda: op(k, w, u, g, None))
             t_out = timed(lambda: op_out(q, k, starts, vnew, g, nh))
+            t_wy_tc = timed(lambda: op_wy(k, v, beta, g, True))
             t_st_tc = timed(lambda: op(k, w, u, g, None, True))
             t_tc = timed(lambda: op_out(q, k, starts, vnew, g, nh, True))
             print(f"  {b} x {h} x {subs}{' gated' if gated else ''}: {t_wy:.3f} {t_st:.3f} {t_out:.3f} "
-                  f"{t_wy + t_st + t_out:.3f}   (on tensor cores, TF32: state {t_st_tc:.3f} out {t_tc:.3f})")
+                  f"{t_wy + t_st + t_out:.3f}   (on tensor cores, TF32: wy {t_wy_tc:.3f} state {t_st_tc:.3f} "
+                  f"out {t_tc:.3f} sum {t_wy_tc + t_st_tc + t_tc:.3f})")
 
 if TIME_OURS:
     print("== short_conv per layer call (fp16, SiLU, a slice of a wider projection), ms and GB/s of x read + y written")

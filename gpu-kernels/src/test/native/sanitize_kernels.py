@@ -22,12 +22,13 @@ for b, h, n, ct, nh, dk, dv, gated in [(1, 2, 2, 21, 3, 64, 48, True), (1, 1, 3,
     starts, vnew, last = ops.chunk_state(k, w, u, g, s0)
     o = ops.chunk_out(q, k, starts, vnew, g, nh)
     o_tc = ops.chunk_out(q, k, starts, vnew, g, nh, True)  # the tensor-core forms' paths too
+    w_tc, u_tc = ops.chunk_wy(k, v, beta, g, True)
     _, _, last_tc = ops.chunk_state(k, w, u, g, s0, True)
     torch.cuda.synchronize()
     x = torch.randn(b, 7, 40, device=dev, dtype=torch.float16 if gated else torch.float32)
     y = ops.short_conv(x, torch.randn(b, 3, 40, device=dev, dtype=x.dtype) if gated else None,
                        torch.randn(40, 4, device=dev), None, gated)
-    finite = all(bool(torch.isfinite(t).all()) for t in (o, o_tc, last, last_tc))
+    finite = all(bool(torch.isfinite(t).all()) for t in (o, o_tc, last, last_tc, w_tc, u_tc))
     print(f"b{b} h{h} n{n} c{c} dk{dk} dv{dv}: finite {finite}")
 
 # chunk_inputs (padded rows, a ragged last chunk, gated or not) and the K5 kernels (strided o, column-slice gate)

@@ -85,10 +85,10 @@ int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, i
     });
 }
 
-int32_t de_chunk_wy(int64_t k, int64_t v, int64_t beta, int64_t g, int64_t* out) {
+int32_t de_chunk_wy(int64_t k, int64_t v, int64_t beta, int64_t g, int32_t tf32, int64_t* out) {
     return guarded([&] {
         if (k == 0 || v == 0 || beta == 0) throw std::invalid_argument("de_chunk_wy: k, v and beta are required");
-        auto [w, u] = deltaeval::chunk_wy(tensor(k), tensor(v), tensor(beta), optional_tensor(g));
+        auto [w, u] = deltaeval::chunk_wy(tensor(k), tensor(v), tensor(beta), optional_tensor(g), tf32 != 0);
         out[0] = owned(std::move(w));
         out[1] = owned(std::move(u));
     });

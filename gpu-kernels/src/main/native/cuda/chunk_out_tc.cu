@@ -22,15 +22,6 @@ constexpr int kC = kChunkOutMaxC;
 constexpr int kBV = 128;
 constexpr int kLdp = kC + 4;
 
-// the A fragment of rows m0.. and columns k0.. of a row-major tile in shared memory
-__device__ __forceinline__ void load_a(uint32_t a[4], const float* tile, int ld, int m0, int k0, int g, int q) {
-    const float* p = tile + (m0 + g) * ld + k0 + q;
-    a[0] = tf32(p[0]);
-    a[1] = tf32(p[8 * ld]);
-    a[2] = tf32(p[4]);
-    a[3] = tf32(p[8 * ld + 4]);
-}
-
 size_t shared_floats(int dk) {
     const size_t rows = (size_t)kC * (dk + 4);
     const size_t p = (size_t)kC * kLdp;
@@ -83,7 +74,7 @@ __global__ void __launch_bounds__(kThreads) chunk_out_tc_kernel(ChunkOutArgs a) 
 #pragma unroll 2
             for (int k0 = 0; k0 < DK; k0 += 8) {
                 uint32_t af[4];
-                load_a(af, qs, LD, m0, k0, g, q);
+                load_a_tf32(af, qs, LD, m0, k0, g, q);
 #pragma unroll
                 for (int i = 0; i < 4; ++i) {
                     if (!live[i]) continue;
@@ -125,7 +116,7 @@ __global__ void __launch_bounds__(kThreads) chunk_out_tc_kernel(ChunkOutArgs a) 
 #pragma unroll 2
     for (int k0 = 0; k0 < DK; k0 += 8) {
         uint32_t af[4];
-        load_a(af, qs, LD, m0, k0, g, q);
+        load_a_tf32(af, qs, LD, m0, k0, g, q);
         const float* s0 = sg + (long long)(k0 + q) * dv + col0 + g;
         const float* s1 = s0 + 4LL * dv;
 #pragma unroll
@@ -151,7 +142,7 @@ __global__ void __launch_bounds__(kThreads) chunk_out_tc_kernel(ChunkOutArgs a) 
     const int jend = min(c, (m0 + 16) * n);  // one past the last sub-step the warp's last token has seen
     for (int k0 = 0; k0 < jend; k0 += 8) {
         uint32_t af[4];
-        load_a(af, ps, kLdp, m0, k0, g, q);
+        load_a_tf32(af, ps, kLdp, m0, k0, g, q);
         const int ja = k0 + q, jb = ja + 4;  // V_new's rows past the chunk are zeros (P is zero there too)
 #pragma unroll
         for (int i = 0; i < kTiles; ++i) {

@@ -26,6 +26,7 @@ struct ChunkWyArgs {
     int c;
     int dk;
     int dv;
+    bool tf32;  // the products on tensor cores with TF32 operands where chunk_wy_tc.cu takes the arguments (fp16 mode)
 };
 
 constexpr int kChunkWyMaxC = 64;
@@ -36,5 +37,10 @@ const char* chunk_wy_unsupported(int c, int dk, int dv);
 
 // Launches on `stream`; returns nullptr or a CUDA error's text. Never synchronises.
 const char* launch_chunk_wy(const ChunkWyArgs& a, cudaStream_t stream);
+
+// The tensor-core form (chunk_wy_tc.cu): whether it takes the arguments (dv a multiple of 16, 16-byte aligned
+// pointers), and its launch (launch_chunk_wy calls it for a.tf32 when it takes them).
+bool chunk_wy_tc_takes(const ChunkWyArgs& a);
+const char* launch_chunk_wy_tc(const ChunkWyArgs& a, cudaStream_t stream);
 
 }  // namespace deltaeval

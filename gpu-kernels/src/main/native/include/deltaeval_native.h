@@ -40,8 +40,9 @@ int32_t de_chunk_state(int64_t k, int64_t w, int64_t u, int64_t g, int64_t s0, i
 
 /* The WY factors of every chunk (chunk_wy.h has the algebra). Inputs fp32 CUDA: k [B, H, N, C, dk], v [B, H, N, C, dv],
  * beta [B, H, N, C], g [B, H, N, C] cumulative log decay or 0 for none. out[0] = w [B, H, N, C, dk], out[1] = u
- * [B, H, N, C, dv]. C at most 64; dk 32, 64, 128 or 256; dv at most 256. */
-int32_t de_chunk_wy(int64_t k, int64_t v, int64_t beta, int64_t g, int64_t* out);
+ * [B, H, N, C, dv]. C at most 64; dk 32, 64, 128 or 256; dv at most 256. tf32 != 0: A = K K^T and the products
+ * with T = (I + A)^-1 on tensor cores (chunk_wy_tc.cu; T itself in fp32) where dv is a multiple of 16, else fp32. */
+int32_t de_chunk_wy(int64_t k, int64_t v, int64_t beta, int64_t g, int32_t tf32, int64_t* out);
 
 /* The read-out (chunk_out.h): q [B, H, N, Ct, dk], k [B, H, N, Ct * n, dk], starts [B, H, N, dk, dv] and v_new
  * [B, H, N, Ct * n, dv] (de_chunk_state's), g as for de_chunk_wy or 0. out[0] = o [B, H, N, Ct, dv]. tf32 != 0: the

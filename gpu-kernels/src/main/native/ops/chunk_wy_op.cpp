@@ -8,7 +8,7 @@
 namespace deltaeval {
 
 std::tuple<at::Tensor, at::Tensor> chunk_wy(const at::Tensor& k_in, const at::Tensor& v_in, const at::Tensor& beta_in,
-                                            const std::optional<at::Tensor>& g_in) {
+                                            const std::optional<at::Tensor>& g_in, bool tf32) {
     constexpr const char* op = "chunk_wy";
     at::Tensor k = checked(op, k_in, "k", 5, k_in);
     at::Tensor v = checked(op, v_in, "v", 5, k_in);
@@ -24,7 +24,7 @@ std::tuple<at::Tensor, at::Tensor> chunk_wy(const at::Tensor& k_in, const at::Te
     at::Tensor w = at::empty_like(k);
     at::Tensor u = at::empty_like(v);
     ChunkWyArgs a{k.data_ptr<float>(), v.data_ptr<float>(), beta.data_ptr<float>(), ptr(g), w.data_ptr<float>(),
-                  u.data_ptr<float>(), k.size(0) * k.size(1) * k.size(2), (int)c, (int)dk, (int)dv};
+                  u.data_ptr<float>(), k.size(0) * k.size(1) * k.size(2), (int)c, (int)dk, (int)dv, tf32};
     const char* err = launch_chunk_wy(a, at::cuda::getCurrentCUDAStream().stream());
     require(err == nullptr, op, ": launch failed: ", err);
     return std::make_tuple(w, u);

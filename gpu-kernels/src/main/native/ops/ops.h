@@ -14,9 +14,10 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> chunk_state(const at::Tensor& k, 
                                                            const at::Tensor& u, const std::optional<at::Tensor>& g,
                                                            const std::optional<at::Tensor>& s0, bool tf32);
 
-// K2: w [B,H,N,C,dk], u [B,H,N,C,dv] from k, v, beta [B,H,N,C] and the cumulative log decay g [B,H,N,C].
+// K2: w [B,H,N,C,dk], u [B,H,N,C,dv] from k, v, beta [B,H,N,C] and the cumulative log decay g [B,H,N,C]; tf32:
+// its products on tensor cores where chunk_wy_tc.cu takes the arguments.
 std::tuple<at::Tensor, at::Tensor> chunk_wy(const at::Tensor& k, const at::Tensor& v, const at::Tensor& beta,
-                                            const std::optional<at::Tensor>& g);
+                                            const std::optional<at::Tensor>& g, bool tf32);
 
 // K3: o [B,H,N,Ct,dv] from q [B,H,N,Ct,dk], k [B,H,N,C,dk], starts and v_new (K1's), g, n = C / Ct; tf32: its
 // products on tensor cores (TF32 operands, fp32 accumulation).

@@ -6,7 +6,7 @@
 TORCH_LIBRARY(deltaeval, m) {
     m.def("chunk_state(Tensor k, Tensor w, Tensor u, Tensor? g, Tensor? s0, bool tf32=False) -> (Tensor, Tensor, Tensor)",
           &deltaeval::chunk_state);
-    m.def("chunk_wy(Tensor k, Tensor v, Tensor beta, Tensor? g) -> (Tensor, Tensor)", &deltaeval::chunk_wy);
+    m.def("chunk_wy(Tensor k, Tensor v, Tensor beta, Tensor? g, bool tf32=False) -> (Tensor, Tensor)", &deltaeval::chunk_wy);
     m.def("chunk_out(Tensor q, Tensor k, Tensor starts, Tensor v_new, Tensor? g, int n, bool tf32=False) -> Tensor",
           &deltaeval::chunk_out);
     m.def("short_conv(Tensor x, Tensor? history, Tensor weight, Tensor? bias, bool silu) -> Tensor",

@@ -30,7 +30,7 @@ final class NativeApi {
 
     static native int de_chunk_state(long k, long w, long u, long g, long s0, int tf32, long[] out);
 
-    static native int de_chunk_wy(long k, long v, long beta, long g, long[] out);
+    static native int de_chunk_wy(long k, long v, long beta, long g, int tf32, long[] out);
 
     static native int de_chunk_out(long q, long k, long starts, long vNew, long g, int n, int tf32, long[] out);
 

@@ -22,7 +22,7 @@ public final class NativeBuild {
     static final List<String> FILES = List.of("CMakeLists.txt", "build.sh", "include/deltaeval_native.h",
             "cuda/elements.cuh", "cuda/tile_products.cuh", "cuda/mma_tf32.cuh", "cuda/launch.cuh",
             "cuda/chunk_state.h", "cuda/chunk_state.cu", "cuda/chunk_state_tc.cu", "cuda/chunk_wy.h",
-            "cuda/chunk_wy.cu", "cuda/chunk_out.h", "cuda/chunk_out.cu", "cuda/chunk_out_tc.cu", "cuda/short_conv.h",
+            "cuda/chunk_wy.cu", "cuda/chunk_wy_tc.cu", "cuda/chunk_out.h", "cuda/chunk_out.cu", "cuda/chunk_out_tc.cu", "cuda/short_conv.h",
             "cuda/short_conv.cu", "cuda/chunk_inputs.h", "cuda/chunk_inputs.cu", "cuda/dense_ops.h",
             "cuda/dense_ops.cu", "cuda/target_log_probs.h", "cuda/target_log_probs.cu", "cuda/recurrent.h",
             "cuda/recurrent.cu", "ops/ops.h", "ops/checks.h", "ops/chunk_state_op.cpp", "ops/chunk_wy_op.cpp",

@@ -95,9 +95,9 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
         return Math.max(1, Math.min(tokens, chunk / n));
     }
 
-    /** K2, K1, K3 over inputs in the chunk layout; with {@code tf32} K1's and K3's products on tensor cores. */
+    /** K2, K1, K3 over inputs in the chunk layout; with {@code tf32} their products on tensor cores. */
     static RecurrenceResult runChunked(ChunkedInputs x, NDArray initialState, boolean tf32) {
-        NDArray[] wu = NativeOps.chunkWy(x.k(), x.v(), x.beta(), x.gSub());
+        NDArray[] wu = NativeOps.chunkWy(x.k(), x.v(), x.beta(), x.gSub(), tf32);
         ChunkStates states = NativeOps.chunkState(x.k(), wu[0], wu[1], x.gSub(), initialState, tf32);
         NDArray o = NativeOps.chunkOut(x.q(), x.k(), states.starts(), states.vNew(), x.gSub(), x.n(), tf32);
         return new RecurrenceResult(x.unchunk(o), states.last());
@@ -114,7 +114,7 @@ public class NativeChunkedKernel implements DeltaRuleKernel {
     }
 
     /**
-     * Whether K1's and K3's products run on tensor cores (TF32 operands, fp32 accumulation): in fp16 mode, whose
+     * Whether K2's, K1's and K3's products run on tensor cores (TF32 operands, fp32 accumulation): in fp16 mode, whose
      * projections already round to 2^-11, as TF32 rounds the products' operands, once the handshake's tensor-core
      * layer agreed with DJL's kernel. fp32 mode keeps fp32 products (fla's kernels take bf16 operands throughout).
      */

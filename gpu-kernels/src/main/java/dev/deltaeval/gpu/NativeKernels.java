@@ -67,7 +67,7 @@ public final class NativeKernels {
     }
 
     /**
-     * Why fp16 mode may not run {@code chunk_state} and {@code chunk_out} on tensor cores (TF32 operands, fp32
+     * Why fp16 mode may not run {@code chunk_wy}, {@code chunk_state} and {@code chunk_out} on tensor cores (TF32 operands, fp32
      * accumulation), or empty: they disagreed with DJL's kernel on the test layer beyond TF32's rounding.
      */
     public static synchronized Optional<String> tensorCoresRefused() {
@@ -213,7 +213,7 @@ public final class NativeKernels {
         ChunkedInputs x = ChunkedInputs.of(layer.in(), ComputeOptions.DEFAULT_CHUNK);
         RecurrenceResult ours = NativeChunkedKernel.runChunked(x, layer.s0(), true);
         double err = Math.max(relative(ours.o(), ref.o()), relative(ours.finalState(), ref.finalState()));
-        return err < 2e-3 ? Optional.empty() : Optional.of("the tensor-core chunk_state / chunk_out disagree with "
+        return err < 2e-3 ? Optional.empty() : Optional.of("the tensor-core chunk_wy / chunk_state / chunk_out disagree with "
                 + "DJL's kernel on a test layer (relative error " + String.format("%.2e", err) + ", TF32's bar 2e-3)");
     }
 
@@ -352,7 +352,7 @@ public final class NativeKernels {
             NDArray k = m.zeros(new Shape(1, 1, 1, 65, 32), DataType.FLOAT32);
             NDArray beta = m.zeros(new Shape(1, 1, 1, 65), DataType.FLOAT32);
             long[] out = new long[2];
-            int rc = NativeApi.de_chunk_wy(NativeOps.handle(k), NativeOps.handle(k), NativeOps.handle(beta), 0, out);
+            int rc = NativeApi.de_chunk_wy(NativeOps.handle(k), NativeOps.handle(k), NativeOps.handle(beta), 0, 0, out);
             String message = NativeApi.de_last_error();
             if (rc != 1 || !message.contains("chunk length")) {
                 throw new IllegalStateException("a chunk of 65 sub-steps gave return value " + rc + " and message '"

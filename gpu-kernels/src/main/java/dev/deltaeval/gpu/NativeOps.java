@@ -28,10 +28,11 @@ final class NativeOps {
         return new ChunkStates(wrap(k, out[0]), wrap(k, out[1]), wrap(k, out[2]));
     }
 
-    /** K2: W and U of every chunk, {w, u}. */
-    static NDArray[] chunkWy(NDArray k, NDArray v, NDArray beta, NDArray gSub) {
+    /** K2: W and U of every chunk, {w, u}; {@code tf32} as for {@link #chunkState}. */
+    static NDArray[] chunkWy(NDArray k, NDArray v, NDArray beta, NDArray gSub, boolean tf32) {
         long[] out = new long[2];
-        check("chunk_wy", NativeApi.de_chunk_wy(handle(k), handle(v), handle(beta), optional(gSub), out));
+        check("chunk_wy", NativeApi.de_chunk_wy(handle(k), handle(v), handle(beta), optional(gSub), tf32 ? 1 : 0,
+                out));
         return new NDArray[] {wrap(k, out[0]), wrap(k, out[1])};
     }
 
