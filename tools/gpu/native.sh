@@ -12,6 +12,7 @@
 # CHECKS=0: skip steps 2 and 3 (only the build and the timings).
 # NOTIME=1: no timings (steps 2 without --time, no step 4), for a call that shares the GPU with other work.
 # FIXTURES=0: skip compute-sanitizer and the fla fixtures through the CLI (step 3).
+# FLA=0 (without QUICK): step 2 without fla (float64 checks and our own kernel times); fla_bench.py still runs.
 # PROFILE=1: Nsight Compute times every kernel of one native forward (needs ncu; ~2-4 minutes).
 # BREAKDOWN="native djl": the kernels whose 8 x 4096 forward is timed stage by stage after the bench (default native).
 set -uo pipefail
@@ -49,7 +50,8 @@ fi
 TIME=--time; [ "${NOTIME:-0}" = 1 ] && TIME=
 if [ "${CHECKS:-1}" = 1 ]; then
 echo "== kernel checks ($LIB)"
-PYTHONPATH=$W/py timeout 240 python3 gpu-kernels/src/test/native/check_kernels.py $LIB --fla $TIME 2>&1 | tee $OUT/check.txt | grep -vE "^  .* ok$"; el
+CHECK_FLAGS="--fla $TIME"; [ "${FLA:-1}" = 0 ] && CHECK_FLAGS="${TIME:+--time-ours}"   # FLA=0: no fla in the checks
+PYTHONPATH=$W/py timeout 240 python3 gpu-kernels/src/test/native/check_kernels.py $LIB $CHECK_FLAGS 2>&1 | tee $OUT/check.txt | grep -vE "^  .* ok$"; el
 
 if [ "${FIXTURES:-1}" = 1 ]; then
 echo "== compute-sanitizer: memcheck and racecheck over every kernel's code paths"
