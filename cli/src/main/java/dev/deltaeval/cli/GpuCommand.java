@@ -81,6 +81,9 @@ final class GpuCommand extends GroupCommand {
             System.out.println("native kernels: stepwise passes (recurrent): "
                     + NativeKernels.recurrentRefused().map(reason -> "not used: " + reason)
                     .orElse("equal to DJL's recurrent kernel on a test layer"));
+            System.out.println("native kernels: the recurrence's products on tensor cores in fp16 mode (TF32): "
+                    + NativeKernels.tensorCoresRefused().map(reason -> "not used: " + reason)
+                    .orElse("within TF32's 2e-3 of DJL's kernel on a test layer"));
             try {
                 System.out.println("native kernels: an argument error comes back as: " + NativeKernels.argumentError(options));
             } catch (IllegalStateException e) {
