@@ -64,26 +64,8 @@ __global__ void __launch_bounds__(kThreads) chunk_out_tc_kernel(ChunkOutArgs a) 
         float p[4][4];
         bool live[4];
 #pragma unroll
-        for (int i = 0; i < 4; ++i) {
-            const int j0 = n0 + 8 * i;
-            live[i] = m0 < ct && j0 < c && j0 <= (m0 + 16) * n - 1;
-#pragma unroll
-            for (int r = 0; r < 4; ++r) p[i][r] = 0.f;
-        }
-        if (live[0]) {  // the warp's first tile is live whenever any is (the mask only grows to the right)
-#pragma unroll 2
-            for (int k0 = 0; k0 < DK; k0 += 8) {
-                uint32_t af[4];
-                load_a_tf32(af, qs, LD, m0, k0, g, q);
-#pragma unroll
-                for (int i = 0; i < 4; ++i) {
-                    if (!live[i]) continue;
-                    const float* kb = ks + (n0 + 8 * i + g) * LD + k0 + q;
-                    const uint32_t bf[2] = {tf32(kb[0]), tf32(kb[4])};
-                    mma_tf32(p[i], af, bf);
-                }
-            }
-        }
+        for (int i = 0; i < 4; ++i) live[i] = m0 < ct && n0 + 8 * i < c && n0 + 8 * i <= (m0 + 16) * n - 1;
+        row_products_tf32<DK>(p, live, qs, ks, LD, m0, n0, g, q);
         __syncthreads();  // every read of K is done: P takes its place, zero wherever the mask or the chunk ends
 #pragma unroll
         for (int i = 0; i < 4; ++i) {

@@ -75,26 +75,8 @@ __global__ void __launch_bounds__(kThreads, 2) chunk_wy_tc_kernel(ChunkWyArgs a)
         float p[4][4];
         bool live[4];
 #pragma unroll
-        for (int i = 0; i < 4; ++i) {
-            const int j0 = n0 + 8 * i;
-            live[i] = m0 < c && j0 < c && j0 < m0 + 16;
-#pragma unroll
-            for (int r = 0; r < 4; ++r) p[i][r] = 0.f;
-        }
-        if (live[0]) {  // the warp's first tile is live whenever any is
-#pragma unroll 2
-            for (int k0 = 0; k0 < DK; k0 += 8) {
-                uint32_t af[4];
-                load_a_tf32(af, ks, LDK, m0, k0, g, q);
-#pragma unroll
-                for (int i = 0; i < 4; ++i) {
-                    if (!live[i]) continue;
-                    const float* kb = ks + (n0 + 8 * i + g) * LDK + k0 + q;
-                    const uint32_t bf[2] = {tf32(kb[0]), tf32(kb[4])};
-                    mma_tf32(p[i], af, bf);
-                }
-            }
-        }
+        for (int i = 0; i < 4; ++i) live[i] = m0 < c && n0 + 8 * i < c && n0 + 8 * i < m0 + 16;
+        row_products_tf32<DK>(p, live, ks, ks, LDK, m0, n0, g, q);
 #pragma unroll
         for (int i = 0; i < 4; ++i) {
 #pragma unroll

@@ -56,4 +56,29 @@ __device__ __forceinline__ void load_a_3xtf32(uint32_t hi[4], uint32_t lo[4], co
     split_tf32(p[8 * ld + 4], hi[3], lo[3]);
 }
 
+// p[i] = rows[m0 .. m0 + 15] . cols[n0 + 8 i .. + 7] over DK (both row-major in shared memory, row stride ld), for
+// the four tiles i of 16 x 8 that are live; the others stay zero. The warp's first tile must be live whenever any is
+// (the causal masks of the chunk kernels only grow to the right).
+template <int DK>
+__device__ __forceinline__ void row_products_tf32(float p[4][4], const bool live[4], const float* rows,
+                                                  const float* cols, int ld, int m0, int n0, int g, int q) {
+#pragma unroll
+    for (int i = 0; i < 4; ++i)
+#pragma unroll
+        for (int r = 0; r < 4; ++r) p[i][r] = 0.f;
+    if (!live[0]) return;
+#pragma unroll 2
+    for (int k0 = 0; k0 < DK; k0 += 8) {
+        uint32_t af[4];
+        load_a_tf32(af, rows, ld, m0, k0, g, q);
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            if (!live[i]) continue;
+            const float* kb = cols + (n0 + 8 * i + g) * ld + k0 + q;
+            const uint32_t bf[2] = {tf32(kb[0]), tf32(kb[4])};
+            mma_tf32(p[i], af, bf);
+        }
+    }
+}
+
 }  // namespace deltaeval
