@@ -186,12 +186,7 @@ const char* launch_chunk_out(const ChunkOutArgs& a, cudaStream_t stream) {
         return "q, k, starts, v_new and o must start on 16-byte boundaries (rows are read as float4)";
     }
     if (a.tf32) return launch_chunk_out_tc(a, stream);
-    switch (a.dk) {
-        case 32: return launch_dk<32>(a, stream);
-        case 64: return launch_dk<64>(a, stream);
-        case 128: return launch_dk<128>(a, stream);
-        default: return launch_dk<256>(a, stream);
-    }
+    return with_key_size(a.dk, [&](auto dk) { return launch_dk<decltype(dk)::value>(a, stream); });
 }
 
 }  // namespace deltaeval

@@ -243,12 +243,7 @@ const char* launch_chunk_state(const ChunkStateArgs& a, cudaStream_t stream) {
         }
         return launch_chunk_state_tc(a, stream);
     }
-    switch (a.dk) {
-        case 32: return launch_dk<32>(a, stream);
-        case 64: return launch_dk<64>(a, stream);
-        case 128: return launch_dk<128>(a, stream);
-        default: return launch_dk<256>(a, stream);
-    }
+    return with_key_size(a.dk, [&](auto dk) { return launch_dk<decltype(dk)::value>(a, stream); });
 }
 
 }  // namespace deltaeval

@@ -138,12 +138,7 @@ const char* launch_chunk_wy(const ChunkWyArgs& a, cudaStream_t stream) {
     if (a.chunks == 0) return nullptr;
     if (a.chunks > 0x7fffffffLL) return "more than 2^31 - 1 chunks in one call";
     if (a.tf32 && chunk_wy_tc_takes(a)) return launch_chunk_wy_tc(a, stream);
-    switch (a.dk) {
-        case 32: return launch<32>(a, stream);
-        case 64: return launch<64>(a, stream);
-        case 128: return launch<128>(a, stream);
-        default: return launch<256>(a, stream);
-    }
+    return with_key_size(a.dk, [&](auto dk) { return launch<decltype(dk)::value>(a, stream); });
 }
 
 }  // namespace deltaeval

@@ -212,12 +212,7 @@ bool chunk_wy_tc_takes(const ChunkWyArgs& a) {
 }
 
 const char* launch_chunk_wy_tc(const ChunkWyArgs& a, cudaStream_t stream) {
-    switch (a.dk) {
-        case 32: return launch<32>(a, stream);
-        case 64: return launch<64>(a, stream);
-        case 128: return launch<128>(a, stream);
-        default: return launch<256>(a, stream);
-    }
+    return with_key_size(a.dk, [&](auto dk) { return launch<decltype(dk)::value>(a, stream); });
 }
 
 }  // namespace deltaeval

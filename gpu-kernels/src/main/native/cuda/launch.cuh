@@ -3,6 +3,8 @@
 #include <cuda_runtime.h>
 #include <stdint.h>
 
+#include <type_traits>
+
 namespace deltaeval {
 
 // kernel<<<grid, threads, bytes, stream>>>(a) after opting in to `bytes` of dynamic shared memory (above 48 KiB the
@@ -15,6 +17,18 @@ const char* launch_with_shared(void (*kernel)(Args), dim3 grid, int threads, siz
     kernel<<<grid, threads, bytes, stream>>>(a);
     err = cudaGetLastError();
     return err == cudaSuccess ? nullptr : cudaGetErrorString(err);
+}
+
+// f(std::integral_constant<int, DK>{}) for the key head size dk (32, 64, 128, otherwise 256: the callers checked
+// it), so each kernel's launcher is written once as a generic lambda over DK
+template <typename F>
+const char* with_key_size(int dk, F&& f) {
+    switch (dk) {
+        case 32: return f(std::integral_constant<int, 32>{});
+        case 64: return f(std::integral_constant<int, 64>{});
+        case 128: return f(std::integral_constant<int, 128>{});
+        default: return f(std::integral_constant<int, 256>{});
+    }
 }
 
 // rows read as float4 or copied in 16-byte pieces need their base on a 16-byte boundary
